@@ -1,0 +1,41 @@
+"""Dates as by-name lists write them: 1/2/2018, 1/2/18, 2018-01-02, January 2, 2018, Excel serials."""
+
+from __future__ import annotations
+
+import polars as pl
+
+EXCEL_EPOCH = pl.date(1899, 12, 30)  # Excel's day 0, after its 1900 leap-year bug
+
+_SLASH_SHORT = r"^\d{1,2}/\d{1,2}/\d{2}$"
+_SLASH_LONG = r"^\d{1,2}/\d{1,2}/\d{4}$"
+_ISO = r"^\d{4}-\d{1,2}-\d{1,2}"  # also the date part of "2018-01-02 00:00:00" from Excel cells
+_SERIAL = r"^\d{1,6}(\.\d+)?$"
+
+
+def parse_date(text: pl.Expr) -> pl.Expr:
+    """Parse one text column into dates; blanks and anything unreadable become null.
+
+    Month comes before day, as in the US lists Built for Zero works with. Two-digit years 00-68
+    are read as 20xx and 69-99 as 19xx, so a mistyped year shows up as out of range, not as a
+    plausible wrong date.
+    """
+    s = text.str.strip_chars()
+    month_name = s.str.replace_all(r"\s+", " ").str.replace(r"^([A-Za-z]+)\. ", "$1 ")
+    return (
+        pl.when(s.str.contains(_SLASH_SHORT))
+        .then(s.str.strptime(pl.Date, "%m/%d/%y", strict=False))
+        .when(s.str.contains(_SLASH_LONG))
+        .then(s.str.strptime(pl.Date, "%m/%d/%Y", strict=False))
+        .when(s.str.contains(_ISO))
+        .then(s.str.extract(r"^(\d{4}-\d{1,2}-\d{1,2})").str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+        .when(s.str.contains(_SERIAL))
+        .then(EXCEL_EPOCH + pl.duration(days=s.cast(pl.Float64, strict=False).floor().cast(pl.Int64)))
+        .otherwise(
+            pl.coalesce(
+                month_name.str.strptime(pl.Date, "%B %d, %Y", strict=False),
+                month_name.str.strptime(pl.Date, "%b %d, %Y", strict=False),
+                month_name.str.strptime(pl.Date, "%B %d %Y", strict=False),
+                month_name.str.strptime(pl.Date, "%d %B %Y", strict=False),
+            )
+        )
+    )

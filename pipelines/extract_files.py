@@ -1,0 +1,44 @@
+"""Reading an uploaded extract (CSV or Excel) into a frame of text cells, headers untouched."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import fastexcel
+import polars as pl
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+def detect_format(data: bytes, file_name: str) -> str:
+    name = file_name.lower()
+    if name.endswith((".xlsx", ".xlsm", ".xls")) or data[:4] == XLSX_MAGIC:
+        return "xlsx"
+    return "csv"
+
+
+def header_key(header: str) -> str:
+    """Headers are matched ignoring case, spaces and punctuation: 'Client ID' == 'client_id'."""
+    return re.sub(r"[^0-9a-z]", "", str(header).lower())
+
+
+def read_cells(data: bytes, file_name: str) -> tuple[list[str], pl.DataFrame]:
+    """Return the header row as written and the data rows as text, in columns c0, c1, ...
+
+    Headers may repeat, so columns are addressed by position; every cell stays text so that the
+    validation can quote exactly what the data lead typed.
+    """
+    if detect_format(data, file_name) == "xlsx":
+        sheet = fastexcel.read_excel(data).load_sheet(0, header_row=None, dtypes="string")
+        raw = pl.from_arrow(sheet.to_arrow())
+    else:
+        raw = pl.read_csv(
+            io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")), has_header=False, infer_schema=False,
+            truncate_ragged_lines=True, encoding="utf8-lossy",
+        )
+    if raw.height == 0:
+        return [], pl.DataFrame()
+    headers = ["" if h is None else str(h).strip() for h in raw.row(0)]
+    cells = raw.slice(1).rename({old: f"c{i}" for i, old in enumerate(raw.columns)})
+    return headers, cells

@@ -1,0 +1,172 @@
+"""Loading an extract: validate first, then write every fact of it in one transaction, or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import polars as pl
+
+import queries
+from pipelines.bfz_list import STATUS_DATES, read_bfz_list
+from pipelines.extract_files import detect_format
+from pipelines.programs import program as get_program
+from pipelines.report import ValidationReport
+
+LOADED, SKIPPED, REJECTED = "loaded", "skipped", "rejected"
+
+
+@dataclass
+class IngestResult:
+    status: str
+    message: str
+    report: ValidationReport
+    upload_id: int | None = None
+    counts: dict = field(default_factory=dict)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def who_default() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def previous_load(conn, program: str, digest: str):
+    return conn.execute(
+        "SELECT u.upload_id, u.uploaded_at FROM loaded_files f JOIN uploads u USING (upload_id) "
+        "WHERE f.program = ? AND f.sha256 = ?",
+        [program, digest],
+    ).fetchone()
+
+
+def check(data: bytes, file_name: str, today: dt.date | None = None):
+    """Read and validate without touching the database: the report a data lead sees first."""
+    return read_bfz_list(data, file_name, today=today)
+
+
+def ingest(
+    conn: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    program: str = "homelessness",
+    who: str | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] = lambda step: None,
+) -> IngestResult:
+    get_program(program)
+    who = who or who_default()
+    digest = sha256(data)
+    earlier = previous_load(conn, program, digest)
+    if earlier:
+        return IngestResult(SKIPPED, _repeat_message(file_name, earlier), ValidationReport(file_name),
+                            upload_id=earlier[0])
+    progress("reading and checking")
+    records, report = check(data, file_name, today)
+    if records is None:
+        return IngestResult(REJECTED, f"{file_name} was not loaded: {len(report.errors)} error(s) to fix",
+                            report)
+    progress("writing")
+    as_of = _as_of(records)
+    now = dt.datetime.now()
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        upload_id = conn.execute(
+            "INSERT INTO uploads (file_name, sha256, format, program, uploaded_by, uploaded_at, as_of, "
+            "rows_read, status, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?) RETURNING upload_id",
+            [Path(file_name).name, digest, detect_format(data, file_name), program, who, now, as_of,
+             records.height, json.dumps(report.to_dict())],
+        ).fetchone()[0]
+        # A racing upload of the same file fails here on the key, before it writes anything.
+        conn.execute("INSERT INTO loaded_files VALUES (?, ?, ?)", [program, digest, upload_id])
+        conn.register("incoming", records)
+        before = _counts(conn)
+        queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of, recorded_at=now)
+        after = _counts(conn)
+        counts = {k: after[k] - before[k] for k in after}
+        conn.execute(
+            "UPDATE uploads SET records_new = ?, events_new = ?, attributes_new = ? WHERE upload_id = ?",
+            [counts["records"], counts["events"], counts["attributes"], upload_id],
+        )
+        conn.execute("COMMIT")
+    except duckdb.ConstraintException:
+        conn.execute("ROLLBACK")
+        earlier = previous_load(conn, program, digest)
+        return IngestResult(SKIPPED, _repeat_message(file_name, earlier), report,
+                            upload_id=earlier[0] if earlier else None)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        try:
+            conn.unregister("incoming")
+        except Exception:
+            pass
+    message = (f"{file_name} loaded as upload {upload_id}: {records.height:,} rows, "
+               f"{counts['records']:,} new records, {counts['events']:,} new dates, "
+               f"{len(report.warnings)} warning(s)")
+    return IngestResult(LOADED, message, report, upload_id=upload_id, counts=counts)
+
+
+def _as_of(records: pl.DataFrame) -> dt.date:
+    return records.select(pl.max_horizontal([pl.col(c).max() for c in STATUS_DATES])).item()
+
+
+def _counts(conn) -> dict:
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM events), "
+        "(SELECT count(*) FROM record_attributes)"
+    ).fetchone()
+    return dict(zip(("records", "events", "attributes"), row))
+
+
+def _repeat_message(file_name: str, earlier) -> str:
+    if not earlier:
+        return f"{file_name} is already loaded"
+    return (f"{file_name} is already loaded (upload {earlier[0]}, {earlier[1]:%Y-%m-%d %H:%M}); "
+            "nothing was changed")
+
+
+class RollbackRefused(Exception):
+    pass
+
+
+def rollback(conn: duckdb.DuckDBPyConnection, upload_id: int, who: str | None = None) -> str:
+    """Remove exactly the facts an upload added.
+
+    Facts are stored once, by the first upload that brought them, so an upload can be rolled back
+    only while no later upload of its program is loaded: otherwise facts the later one repeated
+    would go with it.
+    """
+    row = conn.execute("SELECT program, status, file_name FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
+    if row is None:
+        raise RollbackRefused(f"there is no upload {upload_id}")
+    program, status, file_name = row
+    if status != LOADED:
+        raise RollbackRefused(f"upload {upload_id} ({file_name}) is already {status}")
+    later = [r[0] for r in conn.execute(
+        "SELECT upload_id FROM uploads WHERE program = ? AND status = 'loaded' AND upload_id > ? ORDER BY 1",
+        [program, upload_id],
+    ).fetchall()]
+    if later:
+        raise RollbackRefused(
+            f"upload {upload_id} has later uploads loaded ({', '.join(map(str, later))}); roll those back first"
+        )
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        queries.run(conn, "rollback_upload", upload_id=upload_id, now=dt.datetime.now(), who=who or who_default())
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return f"upload {upload_id} ({file_name}) rolled back: its facts are removed"

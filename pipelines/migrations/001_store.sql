@@ -1,0 +1,107 @@
+-- The store: every upload, and every fact with the upload that brought it.
+CREATE SEQUENCE upload_id_seq START 1;
+CREATE SEQUENCE person_id_seq START 1;
+CREATE SEQUENCE record_id_seq START 1;
+CREATE SEQUENCE attribute_id_seq START 1;
+
+CREATE TABLE uploads (
+    upload_id      INTEGER PRIMARY KEY DEFAULT nextval('upload_id_seq'),
+    file_name      VARCHAR NOT NULL,
+    sha256         VARCHAR NOT NULL,
+    format         VARCHAR NOT NULL,
+    program        VARCHAR NOT NULL,
+    uploaded_by    VARCHAR NOT NULL,
+    uploaded_at    TIMESTAMP NOT NULL,
+    as_of          DATE,             -- the extract's latest date: its attributes hold from then on
+    rows_read      INTEGER NOT NULL,
+    records_new    INTEGER,
+    events_new     INTEGER,
+    attributes_new INTEGER,
+    status         VARCHAR NOT NULL, -- loaded | rolled back
+    report         JSON,
+    rolled_back_at TIMESTAMP,
+    rolled_back_by VARCHAR
+);
+
+-- One row per file that is loaded now; the key makes a second copy of a file fail even when two
+-- uploads of it race each other.
+CREATE TABLE loaded_files (
+    program   VARCHAR NOT NULL,
+    sha256    VARCHAR NOT NULL,
+    upload_id INTEGER NOT NULL,
+    PRIMARY KEY (program, sha256)
+);
+
+CREATE TABLE people (
+    person_id INTEGER PRIMARY KEY DEFAULT nextval('person_id_seq'),
+    program   VARCHAR NOT NULL,
+    client_id VARCHAR NOT NULL,
+    first_upload_id INTEGER NOT NULL,
+    UNIQUE (program, client_id)
+);
+
+CREATE TABLE records (
+    record_id  INTEGER PRIMARY KEY DEFAULT nextval('record_id_seq'),
+    person_id  INTEGER NOT NULL,
+    program    VARCHAR NOT NULL,
+    record_key VARCHAR NOT NULL,
+    first_upload_id INTEGER NOT NULL,
+    UNIQUE (program, record_key)
+);
+
+-- Append-only: a date that a later extract overwrote stays here, so past months keep it.
+CREATE TABLE events (
+    record_id   INTEGER NOT NULL,
+    kind        VARCHAR NOT NULL,
+    event_date  DATE NOT NULL,
+    upload_id   INTEGER NOT NULL,
+    recorded_at TIMESTAMP NOT NULL
+);
+
+-- A record's attributes as one extract gave them; a new row only when something changed.
+CREATE TABLE record_attributes (
+    attribute_id     BIGINT PRIMARY KEY DEFAULT nextval('attribute_id_seq'),
+    record_id        INTEGER NOT NULL,
+    upload_id        INTEGER NOT NULL,
+    valid_from       DATE NOT NULL,
+    household_type   VARCHAR,
+    veteran          BOOLEAN NOT NULL,
+    chronic          BOOLEAN NOT NULL,
+    race             VARCHAR,
+    ethnicity        VARCHAR,
+    gender           VARCHAR,
+    age              INTEGER,
+    assessment_score DOUBLE,
+    contact_worker   VARCHAR,
+    first_name       VARCHAR,
+    last_name        VARCHAR,
+    bnl_status       VARCHAR,
+    extra            JSON
+);
+
+-- The program definitions, as data (pipelines/programs.py writes them).
+CREATE TABLE event_kinds (
+    program  VARCHAR NOT NULL,
+    kind     VARCHAR NOT NULL,
+    label    VARCHAR NOT NULL,
+    role     VARCHAR NOT NULL,  -- entry | exit
+    tie_rank INTEGER NOT NULL,
+    PRIMARY KEY (program, kind)
+);
+
+CREATE TABLE populations (
+    program         VARCHAR NOT NULL,
+    population      VARCHAR NOT NULL,
+    sort_order      INTEGER NOT NULL,
+    household_types VARCHAR[],  -- NULL: any household type that is present
+    veteran         BOOLEAN,    -- NULL: either
+    chronic         BOOLEAN,
+    PRIMARY KEY (program, population)
+);
+
+CREATE TABLE settings (
+    program VARCHAR NOT NULL,
+    key     VARCHAR NOT NULL,
+    value   JSON,
+    PRIMARY KEY (program, key)
+);

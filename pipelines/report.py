@@ -1,0 +1,64 @@
+"""The validation report: what is wrong with an extract, row by row, before anything is written."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    rule: str
+    message: str
+    row: int | None = None  # the spreadsheet row: the header is row 1, the first data row is row 2
+    column: str | None = None
+    value: str | None = None
+
+
+@dataclass
+class ValidationReport:
+    file_name: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, severity: str, rule: str, message: str, row=None, column=None, value=None) -> None:
+        self.findings.append(Finding(severity, rule, message, row, column, value))
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict:
+        return {
+            "file_name": self.file_name,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "findings": [asdict(f) for f in self.findings],
+        }
+
+    def lines(self, limit: int | None = None) -> list[str]:
+        """One plain sentence per finding, errors first, the way a data lead reads them."""
+        ordered = self.errors + self.warnings
+        shown = ordered if limit is None else ordered[:limit]
+        out = []
+        for f in shown:
+            where = [self.file_name]
+            if f.row is not None:
+                where.append(f"row {f.row}")
+            if f.column:
+                where.append(f"column '{f.column}'")
+            value = f" value {f.value!r}:" if f.value is not None else ""
+            out.append(f"{f.severity.upper()} {', '.join(where)}:{value} {f.message} [{f.rule}]")
+        if limit is not None and len(ordered) > limit:
+            out.append(f"... and {len(ordered) - limit} more")
+        return out

@@ -1,0 +1,120 @@
+"""The DuckDB file: where it is, opening it, and bringing its schema up to date."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from pipelines.programs import PROGRAMS
+
+DEFAULT_DB = Path("data/bynames.duckdb")
+# Another process holding the file (a CLI upload while another runs) is waited for, not failed.
+LOCK_WAIT_SECONDS = 60
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    return Path(explicit or os.environ.get("BYNAMES_DB") or DEFAULT_DB)
+
+
+def _connect_waiting(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database (":memory:" for a scratch one), migrated and with the programs written."""
+    target = ":memory:" if str(path) == ":memory:" else str(db_path(path))
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    if read_only and target != ":memory:" and Path(target).exists():
+        return _connect_waiting(target, read_only=True)
+    conn = _connect_waiting(target, read_only=False)
+    migrate(conn)
+    return conn
+
+
+@contextmanager
+def opened(path=None, read_only: bool = False):
+    conn = connect(path, read_only=read_only)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    found = []
+    for entry in resources.files("pipelines.migrations").iterdir():
+        match = re.match(r"(\d+)_.*\.sql$", entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text()))
+    return sorted(found)
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> None:
+    """Apply the numbered migrations not yet applied, each in its own transaction."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                 "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)")
+    applied = {v for (v,) in conn.execute("SELECT version FROM schema_migrations").fetchall()}
+    pending = [m for m in migrations() if m[0] not in applied]
+    for version, name, sql in pending:
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            conn.execute(sql)
+            conn.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+    if pending or not conn.execute("SELECT count(*) FROM event_kinds").fetchone()[0]:
+        write_programs(conn)
+
+
+def write_programs(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("BEGIN TRANSACTION")
+    for prog in PROGRAMS.values():
+        conn.execute("DELETE FROM event_kinds WHERE program = ?", [prog.name])
+        conn.execute("DELETE FROM populations WHERE program = ?", [prog.name])
+        conn.executemany(
+            "INSERT INTO event_kinds VALUES (?, ?, ?, ?, ?)",
+            [[prog.name, k.kind, k.label, k.role, k.tie_rank] for k in prog.event_kinds],
+        )
+        conn.executemany(
+            "INSERT INTO populations VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                [prog.name, p.name, i, list(p.household_types) if p.household_types else None,
+                 p.veteran, p.chronic]
+                for i, p in enumerate(prog.populations)
+            ],
+        )
+        for key, value in prog.settings.items():
+            conn.execute(
+                "INSERT INTO settings VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [prog.name, key, json.dumps(value)],
+            )
+    conn.execute("COMMIT")
+
+
+def setting(conn, program: str, key: str):
+    row = conn.execute("SELECT value FROM settings WHERE program = ? AND key = ?", [program, key]).fetchone()
+    return None if row is None or row[0] is None else json.loads(row[0])
+
+
+def set_setting(conn, program: str, key: str, value) -> None:
+    conn.execute(
+        "INSERT INTO settings VALUES (?, ?, ?) ON CONFLICT (program, key) DO UPDATE SET value = excluded.value",
+        [program, key, json.dumps(value)],
+    )

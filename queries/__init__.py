@@ -1,0 +1,44 @@
+"""The SQL behind every figure, list and load: one .sql file each, parameters always bound."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import duckdb
+
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+@cache
+def text(name: str) -> str:
+    return resources.files("queries").joinpath(f"{name}.sql").read_text()
+
+
+def statements(name: str) -> list[str]:
+    """A file may hold several statements, each ending with ';' at the end of a line."""
+    parts = re.split(r";\s*$", text(name), flags=re.MULTILINE)
+    return [p.strip() for p in parts if re.sub(r"--[^\n]*", "", p).strip()]
+
+
+def run(conn: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyConnection:
+    """Execute the statements of queries/NAME.sql in order, binding $name parameters by name."""
+    cursor = conn
+    for statement in statements(name):
+        wanted = set(_PARAM.findall(re.sub(r"--[^\n]*", "", statement)))
+        missing = wanted - params.keys()
+        if missing:
+            raise TypeError(f"{name}.sql needs parameters {sorted(missing)}")
+        cursor = conn.execute(statement, {k: params[k] for k in wanted})
+    return cursor
+
+
+def rows(conn, name: str, **params) -> list[dict]:
+    cursor = run(conn, name, **params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def frame(conn, name: str, **params):
+    return run(conn, name, **params).pl()
