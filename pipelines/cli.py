@@ -1,0 +1,206 @@
+"""`bynames`: load extracts, report figures, manage uploads and build sample data from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+
+from pipelines import figures, loading, store
+from pipelines.periods import GRANULARITIES, parse_month
+from pipelines.programs import POPULATIONS, PROGRAMS
+
+SAMPLE_CASES = Path(__file__).resolve().parent.parent / "sample_cases"
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def steps(title: str):
+    """A spinner naming the current step on a terminal; plain lines when output is piped."""
+    if err.is_terminal:
+        with err.status(title) as status:
+            yield lambda step: status.update(f"{title}: {step}")
+    else:
+        yield lambda step: None
+
+
+def cmd_ingest(args) -> int:
+    path = Path(args.path)
+    if not path.is_file():
+        err.print(f"{path}: no such file")
+        return 1
+    with store.opened(args.db) as conn, steps(f"Loading {path.name}") as progress:
+        result = loading.ingest(conn, path.read_bytes(), path.name, program=args.program, who=args.who,
+                                progress=progress)
+    for line in result.report.lines(limit=args.show):
+        err.print(line, markup=False)
+    print(result.message)
+    return 1 if result.status == loading.REJECTED else 0
+
+
+def _write_table(rows: list[dict], fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps(rows, indent=2, default=str))
+        return
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    sys.stdout.write(out.getvalue())
+
+
+def cmd_report_bfz(args) -> int:
+    month = parse_month(args.month)
+    with store.opened(args.db) as conn:
+        if args.pit_count is not None:
+            store.set_setting(conn, args.program, "pit_count_individuals", args.pit_count)
+        submission = figures.monthly_submission(conn, args.program, month)
+    if args.format == "json":
+        print(json.dumps(submission, indent=2))
+    else:
+        rows = []
+        for population, values in submission["populations"].items():
+            flat = {k: v for k, v in values.items() if k != "functional_zero"}
+            fz = values.get("functional_zero") or {}
+            rows.append({"month": submission["month"], "population": population, **flat,
+                         "functional_zero_threshold": fz.get("threshold"),
+                         "functional_zero_met": fz.get("met")})
+        _write_table(rows, "csv")
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written as YYYY-MM-DD") from None
+
+
+def cmd_report_flow(args) -> int:
+    with store.opened(args.db) as conn:
+        rows = figures.flow_series(conn, args.program, args.by, args.date_from, args.date_to, args.population)
+    _write_table(rows, args.format)
+    return 0
+
+
+def cmd_uploads_list(args) -> int:
+    import queries
+
+    with store.opened(args.db) as conn:
+        rows = queries.rows(conn, "uploads_list", program=None)
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, default=str))
+        return 0
+    if not rows:
+        print("No uploads yet.")
+    for r in rows:
+        print(f"{r['upload_id']:>4}  {r['uploaded_at']:%Y-%m-%d %H:%M}  {r['status']:<11}  {r['rows_read']:>9,} rows  "
+              f"{r['warnings'] or 0:>4} warnings  {r['file_name']}  ({r['uploaded_by']})")
+    return 0
+
+
+def cmd_uploads_rollback(args) -> int:
+    with store.opened(args.db) as conn:
+        try:
+            print(loading.rollback(conn, args.upload_id, who=args.who))
+        except loading.RollbackRefused as exc:
+            err.print(f"Not rolled back: {exc}")
+            return 1
+    return 0
+
+
+def cmd_demo(args) -> int:
+    files = sorted(SAMPLE_CASES.glob("bnl-*.csv"))
+    if not files:
+        err.print(f"no sample extracts in {SAMPLE_CASES}")
+        return 1
+    with store.opened(args.db) as conn:
+        for path in files:
+            with steps(f"Loading {path.name}") as progress:
+                result = loading.ingest(conn, path.read_bytes(), path.name, who="demo", progress=progress)
+            print(result.message)
+            if result.status == loading.REJECTED:
+                return 1
+    print(f"Sample database ready: {store.db_path(args.db)}")
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from pipelines.sample_data import write_extracts
+
+    with steps(f"Generating {args.records:,} records") as progress:
+        progress("drawing people")
+        paths = write_extracts(args.records, Path(args.out), snapshots=args.snapshots, seed=args.seed)
+    for p in paths:
+        print(p)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="bynames", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def with_db(p):
+        p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
+        p.add_argument("--program", default="homelessness", choices=sorted(PROGRAMS))
+        return p
+
+    p = with_db(sub.add_parser("ingest", help="validate and load an extract (CSV or XLSX)"))
+    p.add_argument("path")
+    p.add_argument("--who", help="who is loading it (default: your login name)")
+    p.add_argument("--show", type=int, default=50, help="how many findings to print (default 50)")
+    p.set_defaults(run=cmd_ingest)
+
+    report = sub.add_parser("report", help="figures").add_subparsers(dest="report", required=True)
+    p = with_db(report.add_parser("bfz", help="Built for Zero's monthly submission"))
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("--pit-count", type=int, help="set the individuals in the latest point-in-time count")
+    p.set_defaults(run=cmd_report_bfz)
+    p = with_db(report.add_parser("flow", help="inflow and outflow per day, week or month"))
+    p.add_argument("--by", choices=GRANULARITIES, default="month")
+    p.add_argument("--from", dest="date_from", type=_date, required=True, help="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date, required=True, help="YYYY-MM-DD")
+    p.add_argument("--population", choices=POPULATIONS)
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.set_defaults(run=cmd_report_flow)
+
+    uploads = sub.add_parser("uploads", help="upload history").add_subparsers(dest="uploads", required=True)
+    p = with_db(uploads.add_parser("list", help="every upload, newest first"))
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(run=cmd_uploads_list)
+    p = with_db(uploads.add_parser("rollback", help="remove exactly the facts one upload added"))
+    p.add_argument("upload_id", type=int)
+    p.add_argument("--who")
+    p.set_defaults(run=cmd_uploads_rollback)
+
+    p = with_db(sub.add_parser("demo", help="build the sample database from sample_cases/"))
+    p.set_defaults(run=cmd_demo)
+
+    p = sub.add_parser("generate", help="write a fictional community's by-name list")
+    p.add_argument("--records", type=int, required=True)
+    p.add_argument("--out", required=True, help="a .csv/.xlsx file, or a folder for several snapshots")
+    p.add_argument("--snapshots", type=int, default=1, help="monthly extracts to write (default 1)")
+    p.add_argument("--seed", type=int, default=7)
+    p.set_defaults(run=cmd_generate)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ValueError as exc:
+        err.print(f"bynames: {exc}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
