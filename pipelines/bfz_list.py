@@ -129,6 +129,8 @@ def read_bfz_list(data: bytes, file_name: str, today: dt.date | None = None):
     _check_rows(parsed, header_of, report, today)
     _warn_duplicates(parsed, report)
     _warn_household_types(parsed, header_of, report)
+    column_order = {h: i for i, h in reversed(list(enumerate(headers)))}
+    report.findings.sort(key=lambda f: (f.severity != ERROR, f.row or 0, column_order.get(f.column, -1)))
     if not report.ok:
         return None, report
     return _records(parsed), report
@@ -220,7 +222,7 @@ def _records(parsed: pl.DataFrame) -> pl.DataFrame:
             # extracts as long as the rows keep their identification dates.
             (
                 pl.col("client_id") + "#"
-                + pl.col("row").rank("ordinal").over("client_id", order_by=["identified_date", "row"])
+                + pl.int_range(1, pl.len() + 1).over("client_id", order_by=["identified_date", "row"])
                 .cast(pl.String)
             ).alias("record_key"),
             household.replace_strict(HOUSEHOLD_VALUES, default=pl.col("household_type")).alias("household_type"),

@@ -38,7 +38,7 @@ def cmd_ingest(args) -> int:
         return 1
     with store.opened(args.db) as conn, steps(f"Loading {path.name}") as progress:
         result = loading.ingest(conn, path.read_bytes(), path.name, program=args.program, who=args.who,
-                                progress=progress)
+                                progress=progress, as_of=args.as_of)
     for line in result.report.lines(limit=args.show):
         err.print(line, markup=False)
     print(result.message)
@@ -156,6 +156,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--who", help="who is loading it (default: your login name)")
     p.add_argument("--show", type=int, default=50, help="how many findings to print (default 50)")
+    p.add_argument("--as-of", type=_date, help="the day the extract describes (default: its latest date)")
     p.set_defaults(run=cmd_ingest)
 
     report = sub.add_parser("report", help="figures").add_subparsers(dest="report", required=True)

@@ -20,6 +20,7 @@ from pipelines.programs import program as get_program
 from pipelines.report import ValidationReport
 
 LOADED, SKIPPED, REJECTED = "loaded", "skipped", "rejected"
+WRITE_ATTEMPTS = 5
 
 
 @dataclass
@@ -63,7 +64,10 @@ def ingest(
     who: str | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda step: None,
+    as_of: dt.date | None = None,
 ) -> IngestResult:
+    """Validate and load one extract. `as_of` is the day the extract describes (by default its
+    latest date); its household type, veteran and chronic values count from that day on."""
     get_program(program)
     who = who or who_default()
     digest = sha256(data)
@@ -77,7 +81,18 @@ def ingest(
         return IngestResult(REJECTED, f"{file_name} was not loaded: {len(report.errors)} error(s) to fix",
                             report)
     progress("writing")
-    as_of = _as_of(records)
+    as_of = as_of or _as_of(records)
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            return _write(conn, data, file_name, program, who, as_of, records, report, digest)
+        except duckdb.TransactionException:
+            # Another upload in this process committed first; start again on top of it.
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _write(conn, data, file_name, program, who, as_of, records, report, digest) -> IngestResult:
     now = dt.datetime.now()
     conn.execute("BEGIN TRANSACTION")
     try:
@@ -101,6 +116,7 @@ def ingest(
         conn.execute("COMMIT")
     except duckdb.ConstraintException:
         conn.execute("ROLLBACK")
+        # The same file, loaded by someone else a moment ago.
         earlier = previous_load(conn, program, digest)
         return IngestResult(SKIPPED, _repeat_message(file_name, earlier), report,
                             upload_id=earlier[0] if earlier else None)

@@ -1,0 +1,22 @@
+"""Numbers and dates written for people: 1,330 not 1330.0, "Mon 14 Sep" not 2020-09-14."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def count(value) -> str:
+    return "–" if value is None else f"{int(value):,}"
+
+
+def day(value: dt.date | None) -> str:
+    return "–" if value is None else f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def ago(then: dt.datetime, now: dt.datetime) -> str:
+    days = (now.date() - then.date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago"

@@ -1,0 +1,47 @@
+"""The monthly figures a community submits to Built for Zero, for every population."""
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, formatting
+from pipelines.periods import month_end
+
+LABELS = {
+    "actively_homeless": "Actively homeless",
+    "newly_identified": "Newly identified",
+    "returned_from_housing": "Returned from housing",
+    "returned_from_inactive": "Returned from inactive",
+    "housing_placements": "Housing placements",
+    "moved_to_inactive": "Moved to inactive",
+    "no_longer_meets_population": "No longer meets population criteria",
+    "inflow": "Inflow",
+    "outflow": "Outflow",
+    "net_change": "Net change",
+    "balance_gap": "Balance gap",
+    "avg_days_to_housing": "Average days to housing",
+    "reliability": "3-month reliability",
+}
+
+st.title("Monthly figures")
+fresh = data.freshness()
+latest = fresh["as_of"] or dt.date.today()
+month = st.date_input("Month", value=latest.replace(day=1), format="YYYY-MM-DD").replace(day=1)
+st.caption(f"The list as it stood at the end of {formatting.day(month_end(month))}.")
+
+submission = data.submission(month)
+table = pl.DataFrame(
+    [
+        {"Figure": label, **{pop: values.get(key) for pop, values in submission["populations"].items()}}
+        for key, label in LABELS.items()
+    ],
+    strict=False,
+)
+st.dataframe(table, hide_index=True, width="stretch")
+for name in ("Veteran", "Chronic"):
+    fz = submission["populations"][name].get("functional_zero")
+    if fz:
+        state = "met" if fz["met"] else "not met"
+        st.markdown(f"**{name} functional zero: {state}.** Threshold {fz['threshold']:g}, "
+                    f"actively homeless {formatting.count(fz['actively_homeless'])}. _{fz['rule']}._")

@@ -1,0 +1,35 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pipelines import loading, store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+BFZ_SAMPLE = SHARED / "data" / "bfz" / "bnl-sample-short.csv"
+BFZ_EXPECTED = SHARED / "data" / "bfz" / "bnl-sample-short.expected.json"
+TODAY = dt.date(2026, 1, 15)
+
+BFZ_HEADER = ("Client ID,Date of Identification,Returned to Active Date,Housing Move-In Date,Inactive Date,"
+              "Household Type,Chronic Status,Veteran Status")
+
+
+def needs_shared():
+    return pytest.mark.skipif(not BFZ_SAMPLE.exists(), reason="../shared is not beside the project")
+
+
+def bfz_csv(*rows: str, header: str = BFZ_HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+@pytest.fixture
+def conn():
+    c = store.connect(":memory:")
+    yield c
+    c.close()
+
+
+def ingest(conn, data: bytes, name: str = "list.csv", **kw) -> loading.IngestResult:
+    kw.setdefault("today", TODAY)
+    return loading.ingest(conn, data, name, who="tester", **kw)
