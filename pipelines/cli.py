@@ -23,12 +23,12 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 @contextmanager
 def steps(title: str):
-    """A spinner naming the current step on a terminal; plain lines when output is piped."""
+    """A spinner naming the current step on a terminal; a line per step when output is piped."""
     if err.is_terminal:
         with err.status(title) as status:
             yield lambda step: status.update(f"{title}: {step}")
     else:
-        yield lambda step: None
+        yield lambda step: print(f"{title}: {step}", file=sys.stderr, flush=True)
 
 
 def cmd_ingest(args) -> int:

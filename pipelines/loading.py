@@ -6,6 +6,7 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -21,6 +22,9 @@ from pipelines.report import ValidationReport
 
 LOADED, SKIPPED, REJECTED = "loaded", "skipped", "rejected"
 WRITE_ATTEMPTS = 5
+# Writers in one process (two browser sessions uploading at once) take turns; writers in other
+# processes are kept out by DuckDB's lock on the file.
+_writing = threading.Lock()
 
 
 @dataclass
@@ -82,13 +86,14 @@ def ingest(
                             report)
     progress("writing")
     as_of = as_of or _as_of(records)
-    for attempt in range(WRITE_ATTEMPTS):
-        try:
-            return _write(conn, data, file_name, program, who, as_of, records, report, digest)
-        except duckdb.TransactionException:
-            # Another upload in this process committed first; start again on top of it.
-            if attempt == WRITE_ATTEMPTS - 1:
-                raise
+    with _writing:
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                return _write(conn, data, file_name, program, who, as_of, records, report, digest)
+            except duckdb.TransactionException:
+                # A write through another connection committed first: start again on top of it.
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
     raise AssertionError("unreachable")
 
 
@@ -114,12 +119,13 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
             [counts["records"], counts["events"], counts["attributes"], upload_id],
         )
         conn.execute("COMMIT")
-    except duckdb.ConstraintException:
+    except duckdb.ConstraintException as exc:
         conn.execute("ROLLBACK")
-        # The same file, loaded by someone else a moment ago.
         earlier = previous_load(conn, program, digest)
-        return IngestResult(SKIPPED, _repeat_message(file_name, earlier), report,
-                            upload_id=earlier[0] if earlier else None)
+        if earlier is None:
+            raise duckdb.TransactionException(str(exc)) from exc
+        # The same file, loaded by someone else a moment ago.
+        return IngestResult(SKIPPED, _repeat_message(file_name, earlier), report, upload_id=earlier[0])
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -178,6 +184,12 @@ def rollback(conn: duckdb.DuckDBPyConnection, upload_id: int, who: str | None = 
         raise RollbackRefused(
             f"upload {upload_id} has later uploads loaded ({', '.join(map(str, later))}); roll those back first"
         )
+    with _writing:
+        _rollback(conn, upload_id, who)
+    return f"upload {upload_id} ({file_name}) rolled back: its facts are removed"
+
+
+def _rollback(conn, upload_id: int, who: str | None) -> None:
     conn.execute("BEGIN TRANSACTION")
     try:
         queries.run(conn, "rollback_upload", upload_id=upload_id, now=dt.datetime.now(), who=who or who_default())
@@ -185,4 +197,3 @@ def rollback(conn: duckdb.DuckDBPyConnection, upload_id: int, who: str | None = 
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return f"upload {upload_id} ({file_name}) rolled back: its facts are removed"

@@ -1,0 +1,197 @@
+"""Loading keeps every fact, recognises repeats, rolls back exactly, and writes nothing it rejects."""
+
+import datetime as dt
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from pipelines import figures, loading, store
+from pipelines.periods import Period
+from tests.conftest import ROOT, TODAY, bfz_csv, ingest
+
+MARCH = Period(dt.date(2024, 3, 1), dt.date(2024, 3, 31), "month")
+
+
+def month(m: int) -> Period:
+    start = dt.date(2024, m, 1)
+    end = (dt.date(2024, m + 1, 1) if m < 12 else dt.date(2025, 1, 1)) - dt.timedelta(days=1)
+    return Period(start, end, "month")
+
+
+def table_counts(conn):
+    return conn.execute(
+        "SELECT (SELECT count(*) FROM uploads), (SELECT count(*) FROM people), (SELECT count(*) FROM records), "
+        "(SELECT count(*) FROM events), (SELECT count(*) FROM record_attributes)"
+    ).fetchone()
+
+
+def test_the_same_file_twice_is_skipped_with_a_message(conn):
+    data = bfz_csv("A,1/5/2024,,,,Youth,No,No")
+    first = ingest(conn, data, "jan.csv")
+    second = ingest(conn, data, "jan-again.csv")
+    assert (first.status, second.status) == ("loaded", "skipped")
+    assert second.upload_id == first.upload_id
+    assert "already loaded (upload 1" in second.message
+    assert table_counts(conn) == (1, 1, 1, 1, 1)
+
+
+def test_a_later_extract_keeps_the_dates_it_overwrote(conn):
+    # March's extract says X went inactive on 15 March. June's says X came back on 1 May and went
+    # inactive again on 10 June: the March date is gone from the file but still counts for March.
+    ingest(conn, bfz_csv("X,1/10/2024,,,3/15/2024,Single Adult,No,No"), "march.csv")
+    june = ingest(conn, bfz_csv("X,1/10/2024,5/1/2024,,6/10/2024,Single Adult,No,No"), "june.csv")
+    assert june.counts == {"records": 0, "events": 2, "attributes": 0}
+    rows = figures.flow(conn, "homelessness", [month(m) for m in (3, 4, 5, 6)], "All")
+    assert [(r["period"], r["actively_homeless"], r["moved_to_inactive"], r["returned_from_inactive"])
+            for r in rows] == [
+        ("2024-03", 0, 1, 0),
+        ("2024-04", 0, 0, 0),
+        ("2024-05", 1, 0, 1),
+        ("2024-06", 0, 1, 0),
+    ]
+
+
+def test_without_the_earlier_extract_march_looks_different(conn):
+    ingest(conn, bfz_csv("X,1/10/2024,5/1/2024,,6/10/2024,Single Adult,No,No"), "june.csv")
+    (row,) = figures.flow(conn, "homelessness", [MARCH], "All")
+    assert (row["actively_homeless"], row["moved_to_inactive"]) == (1, 0)
+
+
+def test_population_changes_between_extracts(conn):
+    # Y becomes chronic and W stops being a veteran in the extract of 31 March, both still active.
+    ingest(conn, bfz_csv("Y,1/10/2024,,,,Single Adult,No,No", "W,1/12/2024,,,,Single Adult,No,Yes"),
+           "jan.csv", as_of=dt.date(2024, 1, 31))
+    ingest(conn, bfz_csv("Y,1/10/2024,,,,Single Adult,Yes,No", "W,1/12/2024,,,,Single Adult,No,No"),
+           "march.csv", as_of=dt.date(2024, 3, 31))
+    rows = {r["population"]: r for r in figures.flow(conn, "homelessness", [month(2), MARCH])
+            if r["period"] == "2024-03"}
+    chronic, veteran, singles = rows["Chronic"], rows["Veteran"], rows["All Singles"]
+    assert (chronic["active_at_start"], chronic["newly_identified"], chronic["actively_homeless"],
+            chronic["balance_gap"]) == (0, 1, 1, 0)
+    assert (veteran["active_at_start"], veteran["no_longer_meets_population"], veteran["outflow"],
+            veteran["actively_homeless"], veteran["balance_gap"]) == (1, 1, 1, 0, 0)
+    assert (singles["inflow"], singles["outflow"], singles["actively_homeless"]) == (0, 0, 2)
+    (february,) = [r for r in figures.flow(conn, "homelessness", [month(2)], "Veteran")]
+    assert february["actively_homeless"] == 1
+
+
+def test_rollback_removes_exactly_the_facts_of_that_upload(conn):
+    ingest(conn, bfz_csv("X,1/10/2024,,,3/15/2024,Single Adult,No,No"), "march.csv")
+    before = table_counts(conn)
+    march_figures = figures.flow(conn, "homelessness", [MARCH])
+    june = ingest(conn, bfz_csv("X,1/10/2024,5/1/2024,,6/10/2024,Single Adult,No,Yes",
+                                "Z,6/1/2024,,,,Youth,No,No"), "june.csv")
+    assert table_counts(conn) == (2, 2, 2, 5, 3)
+    message = loading.rollback(conn, june.upload_id, who="lead")
+    assert "rolled back" in message
+    assert table_counts(conn)[1:] == before[1:]
+    assert figures.flow(conn, "homelessness", [MARCH]) == march_figures
+    assert conn.execute("SELECT status, rolled_back_by FROM uploads WHERE upload_id = ?",
+                        [june.upload_id]).fetchone() == ("rolled back", "lead")
+    # The same file can be loaded again once it is rolled back.
+    again = ingest(conn, bfz_csv("X,1/10/2024,5/1/2024,,6/10/2024,Single Adult,No,Yes",
+                                 "Z,6/1/2024,,,,Youth,No,No"), "june.csv")
+    assert again.status == "loaded"
+
+
+def test_rollback_of_an_upload_with_later_uploads_is_refused(conn):
+    first = ingest(conn, bfz_csv("X,1/10/2024,,,,Youth,No,No"), "a.csv")
+    ingest(conn, bfz_csv("X,1/10/2024,,,2/1/2024,Youth,No,No"), "b.csv")
+    with pytest.raises(loading.RollbackRefused, match="roll those back first"):
+        loading.rollback(conn, first.upload_id)
+    with pytest.raises(loading.RollbackRefused, match="no upload 99"):
+        loading.rollback(conn, 99)
+
+
+def file_digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_rejected_file_leaves_the_database_byte_for_byte_the_same(tmp_path):
+    db = tmp_path / "list.duckdb"
+    with store.opened(db) as conn:
+        ingest(conn, bfz_csv("A,1/5/2024,,,,Youth,No,No"), "good.csv")
+    with store.opened(db) as conn:
+        pass  # opening and closing alone must not change the file either
+    before = file_digest(db)
+    with store.opened(db) as conn:
+        result = ingest(conn, bfz_csv("B,1/5/2024,,,,Youth,No,No", "C,not a date,,,,Youth,No,No"), "bad.csv")
+        assert result.status == "rejected"
+        assert table_counts(conn) == (1, 1, 1, 1, 1)
+    assert file_digest(db) == before
+    assert not (tmp_path / "list.duckdb.wal").exists()
+
+
+def test_two_uploads_of_one_file_at_the_same_moment_load_it_once(tmp_path):
+    data = bfz_csv(*[f"P{i},1/5/2024,,,,Youth,No,No" for i in range(2000)])
+    db = store.connect(tmp_path / "race.duckdb")
+    results = []
+    barrier = threading.Barrier(2)
+
+    def upload():
+        cursor = db.cursor()
+        barrier.wait()
+        results.append(loading.ingest(cursor, data, "same.csv", who="lead", today=TODAY).status)
+
+    threads = [threading.Thread(target=upload) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["loaded", "skipped"]
+    assert table_counts(db) == (1, 2000, 2000, 2000, 2000)
+
+
+def test_two_different_uploads_at_the_same_moment_both_load(tmp_path):
+    db = store.connect(tmp_path / "race.duckdb")
+    files = [bfz_csv(*[f"P{i},1/5/2024,,,{m}/20/2024,Youth,No,No" for i in range(1500)]) for m in (2, 3)]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def upload(data, name):
+        cursor = db.cursor()
+        barrier.wait()
+        results.append(loading.ingest(cursor, data, name, who="lead", today=TODAY,
+                                      as_of=dt.date(2024, 3, 31)).status)
+
+    threads = [threading.Thread(target=upload, args=(d, f"{i}.csv")) for i, d in enumerate(files)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["loaded", "loaded"]
+    assert table_counts(db) == (2, 1500, 1500, 4500, 1500)
+
+
+def test_a_process_killed_during_an_upload_leaves_the_database_consistent(tmp_path):
+    from pipelines.sample_data import write_extracts
+
+    (path,) = write_extracts(150_000, tmp_path / "big.csv")
+    db = tmp_path / "killed.duckdb"
+    env = {**os.environ, "BYNAMES_DB": str(db)}
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ingest", str(path)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # Wait until the upload has begun writing, then kill it without warning.
+    for line in proc.stderr:
+        if line.rstrip().endswith(": writing"):
+            break
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with store.opened(db) as conn:
+        uploads, people, records, events, attributes = table_counts(conn)
+        assert uploads in (0, 1)
+        if uploads == 0:
+            assert (people, records, events, attributes) == (0, 0, 0, 0)
+        else:
+            assert records == attributes > 0
+        result = loading.ingest(conn, path.read_bytes(), path.name, who="lead")
+        assert result.status == ("loaded" if uploads == 0 else "skipped")
+        assert table_counts(conn)[0] == 1
+        assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 150_000
