@@ -20,3 +20,14 @@ def ago(then: dt.datetime, now: dt.datetime) -> str:
     if days == 1:
         return "yesterday"
     return f"{days} days ago"
+
+
+def figure(key: str, value) -> str:
+    """A submission figure as the table shows it."""
+    if value is None:
+        return "–"
+    if key == "reliability":
+        return f"{value:.1%}"
+    if key == "avg_days_to_housing":
+        return f"{value:,.1f}"
+    return f"{int(value):,}"

@@ -40,9 +40,12 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     if read_only and target != ":memory:" and Path(target).exists():
-        return _connect_waiting(target, read_only=True)
-    conn = _connect_waiting(target, read_only=False)
-    migrate(conn)
+        conn = _connect_waiting(target, read_only=True)
+    else:
+        conn = _connect_waiting(target, read_only=False)
+        migrate(conn)
+    # Progress bars belong to our own commands, not to every query.
+    conn.execute("SET enable_progress_bar = false")
     return conn
 
 

@@ -4,16 +4,26 @@
 -- Each period is judged on the list as it stood at the end of its last day R: a record is on it once
 -- it has an entry date on or before R, and only its facts dated on or before R are seen. Every
 -- count is of distinct people.
+--
+-- A record's state only changes on the days of its facts, so the query builds each record's
+-- timeline of states once. Active counts come from the days people enter and leave the active list;
+-- the flows of a period come from the records whose state changed in it.
 WITH periods AS (
     SELECT unnest($starts::DATE[]) AS period_start, unnest($ends::DATE[]) AS period_end
 ),
-days AS (  -- the days whose list we need: each period's last day and the day before it began
+days AS (  -- the days whose active count we need: each period's last day and the day before it began
     SELECT period_end AS day FROM periods
     UNION
     SELECT period_start - 1 FROM periods
 ),
 kinds AS (
     SELECT kind, role, tie_rank FROM event_kinds WHERE program = $program
+),
+pops AS (
+    SELECT population, sort_order, household_types, veteran, chronic FROM populations WHERE program = $program
+),
+program_records AS (
+    SELECT record_id, person_id FROM records WHERE program = $program
 ),
 facts AS (
     -- A dated fact becomes a sortable key: the later date wins, and on one day the higher rank.
@@ -22,9 +32,8 @@ facts AS (
         CASE WHEN k.role = 'exit' THEN (e.event_date - DATE '1970-01-01') * 10 + k.tie_rank END AS exit_key,
         NULL::BIGINT AS attribute_id
     FROM events e
-    JOIN records r USING (record_id)
+    SEMI JOIN program_records r USING (record_id)
     JOIN kinds k ON k.kind = e.kind
-    WHERE r.program = $program
     UNION ALL
     -- Attributes hold from their extract's date; a record's first known ones hold from the start.
     SELECT a.record_id,
@@ -32,8 +41,7 @@ facts AS (
              THEN DATE '0001-01-01' ELSE a.valid_from END,
         NULL, NULL, a.attribute_id
     FROM record_attributes a
-    JOIN records r USING (record_id)
-    WHERE r.program = $program
+    SEMI JOIN program_records r USING (record_id)
 ),
 changes AS (
     SELECT record_id, changed_on, max(entry_key) AS entry_key, max(exit_key) AS exit_key,
@@ -50,61 +58,94 @@ timeline AS (  -- each record's state from one change to the next
     FROM changes
     WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),
-states AS (  -- every record on the list at the end of each day we need
-    SELECT d.day, t.record_id, r.person_id,
+states AS (  -- only states on the list: from the first entry on
+    SELECT t.record_id, r.person_id, t.changed_on, t.changed_next, t.attribute_id,
         DATE '1970-01-01' + (t.entry_key // 10)::INTEGER AS entry_date, ek.kind AS entry_kind,
         DATE '1970-01-01' + (t.exit_key // 10)::INTEGER AS exit_date, xk.kind AS exit_kind,
-        (t.exit_key IS NULL OR t.exit_key // 10 < t.entry_key // 10) AS active,
-        a.household_type, a.veteran, a.chronic
-    FROM days d
-    JOIN timeline t ON t.changed_on <= d.day AND d.day < t.changed_next
-    JOIN records r ON r.record_id = t.record_id
+        (t.exit_key IS NULL OR t.exit_key // 10 < t.entry_key // 10) AS active
+    FROM timeline t
+    JOIN program_records r USING (record_id)
     JOIN kinds ek ON ek.role = 'entry' AND ek.tie_rank = t.entry_key % 10
     LEFT JOIN kinds xk ON xk.role = 'exit' AND xk.tie_rank = t.exit_key % 10
-    LEFT JOIN record_attributes a ON a.attribute_id = t.attribute_id
     WHERE t.entry_key IS NOT NULL
 ),
-pops AS (
-    SELECT population, sort_order, household_types, veteran, chronic FROM populations WHERE program = $program
-),
-members AS (  -- a record's state once for each population it belongs to that day
-    SELECT s.*, p.population
-    FROM states s
+membership AS (  -- the populations each set of attributes belongs to
+    SELECT a.attribute_id, p.population
+    FROM record_attributes a
+    SEMI JOIN program_records r USING (record_id)
     JOIN pops p
-      ON s.household_type IS NOT NULL
-     AND (p.household_types IS NULL OR list_contains(p.household_types, s.household_type))
-     AND (p.veteran IS NULL OR s.veteran = p.veteran)
-     AND (p.chronic IS NULL OR s.chronic = p.chronic)
+      ON a.household_type IS NOT NULL
+     AND (p.household_types IS NULL OR list_contains(p.household_types, a.household_type))
+     AND (p.veteran IS NULL OR a.veteran = p.veteran)
+     AND (p.chronic IS NULL OR a.chronic = p.chronic)
 ),
-at_start AS (
-    SELECT p.period_start, m.population, m.record_id, m.person_id
-    FROM periods p JOIN members m ON m.day = p.period_start - 1
-    WHERE m.active
+-- Active counts. A person is active in a population while any of their records is.
+active_spans AS (
+    SELECT s.person_id, m.population, s.changed_on, s.changed_next
+    FROM states s JOIN membership m USING (attribute_id)
+    WHERE s.active
 ),
-active_at_start AS (
-    SELECT p.period_start, s.record_id FROM periods p JOIN states s ON s.day = p.period_start - 1 WHERE s.active
+span_edges AS (
+    SELECT person_id, population, day, sum(step) AS step
+    FROM (
+        SELECT person_id, population, changed_on AS day, 1 AS step FROM active_spans
+        UNION ALL
+        SELECT person_id, population, changed_next, -1 FROM active_spans WHERE changed_next < DATE '9999-12-31'
+    )
+    GROUP BY person_id, population, day
 ),
-active_at_end AS (
-    SELECT p.period_start, s.record_id FROM periods p JOIN states s ON s.day = p.period_end WHERE s.active
+person_edges AS (
+    SELECT population, day, step,
+        sum(step) OVER (PARTITION BY person_id, population ORDER BY day) AS open_records
+    FROM span_edges
+    WHERE step <> 0
 ),
+active_changes AS (
+    SELECT population, day,
+        sum(CASE WHEN open_records > 0 AND open_records - step <= 0 THEN 1
+                 WHEN open_records <= 0 AND open_records - step > 0 THEN -1 ELSE 0 END) AS change
+    FROM person_edges
+    GROUP BY population, day
+),
+active_counts AS (
+    SELECT d.day, c.population, sum(c.change) AS active
+    FROM days d JOIN active_changes c ON c.day <= d.day
+    GROUP BY d.day, c.population
+),
+-- Flows. A record counts in a period only through its state at the period's end, and only when
+-- that state changed during the period.
 at_end AS (
-    SELECT p.period_start, p.period_end, m.*,
-        m.entry_date BETWEEN p.period_start AND p.period_end AS entered_in_period,
-        m.exit_date BETWEEN p.period_start AND p.period_end AS exited_in_period,
-        -- active before the period but outside this population, and inside it now
-        (m.active AND m.entry_date < p.period_start AND was_active.record_id IS NOT NULL
-            AND was_member.record_id IS NULL) AS came_into_population
+    SELECT p.period_start, p.period_end, s.*
     FROM periods p
-    JOIN members m ON m.day = p.period_end
-    LEFT JOIN active_at_start was_active
-      ON was_active.period_start = p.period_start AND was_active.record_id = m.record_id
-    LEFT JOIN at_start was_member
-      ON was_member.period_start = p.period_start AND was_member.population = m.population
-     AND was_member.record_id = m.record_id
+    JOIN states s ON s.changed_on BETWEEN p.period_start AND p.period_end AND s.changed_next > p.period_end
 ),
-figures AS (
+at_start AS (  -- the same records, the evening before the period began
+    SELECT e.period_start, s.record_id, s.active, s.attribute_id
+    FROM at_end e
+    JOIN states s ON s.record_id = e.record_id
+     AND s.changed_on <= e.period_start - 1 AND e.period_start - 1 < s.changed_next
+),
+start_members AS (
+    SELECT s.period_start, s.record_id, m.population
+    FROM at_start s JOIN membership m USING (attribute_id)
+    WHERE s.active
+),
+end_members AS (
+    SELECT e.*, m.population,
+        e.entry_date BETWEEN e.period_start AND e.period_end AS entered_in_period,
+        e.exit_date BETWEEN e.period_start AND e.period_end AS exited_in_period,
+        -- active before the period but outside this population, and inside it now
+        (e.active AND e.entry_date < e.period_start AND was.active AND member.record_id IS NULL)
+            AS came_into_population
+    FROM at_end e
+    JOIN membership m USING (attribute_id)
+    LEFT JOIN at_start was ON was.period_start = e.period_start AND was.record_id = e.record_id
+    LEFT JOIN start_members member
+      ON member.period_start = e.period_start AND member.record_id = e.record_id
+     AND member.population = m.population
+),
+flows AS (
     SELECT period_start, population,
-        count(DISTINCT person_id) FILTER (WHERE active) AS actively_homeless,
         count(DISTINCT person_id) FILTER (WHERE exit_kind = 'moved_in' AND exited_in_period) AS housing_placements,
         count(DISTINCT person_id) FILTER (WHERE exit_kind = 'inactive' AND exited_in_period) AS moved_to_inactive,
         count(DISTINCT person_id) FILTER (WHERE
@@ -116,24 +157,20 @@ figures AS (
             AS returned_from_inactive,
         avg(exit_date - entry_date) FILTER (WHERE exit_kind = 'moved_in' AND exited_in_period
             AND exit_date > entry_date) AS avg_days_to_housing
-    FROM at_end
+    FROM end_members
     GROUP BY period_start, population
 ),
 left_population AS (  -- active in the population at the start, still active, but outside it now
-    SELECT s.period_start, s.population, count(DISTINCT s.person_id) AS no_longer_meets_population
-    FROM at_start s
-    JOIN active_at_end still ON still.period_start = s.period_start AND still.record_id = s.record_id
-    ANTI JOIN at_end e ON e.period_start = s.period_start AND e.population = s.population
-                      AND e.record_id = s.record_id
+    SELECT s.period_start, s.population, count(DISTINCT e.person_id) AS no_longer_meets_population
+    FROM start_members s
+    JOIN at_end e ON e.period_start = s.period_start AND e.record_id = s.record_id AND e.active
+    ANTI JOIN end_members m ON m.period_start = s.period_start AND m.record_id = s.record_id
+                           AND m.population = s.population
     GROUP BY s.period_start, s.population
-),
-starting AS (
-    SELECT period_start, population, count(DISTINCT person_id) AS active_at_start
-    FROM at_start GROUP BY period_start, population
 ),
 counted AS (
     SELECT p.period_start, p.period_end, pop.population, pop.sort_order,
-        coalesce(f.actively_homeless, 0) AS actively_homeless,
+        coalesce(now.active, 0) AS actively_homeless,
         coalesce(f.housing_placements, 0) AS housing_placements,
         coalesce(f.moved_to_inactive, 0) AS moved_to_inactive,
         coalesce(f.newly_identified, 0) AS newly_identified,
@@ -141,12 +178,13 @@ counted AS (
         coalesce(f.returned_from_inactive, 0) AS returned_from_inactive,
         f.avg_days_to_housing,
         coalesce(l.no_longer_meets_population, 0) AS no_longer_meets_population,
-        coalesce(s.active_at_start, 0) AS active_at_start
+        coalesce(before.active, 0) AS active_at_start
     FROM periods p
     CROSS JOIN pops pop
-    LEFT JOIN figures f ON f.period_start = p.period_start AND f.population = pop.population
+    LEFT JOIN active_counts now ON now.day = p.period_end AND now.population = pop.population
+    LEFT JOIN active_counts before ON before.day = p.period_start - 1 AND before.population = pop.population
+    LEFT JOIN flows f ON f.period_start = p.period_start AND f.population = pop.population
     LEFT JOIN left_population l ON l.period_start = p.period_start AND l.population = pop.population
-    LEFT JOIN starting s ON s.period_start = p.period_start AND s.population = pop.population
 )
 SELECT *,
     newly_identified + returned_from_housing + returned_from_inactive AS inflow,

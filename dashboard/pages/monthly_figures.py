@@ -33,10 +33,10 @@ st.caption(f"The list as it stood at the end of {formatting.day(month_end(month)
 submission = data.submission(month)
 table = pl.DataFrame(
     [
-        {"Figure": label, **{pop: values.get(key) for pop, values in submission["populations"].items()}}
+        {"Figure": label,
+         **{pop: formatting.figure(key, values.get(key)) for pop, values in submission["populations"].items()}}
         for key, label in LABELS.items()
-    ],
-    strict=False,
+    ]
 )
 st.dataframe(table, hide_index=True, width="stretch")
 for name in ("Veteran", "Chronic"):

@@ -1,0 +1,108 @@
+"""Time and peak memory of loading and of the figures, against the plain floor.
+
+Each measurement runs in a fresh process so that its peak memory is its own. Run with `make bench`;
+RECORDS=200000 make bench for a quicker look.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+RECORDS = int(os.environ.get("RECORDS", 1_000_000))
+
+FLOOR = """
+import duckdb, polars as pl, sys
+frame = pl.read_csv(sys.argv[1], infer_schema=False)
+conn = duckdb.connect(sys.argv[2])
+conn.execute("CREATE TABLE extract AS SELECT * FROM frame")
+conn.close()
+"""
+
+INGEST = """
+import sys
+from pathlib import Path
+from pipelines import loading, store
+path = Path(sys.argv[1])
+with store.opened(sys.argv[2]) as conn:
+    result = loading.ingest(conn, path.read_bytes(), path.name, who="bench")
+assert result.status == "loaded", result.message
+"""
+
+FIGURES = """
+import datetime as dt, json, sys, time
+from pipelines import figures, store
+from pipelines.periods import series
+months = series(dt.date(2022, 1, 1), dt.date(2025, 12, 31), "month")
+times = []
+with store.opened(sys.argv[1], read_only=True) as conn:
+    for _ in range(3):
+        start = time.perf_counter()
+        rows = figures.flow(conn, "homelessness", months)
+        times.append(time.perf_counter() - start)
+assert len(rows) == 48 * 7
+print(json.dumps(times))
+"""
+
+
+def measure(code: str, *args: str) -> tuple[float, float, str]:
+    """Wall seconds, peak resident MiB and stdout of `code` run in a new interpreter."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode:
+        raise SystemExit(proc.stderr)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest child so far; each step here grows, so keep the max.
+    return seconds, max(peak, before) / 1024, proc.stdout
+
+
+def fresh(path: Path) -> str:
+    for p in (path, Path(f"{path}.wal")):
+        p.unlink(missing_ok=True)
+    return str(path)
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    extract = OUT / f"bnl-{RECORDS}.csv"
+    if not extract.exists():
+        subprocess.run([sys.executable, "-m", "pipelines.cli", "generate", "--records", str(RECORDS),
+                        "--out", str(extract)], cwd=ROOT, check=True)
+    size = extract.stat().st_size / 2**20
+    # Peak memory is read per child, so run the cheapest first: ru_maxrss only ever grows.
+    figures_db = OUT / "figures.duckdb"
+    results = {}
+    floor_s, floor_mb, _ = measure(FLOOR, str(extract), fresh(OUT / "floor.duckdb"))
+    results["floor"] = {"seconds": round(floor_s, 2), "peak_mib": round(floor_mb)}
+    ingest_s, ingest_mb, _ = measure(INGEST, str(extract), fresh(figures_db))
+    results["ingest"] = {"seconds": round(ingest_s, 2), "peak_mib": round(ingest_mb),
+                         "times_floor": round(ingest_s / floor_s, 2)}
+    _, figures_mb, out = measure(FIGURES, str(figures_db))
+    times = json.loads(out)
+    results["figures_7x48"] = {"first_seconds": round(times[0], 2), "best_seconds": round(min(times), 2),
+                               "peak_mib": round(figures_mb)}
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
+                          "platform": platform.platform(), "records": RECORDS, "csv_mib": round(size)}
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    print(f"{RECORDS:,} records, {size:,.0f} MiB CSV, {os.cpu_count()} cores")
+    print("| step | time | peak memory | target |")
+    print("|---|---|---|---|")
+    print(f"| floor: Polars reads the CSV, DuckDB inserts it | {floor_s:.2f} s | {floor_mb:,.0f} MiB | |")
+    print(f"| `bynames ingest` (read, validate, load) | {ingest_s:.2f} s ({ingest_s / floor_s:.1f}x floor) "
+          f"| {ingest_mb:,.0f} MiB | <= 2x floor, <= 2 GB |")
+    print(f"| 7 populations x 48 months of figures | {times[0]:.2f} s first, {min(times):.2f} s best of 3 "
+          f"| {figures_mb:,.0f} MiB | <= 2 s |")
+
+
+if __name__ == "__main__":
+    main()
