@@ -11,7 +11,7 @@ import datetime as dt
 
 import polars as pl
 
-from pipelines.dates import parse_date
+from pipelines.dates import parse_dates
 from pipelines.extract_files import header_key, read_cells
 from pipelines.programs import FAMILY, SINGLE_ADULT, YOUTH
 from pipelines.report import ERROR, WARNING, ValidationReport
@@ -66,6 +66,14 @@ RECORD_COLUMNS = [
 def value_key(expr: pl.Expr) -> pl.Expr:
     """Built for Zero compares loose spellings after dropping everything but letters and digits."""
     return expr.str.to_lowercase().str.replace_all(r"[^0-9a-z]", "")
+
+
+def _normalised(frame: pl.DataFrame, column: str, normalise) -> pl.Expr:
+    """Map a column through `normalise` once per distinct spelling, not once per row."""
+    spellings = frame.select(pl.col(column).unique()).to_series()
+    keys = spellings.to_frame().select(value_key(pl.col(column))).to_series()
+    mapping = {s: normalise(s, k) for s, k in zip(spellings, keys) if s is not None}
+    return pl.col(column).replace_strict(mapping, default=normalise(None, None))
 
 
 def _match_headers(headers: list[str]) -> tuple[dict[str, list[int]], list[int]]:
@@ -123,9 +131,7 @@ def read_bfz_list(data: bytes, file_name: str, today: dt.date | None = None):
         *[_field(cells, positions, f).alias(f) for f in REQUIRED | OPTIONAL],
         _extra_columns(headers, unknown),
     )
-    parsed = text.with_columns(
-        *[parse_date(pl.col(f)).alias(f"{f}_date") for f in (*STATUS_DATES, "homeless_start")]
-    )
+    parsed = parse_dates(text, [*STATUS_DATES, "homeless_start"])
     _check_rows(parsed, header_of, report, today)
     _warn_duplicates(parsed, report)
     _warn_household_types(parsed, header_of, report)
@@ -190,7 +196,7 @@ def _check_rows(parsed: pl.DataFrame, header_of: dict, report: ValidationReport,
 
 def _warn_duplicates(parsed: pl.DataFrame, report: ValidationReport) -> None:
     repeated = (
-        parsed.filter(pl.col("client_id").is_not_null())
+        parsed.filter(pl.col("client_id").is_not_null() & pl.col("client_id").is_duplicated())
         .group_by("client_id", maintain_order=True)
         .agg(pl.col("row"))
         .filter(pl.col("row").list.len() > 1)
@@ -205,7 +211,7 @@ def _warn_duplicates(parsed: pl.DataFrame, report: ValidationReport) -> None:
 
 
 def _warn_household_types(parsed: pl.DataFrame, header_of: dict, report: ValidationReport) -> None:
-    known = value_key(pl.col("household_type")).is_in(list(HOUSEHOLD_VALUES))
+    known = _normalised(parsed, "household_type", lambda s, k: k in HOUSEHOLD_VALUES)
     odd = parsed.filter(pl.col("household_type").is_not_null() & ~known)
     _add_findings(report, odd, WARNING, "unknown_household_type", header_of["household_type"],
                   "not single adult, youth or family: the record counts in All only", "household_type")
@@ -213,21 +219,27 @@ def _warn_household_types(parsed: pl.DataFrame, header_of: dict, report: Validat
                   header_of["household_type"], "no household type: the record is in no population")
 
 
+def _record_keys(parsed: pl.DataFrame) -> pl.Series:
+    """One Client ID on several rows is several records, numbered in identification order; the
+    keys stay stable across extracts as long as the rows keep their identification dates."""
+    index = parsed.select(pl.arg_where(pl.col("client_id").is_duplicated())).to_series()
+    ordinal = pl.repeat(1, parsed.height, dtype=pl.Int64, eager=True)
+    if index.len():
+        shared = parsed[index].select(
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("client_id", order_by=["identified_date", "row"])
+        ).to_series()
+        ordinal = ordinal.scatter(index, shared)
+    return (parsed["client_id"] + "#" + ordinal.cast(pl.String)).alias("record_key")
+
+
 def _records(parsed: pl.DataFrame) -> pl.DataFrame:
-    household = value_key(pl.col("household_type"))
     full_name = pl.col("full_name").str.split_exact(" ", 1)
     return (
         parsed.with_columns(
-            # One Client ID on several rows is several records; their keys stay stable across
-            # extracts as long as the rows keep their identification dates.
-            (
-                pl.col("client_id") + "#"
-                + pl.int_range(1, pl.len() + 1).over("client_id", order_by=["identified_date", "row"])
-                .cast(pl.String)
-            ).alias("record_key"),
-            household.replace_strict(HOUSEHOLD_VALUES, default=pl.col("household_type")).alias("household_type"),
-            value_key(pl.col("veteran_status")).is_in(VETERAN_VALUES).fill_null(False).alias("veteran"),
-            value_key(pl.col("chronic_status")).is_in(CHRONIC_VALUES).fill_null(False).alias("chronic"),
+            _record_keys(parsed),
+            _normalised(parsed, "household_type", lambda s, k: HOUSEHOLD_VALUES.get(k, s)).alias("household_type"),
+            _normalised(parsed, "veteran_status", lambda s, k: k in VETERAN_VALUES).alias("veteran"),
+            _normalised(parsed, "chronic_status", lambda s, k: k in CHRONIC_VALUES).alias("chronic"),
             pl.col("age").str.extract(r"^(\d{1,3})").cast(pl.Int32, strict=False).alias("age"),
             pl.col("assessment_score").cast(pl.Float64, strict=False).alias("assessment_score"),
             pl.coalesce(pl.col("first_name"), full_name.struct.field("field_0")).alias("first_name"),

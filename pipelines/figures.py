@@ -22,7 +22,11 @@ FLOOR = 3
 
 
 def flow(conn, program: str, periods: list[Period], population: str | None = None) -> list[dict]:
-    """One row per period and population, in period order."""
+    """One row per period and population, in period order. Periods must not overlap."""
+    periods = sorted(periods, key=lambda p: p.start)
+    for earlier, later in zip(periods, periods[1:]):
+        if later.start <= earlier.end:
+            raise ValueError(f"periods {earlier.label} and {later.label} overlap")
     rows = queries.rows(
         conn, "list_flow", program=program,
         starts=[p.start for p in periods], ends=[p.end for p in periods],

@@ -112,6 +112,7 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
         conn.register("incoming", records)
         before = _counts(conn)
         queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of, recorded_at=now)
+        queries.run(conn, "refresh_states", program=program)
         after = _counts(conn)
         counts = {k: after[k] - before[k] for k in after}
         conn.execute(
@@ -185,14 +186,15 @@ def rollback(conn: duckdb.DuckDBPyConnection, upload_id: int, who: str | None = 
             f"upload {upload_id} has later uploads loaded ({', '.join(map(str, later))}); roll those back first"
         )
     with _writing:
-        _rollback(conn, upload_id, who)
+        _rollback(conn, upload_id, program, who)
     return f"upload {upload_id} ({file_name}) rolled back: its facts are removed"
 
 
-def _rollback(conn, upload_id: int, who: str | None) -> None:
+def _rollback(conn, upload_id: int, program: str, who: str | None) -> None:
     conn.execute("BEGIN TRANSACTION")
     try:
         queries.run(conn, "rollback_upload", upload_id=upload_id, now=dt.datetime.now(), who=who or who_default())
+        queries.run(conn, "refresh_states", program=program)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -32,21 +32,22 @@ CREATE TABLE loaded_files (
     PRIMARY KEY (program, sha256)
 );
 
+-- People, records and facts carry no key indexes: building them costs more than the whole rest of
+-- a large upload. Uniqueness comes from the loading queries, which add only what is not there yet,
+-- and from uploads taking turns (one writer per file, one upload at a time within a process).
 CREATE TABLE people (
-    person_id INTEGER PRIMARY KEY DEFAULT nextval('person_id_seq'),
+    person_id INTEGER NOT NULL DEFAULT nextval('person_id_seq'),
     program   VARCHAR NOT NULL,
     client_id VARCHAR NOT NULL,
-    first_upload_id INTEGER NOT NULL,
-    UNIQUE (program, client_id)
+    first_upload_id INTEGER NOT NULL
 );
 
 CREATE TABLE records (
-    record_id  INTEGER PRIMARY KEY DEFAULT nextval('record_id_seq'),
+    record_id  INTEGER NOT NULL DEFAULT nextval('record_id_seq'),
     person_id  INTEGER NOT NULL,
     program    VARCHAR NOT NULL,
     record_key VARCHAR NOT NULL,
-    first_upload_id INTEGER NOT NULL,
-    UNIQUE (program, record_key)
+    first_upload_id INTEGER NOT NULL
 );
 
 -- Append-only: a date that a later extract overwrote stays here, so past months keep it.
@@ -60,7 +61,7 @@ CREATE TABLE events (
 
 -- A record's attributes as one extract gave them; a new row only when something changed.
 CREATE TABLE record_attributes (
-    attribute_id     BIGINT PRIMARY KEY DEFAULT nextval('attribute_id_seq'),
+    attribute_id     BIGINT NOT NULL DEFAULT nextval('attribute_id_seq'),
     record_id        INTEGER NOT NULL,
     upload_id        INTEGER NOT NULL,
     valid_from       DATE NOT NULL,
@@ -76,7 +77,26 @@ CREATE TABLE record_attributes (
     first_name       VARCHAR,
     last_name        VARCHAR,
     bnl_status       VARCHAR,
-    extra            JSON
+    extra            JSON,
+    population_mask  INTEGER NOT NULL  -- bit n set: in the population whose sort_order is n
+);
+
+-- Each record's state from one of its facts to the next, derived from events and attributes and
+-- rebuilt for the records an upload or a rollback touches. The figures read only this.
+CREATE TABLE record_states (
+    record_id       INTEGER NOT NULL,
+    person_id       INTEGER NOT NULL,
+    program         VARCHAR NOT NULL,
+    changed_on      DATE NOT NULL,
+    changed_next    DATE NOT NULL,  -- the day of the next change; 9999-12-31 for the current state
+    entry_date      DATE NOT NULL,
+    entry_kind      VARCHAR NOT NULL,
+    exit_date       DATE,
+    exit_kind       VARCHAR,
+    active          BOOLEAN NOT NULL,
+    population_mask INTEGER NOT NULL,
+    mask_since      DATE NOT NULL,  -- the day these attributes took effect
+    shared_person   BOOLEAN NOT NULL  -- the person has other records, so counts must be distinct
 );
 
 -- The program definitions, as data (pipelines/programs.py writes them).

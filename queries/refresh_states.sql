@@ -1,0 +1,63 @@
+-- Rebuild record_states for the records in the temporary table `touched`, inside the caller's
+-- transaction. Parameter: $program.
+--
+-- A dated fact becomes a sortable key, the day times ten plus the kind's tie rank, so the latest
+-- entry and the latest exit so far are running maxima: the later date wins, and on one day the
+-- kind the program ranks higher.
+DELETE FROM record_states WHERE record_id IN (SELECT record_id FROM touched);
+
+INSERT INTO record_states
+WITH kinds AS (
+    SELECT kind, role, tie_rank FROM event_kinds WHERE program = $program
+),
+facts AS (
+    SELECT e.record_id, e.event_date AS changed_on,
+        CASE WHEN k.role = 'entry' THEN (e.event_date - DATE '1970-01-01') * 10 + k.tie_rank END AS entry_key,
+        CASE WHEN k.role = 'exit' THEN (e.event_date - DATE '1970-01-01') * 10 + k.tie_rank END AS exit_key,
+        NULL::BIGINT AS attribute_id, NULL::INTEGER AS population_mask
+    FROM events e
+    SEMI JOIN touched t USING (record_id)
+    JOIN kinds k ON k.kind = e.kind
+    UNION ALL
+    -- Attributes hold from their extract's date; a record's first known ones hold from the start.
+    SELECT a.record_id,
+        CASE WHEN row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from, a.attribute_id) = 1
+             THEN DATE '0001-01-01' ELSE a.valid_from END,
+        NULL, NULL, a.attribute_id, a.population_mask
+    FROM record_attributes a
+    SEMI JOIN touched t USING (record_id)
+),
+changes AS (
+    SELECT record_id, changed_on, max(entry_key) AS entry_key, max(exit_key) AS exit_key,
+        arg_max(population_mask, attribute_id) AS population_mask,
+        max(attribute_id) IS NOT NULL AS attributes_changed
+    FROM facts
+    GROUP BY record_id, changed_on
+),
+timeline AS (
+    SELECT record_id, changed_on,
+        lead(changed_on, 1, DATE '9999-12-31') OVER (PARTITION BY record_id ORDER BY changed_on) AS changed_next,
+        max(entry_key) OVER so_far AS entry_key,
+        max(exit_key) OVER so_far AS exit_key,
+        last_value(population_mask IGNORE NULLS) OVER so_far AS population_mask,
+        last_value(CASE WHEN attributes_changed THEN changed_on END IGNORE NULLS) OVER so_far AS mask_since
+    FROM changes
+    WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
+persons AS (
+    SELECT person_id, count(*) > 1 AS shared_person
+    FROM records
+    WHERE person_id IN (SELECT r.person_id FROM records r SEMI JOIN touched t USING (record_id))
+    GROUP BY person_id
+)
+SELECT t.record_id, r.person_id, $program, t.changed_on, t.changed_next,
+    DATE '1970-01-01' + (t.entry_key // 10)::INTEGER, ek.kind,
+    DATE '1970-01-01' + (t.exit_key // 10)::INTEGER, xk.kind,
+    t.exit_key IS NULL OR t.exit_key // 10 < t.entry_key // 10,
+    coalesce(t.population_mask, 0), coalesce(t.mask_since, DATE '0001-01-01'), p.shared_person
+FROM timeline t
+JOIN records r USING (record_id)
+JOIN persons p USING (person_id)
+JOIN kinds ek ON ek.role = 'entry' AND ek.tie_rank = t.entry_key % 10
+LEFT JOIN kinds xk ON xk.role = 'exit' AND xk.tie_rank = t.exit_key % 10
+WHERE t.entry_key IS NOT NULL;  -- a record is on the list from its first entry
