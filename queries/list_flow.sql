@@ -52,10 +52,14 @@ shared_edges AS (
         FROM shared_steps
     )
 ),
+changes_by_day AS (
+    SELECT population, day, sum(change) AS change
+    FROM (SELECT * FROM single_edges UNION ALL SELECT * FROM shared_edges)
+    GROUP BY population, day
+),
 active_counts AS (
     SELECT d.day, c.population, sum(c.change) AS active
-    FROM days d
-    JOIN (SELECT * FROM single_edges UNION ALL SELECT * FROM shared_edges) c ON c.day <= d.day
+    FROM days d JOIN changes_by_day c ON c.day <= d.day
     GROUP BY d.day, c.population
 ),
 at_end AS (  -- the records whose state changed during a period, as they stood at its end
@@ -88,20 +92,30 @@ counted_rows AS (
     JOIN pops p ON (e.population_mask >> p.sort_order) & 1 = 1
     LEFT JOIN regrouped r ON r.period_start = e.period_start AND r.record_id = e.record_id
 ),
+per_person AS (  -- a person with several records counts once: fold their rows together first
+    SELECT period_start, population,
+        bool_or(placed) AS placed, bool_or(went_inactive) AS went_inactive, bool_or(newly) AS newly,
+        bool_or(back_from_housing) AS back_from_housing, bool_or(back_from_inactive) AS back_from_inactive,
+        sum(days_to_housing) AS days_to_housing, count(days_to_housing) AS placements_timed
+    FROM counted_rows
+    WHERE shared_person
+    GROUP BY period_start, population, person_id
+    UNION ALL
+    SELECT period_start, population, placed, went_inactive, newly, back_from_housing, back_from_inactive,
+        days_to_housing, CASE WHEN days_to_housing IS NULL THEN 0 ELSE 1 END
+    FROM counted_rows
+    WHERE NOT shared_person
+),
 flows AS (
     SELECT period_start, population,
-        count(*) FILTER (WHERE placed AND NOT shared_person)
-            + count(DISTINCT person_id) FILTER (WHERE placed AND shared_person) AS housing_placements,
-        count(*) FILTER (WHERE went_inactive AND NOT shared_person)
-            + count(DISTINCT person_id) FILTER (WHERE went_inactive AND shared_person) AS moved_to_inactive,
-        count(*) FILTER (WHERE newly AND NOT shared_person)
-            + count(DISTINCT person_id) FILTER (WHERE newly AND shared_person) AS newly_identified,
-        count(*) FILTER (WHERE back_from_housing AND NOT shared_person)
-            + count(DISTINCT person_id) FILTER (WHERE back_from_housing AND shared_person) AS returned_from_housing,
-        count(*) FILTER (WHERE back_from_inactive AND NOT shared_person)
-            + count(DISTINCT person_id) FILTER (WHERE back_from_inactive AND shared_person) AS returned_from_inactive,
-        avg(days_to_housing) AS avg_days_to_housing
-    FROM counted_rows
+        count(*) FILTER (WHERE placed) AS housing_placements,
+        count(*) FILTER (WHERE went_inactive) AS moved_to_inactive,
+        count(*) FILTER (WHERE newly) AS newly_identified,
+        count(*) FILTER (WHERE back_from_housing) AS returned_from_housing,
+        count(*) FILTER (WHERE back_from_inactive) AS returned_from_inactive,
+        -- the mean over records, as Built for Zero takes it
+        sum(days_to_housing) / nullif(sum(placements_timed), 0) AS avg_days_to_housing
+    FROM per_person
     GROUP BY period_start, population
 ),
 left_population AS (  -- active in the population at the start, still active, but outside it now

@@ -95,10 +95,22 @@ def test_populations(conn):
 
 
 def test_a_person_on_two_rows_is_counted_once(conn):
-    ingest(conn, bfz_csv("Q,1/5/2024,,,,Youth,No,No", "Q,1/9/2024,,,,Youth,No,No"))
+    ingest(conn, bfz_csv(
+        "Q,1/5/2024,,,,Youth,No,No",
+        "Q,1/9/2024,,2/19/2024,,Youth,No,No",
+        "Q,2/1/2024,,2/11/2024,,Youth,No,No",
+        "S,2/1/2024,,2/4/2024,,Youth,No,No",
+    ))
     january = Period(dt.date(2024, 1, 1), dt.date(2024, 1, 31), "month")
     row = flow(conn, january, "Youth")
     assert (row["actively_homeless"], row["newly_identified"]) == (1, 1)
+    # In February Q's second and third records are housed and the first stays active: Q is still
+    # active, one placement and one newly identified person; the days average over records
+    # (41, 10 and S's 3).
+    february = Period(dt.date(2024, 2, 1), dt.date(2024, 2, 29), "month")
+    row = flow(conn, february, "Youth")
+    assert (row["actively_homeless"], row["housing_placements"], row["newly_identified"],
+            row["avg_days_to_housing"], row["active_at_start"]) == (1, 2, 2, 18.0, 1)
 
 
 def test_average_days_rounds_up_per_record_and_shows_one_decimal(conn):
