@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -53,17 +52,18 @@ print(json.dumps(times))
 """
 
 
+PEAK = "\nimport resource\nprint('peak_kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+
+
 def measure(code: str, *args: str) -> tuple[float, float, str]:
-    """Wall seconds, peak resident MiB and stdout of `code` run in a new interpreter."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds, peak resident MiB and other stdout of `code` run in a new interpreter."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", code + PEAK, *args], cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if proc.returncode:
         raise SystemExit(proc.stderr)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest child so far; each step here grows, so keep the max.
-    return seconds, max(peak, before) / 1024, proc.stdout
+    *lines, peak = proc.stdout.strip().splitlines()
+    return seconds, int(peak.split()[1]) / 1024, "\n".join(lines)
 
 
 def fresh(path: Path) -> str:
@@ -79,7 +79,6 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "pipelines.cli", "generate", "--records", str(RECORDS),
                         "--out", str(extract)], cwd=ROOT, check=True)
     size = extract.stat().st_size / 2**20
-    # Peak memory is read per child, so run the cheapest first: ru_maxrss only ever grows.
     figures_db = OUT / "figures.duckdb"
     results = {}
     floor_s, floor_mb, _ = measure(FLOOR, str(extract), fresh(OUT / "floor.duckdb"))

@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 
 import duckdb
+import polars as pl
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
@@ -41,4 +42,4 @@ def rows(conn, name: str, **params) -> list[dict]:
 
 
 def frame(conn, name: str, **params):
-    return run(conn, name, **params).pl()
+    return pl.from_arrow(run(conn, name, **params).to_arrow_table())

@@ -27,22 +27,19 @@ facts AS (
     FROM record_attributes a
     SEMI JOIN touched t USING (record_id)
 ),
-changes AS (
-    SELECT record_id, changed_on, max(entry_key) AS entry_key, max(exit_key) AS exit_key,
-        arg_max(population_mask, attribute_id) AS population_mask,
-        max(attribute_id) IS NOT NULL AS attributes_changed
-    FROM facts
-    GROUP BY record_id, changed_on
-),
 timeline AS (
+    -- Facts of one day are ordered with attributes last, so the last row of each day holds the
+    -- state at the end of that day; the other rows of the day are dropped.
     SELECT record_id, changed_on,
-        lead(changed_on, 1, DATE '9999-12-31') OVER (PARTITION BY record_id ORDER BY changed_on) AS changed_next,
+        lead(changed_on, 1, DATE '9999-12-31') OVER so_far AS changed_next,
         max(entry_key) OVER so_far AS entry_key,
         max(exit_key) OVER so_far AS exit_key,
         last_value(population_mask IGNORE NULLS) OVER so_far AS population_mask,
-        last_value(CASE WHEN attributes_changed THEN changed_on END IGNORE NULLS) OVER so_far AS mask_since
-    FROM changes
-    WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        last_value(CASE WHEN attribute_id IS NOT NULL THEN changed_on END IGNORE NULLS) OVER so_far AS mask_since
+    FROM facts
+    WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on, attribute_id NULLS FIRST
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+    QUALIFY changed_next <> changed_on
 ),
 persons AS (
     SELECT person_id, count(*) > 1 AS shared_person
