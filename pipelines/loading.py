@@ -17,6 +17,7 @@ import polars as pl
 import queries
 from pipelines.bfz_list import STATUS_DATES, read_bfz_list
 from pipelines.extract_files import detect_format
+from pipelines.matching import match
 from pipelines.programs import program as get_program
 from pipelines.report import ValidationReport
 
@@ -110,6 +111,17 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
         # A racing upload of the same file fails here on the key, before it writes anything.
         conn.execute("INSERT INTO loaded_files VALUES (?, ?, ?)", [program, digest, upload_id])
         conn.register("incoming", records)
+        known = queries.arrow(conn, "known_records", program=program)
+        ((next_person_id, next_record_id),) = queries.run(conn, "next_ids").fetchall()
+        conn.unregister("incoming")
+        matched = match(
+            records,
+            known.select("client_id", "person_id").unique(),
+            known.select("record_key", "record_id").drop_nulls(),
+            next_person_id,
+            next_record_id,
+        )
+        conn.register("incoming", matched)
         before = _counts(conn)
         queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of, recorded_at=now)
         queries.run(conn, "refresh_states", program=program)

@@ -23,15 +23,19 @@ def statements(name: str) -> list[str]:
     return [p.strip() for p in parts if re.sub(r"--[^\n]*", "", p).strip()]
 
 
+def _bound(name: str, statement: str, params: dict) -> dict:
+    wanted = set(_PARAM.findall(re.sub(r"--[^\n]*", "", statement)))
+    missing = wanted - params.keys()
+    if missing:
+        raise TypeError(f"{name}.sql needs parameters {sorted(missing)}")
+    return {k: params[k] for k in wanted}
+
+
 def run(conn: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyConnection:
     """Execute the statements of queries/NAME.sql in order, binding $name parameters by name."""
     cursor = conn
     for statement in statements(name):
-        wanted = set(_PARAM.findall(re.sub(r"--[^\n]*", "", statement)))
-        missing = wanted - params.keys()
-        if missing:
-            raise TypeError(f"{name}.sql needs parameters {sorted(missing)}")
-        cursor = conn.execute(statement, {k: params[k] for k in wanted})
+        cursor = conn.execute(statement, _bound(name, statement, params))
     return cursor
 
 
@@ -41,5 +45,7 @@ def rows(conn, name: str, **params) -> list[dict]:
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
-def frame(conn, name: str, **params):
-    return pl.from_arrow(run(conn, name, **params).to_arrow_table())
+def arrow(conn, name: str, **params) -> pl.DataFrame:
+    """A single-statement query's result as a Polars frame, typed as DuckDB typed it."""
+    (statement,) = statements(name)
+    return pl.from_arrow(conn.sql(statement, params=_bound(name, statement, params)).to_arrow_table())

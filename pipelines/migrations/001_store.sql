@@ -1,7 +1,5 @@
 -- The store: every upload, and every fact with the upload that brought it.
 CREATE SEQUENCE upload_id_seq START 1;
-CREATE SEQUENCE person_id_seq START 1;
-CREATE SEQUENCE record_id_seq START 1;
 CREATE SEQUENCE attribute_id_seq START 1;
 
 CREATE TABLE uploads (
@@ -33,17 +31,17 @@ CREATE TABLE loaded_files (
 );
 
 -- People, records and facts carry no key indexes: building them costs more than the whole rest of
--- a large upload. Uniqueness comes from the loading queries, which add only what is not there yet,
--- and from uploads taking turns (one writer per file, one upload at a time within a process).
+-- a large upload. Uniqueness comes from matching (pipelines/matching.py gives new rows new ids) and
+-- from uploads taking turns: one writer per file, one upload at a time within a process.
 CREATE TABLE people (
-    person_id INTEGER NOT NULL DEFAULT nextval('person_id_seq'),
+    person_id INTEGER NOT NULL,
     program   VARCHAR NOT NULL,
     client_id VARCHAR NOT NULL,
     first_upload_id INTEGER NOT NULL
 );
 
 CREATE TABLE records (
-    record_id  INTEGER NOT NULL DEFAULT nextval('record_id_seq'),
+    record_id  INTEGER NOT NULL,
     person_id  INTEGER NOT NULL,
     program    VARCHAR NOT NULL,
     record_key VARCHAR NOT NULL,

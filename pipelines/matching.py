@@ -1,0 +1,51 @@
+"""Matching an extract's rows to the people and records already on the list.
+
+A person is one Client ID in one program; a record is one row of theirs, keyed by Client ID and
+its place among that person's rows (see bfz_list). Rows that match nothing get new ids here, so
+the loading queries only append.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+def match(
+    incoming: pl.DataFrame,
+    known_people: pl.DataFrame,
+    known_records: pl.DataFrame,
+    next_person_id: int,
+    next_record_id: int,
+) -> pl.DataFrame:
+    """Add person_id, record_id, new_person (on the first row of each new person) and new_record.
+
+    known_people: client_id, person_id. known_records: record_key, record_id.
+    """
+    people = (
+        incoming.select("client_id").unique(maintain_order=True)
+        .join(known_people, on="client_id", how="left", maintain_order="left")
+    )
+    fresh = people["person_id"].is_null()
+    people = people.with_columns(
+        pl.when(fresh)
+        .then(next_person_id + fresh.cast(pl.Int64).cum_sum() - 1)
+        .otherwise(pl.col("person_id"))
+        .cast(pl.Int32)
+        .alias("person_id"),
+        fresh.alias("new_person"),
+    )
+    matched = (
+        incoming.join(people, on="client_id", how="left", maintain_order="left")
+        .join(known_records, on="record_key", how="left", maintain_order="left")
+    )
+    new_record = pl.col("record_id").is_null()
+    return matched.with_columns(
+        pl.when(new_record)
+        .then(next_record_id + new_record.cast(pl.Int64).cum_sum() - 1)
+        .otherwise(pl.col("record_id"))
+        .cast(pl.Int32)
+        .alias("record_id"),
+        new_record.alias("new_record"),
+        # the person is written once, with their first row
+        (pl.col("new_person") & pl.col("client_id").is_first_distinct()).alias("new_person"),
+    )
