@@ -97,11 +97,9 @@ def _field(cells: pl.DataFrame, positions: dict[str, list[int]], field: str) -> 
     cols = positions.get(field)
     if not cols:
         return pl.lit(None, dtype=pl.String)
+    stripped = [pl.col(f"c{i}").str.strip_chars() for i in cols]
+    blanks_as_null = [pl.when(s != "").then(s) for s in stripped]
     # A repeated header: the first cell that is filled in wins.
-    blanks_as_null = [
-        pl.when(pl.col(f"c{i}").str.strip_chars() == "").then(None).otherwise(pl.col(f"c{i}").str.strip_chars())
-        for i in cols
-    ]
     return pl.coalesce(blanks_as_null) if len(blanks_as_null) > 1 else blanks_as_null[0]
 
 

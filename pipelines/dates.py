@@ -42,19 +42,16 @@ def parse_date(text: pl.Expr) -> pl.Expr:
 
 
 def parse_dates(frame: pl.DataFrame, columns: list[str], suffix: str = "_date") -> pl.DataFrame:
-    """Add a parsed date column for each text column.
+    """Add a parsed date column for each text column (already stripped, blanks null).
 
     Most lists write nearly every date one way, so each column is parsed with the usual US style
     first and only the cells that style does not read go through every other style.
     """
-    usual = [
-        pl.col(c).str.strip_chars().str.strptime(pl.Date, "%m/%d/%Y", strict=False).alias(c + suffix)
-        for c in columns
-    ]
+    usual = [pl.col(c).str.strptime(pl.Date, "%m/%d/%Y", strict=False).alias(c + suffix) for c in columns]
     out = frame.with_columns(usual)
     for c in columns:
         # "1/2/18" read with a four-digit year pattern gives year 18: send it the slow way too.
-        unread = (pl.col(c).str.strip_chars() != "") & (
+        unread = pl.col(c).is_not_null() & (
             pl.col(c + suffix).is_null() | (pl.col(c + suffix).dt.year() < 1000)
         )
         index = out.select(pl.arg_where(unread)).to_series()

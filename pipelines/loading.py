@@ -7,6 +7,7 @@ import getpass
 import hashlib
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -75,13 +76,16 @@ def ingest(
     latest date); its household type, veteran and chronic values count from that day on."""
     get_program(program)
     who = who or who_default()
-    digest = sha256(data)
+    progress("reading and checking")
+    # Hashing a large file takes as long as a fair part of reading it, and runs beside it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(sha256, data)
+        records, report = check(data, file_name, today)
+        digest = hashing.result()
     earlier = previous_load(conn, program, digest)
     if earlier:
         return IngestResult(SKIPPED, _repeat_message(file_name, earlier), ValidationReport(file_name),
                             upload_id=earlier[0])
-    progress("reading and checking")
-    records, report = check(data, file_name, today)
     if records is None:
         return IngestResult(REJECTED, f"{file_name} was not loaded: {len(report.errors)} error(s) to fix",
                             report)

@@ -21,6 +21,8 @@ def match(
 
     known_people: client_id, person_id. known_records: record_key, record_id.
     """
+    if known_people.is_empty():  # a first upload, or only new people: nothing to look up
+        return _all_new(incoming, next_person_id, next_record_id)
     people = (
         incoming.select("client_id").unique(maintain_order=True)
         .join(known_people, on="client_id", how="left", maintain_order="left")
@@ -49,3 +51,20 @@ def match(
         # the person is written once, with their first row
         (pl.col("new_person") & pl.col("client_id").is_first_distinct()).alias("new_person"),
     )
+
+
+def _all_new(incoming: pl.DataFrame, next_person_id: int, next_record_id: int) -> pl.DataFrame:
+    first = pl.col("client_id").is_first_distinct()
+    out = incoming.with_columns(
+        (next_person_id + first.cast(pl.Int32).cum_sum() - 1).cast(pl.Int32).alias("person_id"),
+        (next_record_id + pl.int_range(pl.len(), dtype=pl.Int32)).alias("record_id"),
+        first.alias("new_person"),
+        pl.lit(True).alias("new_record"),
+    )
+    # A person's later rows take the id their first row got.
+    later = out.select(pl.arg_where(~pl.col("new_person"))).to_series()
+    if later.len():
+        firsts = out.filter(pl.col("new_person")).select("client_id", "person_id")
+        ids = out[later].select("client_id").join(firsts, on="client_id", how="left", maintain_order="left")
+        out = out.with_columns(out["person_id"].scatter(later, ids["person_id"]))
+    return out

@@ -42,7 +42,7 @@ latest AS (
     SELECT a.* FROM record_attributes a
     SEMI JOIN (SELECT record_id FROM incoming WHERE NOT new_record) i USING (record_id)
     WHERE a.valid_from <= $as_of
-    QUALIFY row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from DESC, a.attribute_id DESC) = 1
+    QUALIFY row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from DESC, a.upload_id DESC) = 1
 )
 SELECT i.record_id, $upload_id, $as_of, i.household_type, i.veteran, i.chronic, i.race, i.ethnicity,
     i.gender, i.age, i.assessment_score, i.contact_worker, i.first_name, i.last_name, i.bnl_status,

@@ -14,16 +14,16 @@ facts AS (
     SELECT e.record_id, e.event_date AS changed_on,
         CASE WHEN k.role = 'entry' THEN (e.event_date - DATE '1970-01-01') * 10 + k.tie_rank END AS entry_key,
         CASE WHEN k.role = 'exit' THEN (e.event_date - DATE '1970-01-01') * 10 + k.tie_rank END AS exit_key,
-        NULL::BIGINT AS attribute_id, NULL::INTEGER AS population_mask
+        NULL::INTEGER AS attributes_from, NULL::INTEGER AS population_mask
     FROM events e
     SEMI JOIN touched t USING (record_id)
     JOIN kinds k ON k.kind = e.kind
     UNION ALL
     -- Attributes hold from their extract's date; a record's first known ones hold from the start.
     SELECT a.record_id,
-        CASE WHEN row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from, a.attribute_id) = 1
+        CASE WHEN row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from, a.upload_id) = 1
              THEN DATE '0001-01-01' ELSE a.valid_from END,
-        NULL, NULL, a.attribute_id, a.population_mask
+        NULL, NULL, a.upload_id, a.population_mask
     FROM record_attributes a
     SEMI JOIN touched t USING (record_id)
 ),
@@ -35,9 +35,9 @@ timeline AS (
         max(entry_key) OVER so_far AS entry_key,
         max(exit_key) OVER so_far AS exit_key,
         last_value(population_mask IGNORE NULLS) OVER so_far AS population_mask,
-        last_value(CASE WHEN attribute_id IS NOT NULL THEN changed_on END IGNORE NULLS) OVER so_far AS mask_since
+        last_value(CASE WHEN attributes_from IS NOT NULL THEN changed_on END IGNORE NULLS) OVER so_far AS mask_since
     FROM facts
-    WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on, attribute_id NULLS FIRST
+    WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on, attributes_from NULLS FIRST
                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     QUALIFY changed_next <> changed_on
 ),

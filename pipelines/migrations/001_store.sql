@@ -1,6 +1,5 @@
 -- The store: every upload, and every fact with the upload that brought it.
 CREATE SEQUENCE upload_id_seq START 1;
-CREATE SEQUENCE attribute_id_seq START 1;
 
 CREATE TABLE uploads (
     upload_id      INTEGER PRIMARY KEY DEFAULT nextval('upload_id_seq'),
@@ -57,9 +56,9 @@ CREATE TABLE events (
     recorded_at TIMESTAMP NOT NULL
 );
 
--- A record's attributes as one extract gave them; a new row only when something changed.
+-- A record's attributes as one extract gave them (one row per record and upload at most); a new
+-- row only when something changed.
 CREATE TABLE record_attributes (
-    attribute_id     BIGINT NOT NULL DEFAULT nextval('attribute_id_seq'),
     record_id        INTEGER NOT NULL,
     upload_id        INTEGER NOT NULL,
     valid_from       DATE NOT NULL,
