@@ -57,7 +57,7 @@ HOUSEHOLD_VALUES = {
 }
 
 RECORD_COLUMNS = [
-    "row", "client_id", "record_key", *STATUS_DATES, "household_type", "veteran", "chronic",
+    "row", "client_id", "ordinal", *STATUS_DATES, "household_type", "veteran", "chronic",
     "race", "ethnicity", "gender", "age", "assessment_score", "contact_worker", "first_name",
     "last_name", "bnl_status", "extra",
 ]
@@ -93,12 +93,13 @@ def _match_headers(headers: list[str]) -> tuple[dict[str, list[int]], list[int]]
     return positions, unknown
 
 
-def _field(cells: pl.DataFrame, positions: dict[str, list[int]], field: str) -> pl.Expr:
+def _field(cells: pl.DataFrame, positions: dict[str, list[int]], field: str, padded: set[str]) -> pl.Expr:
     cols = positions.get(field)
     if not cols:
         return pl.lit(None, dtype=pl.String)
-    stripped = [pl.col(f"c{i}").str.strip_chars() for i in cols]
-    blanks_as_null = [pl.when(s != "").then(s) for s in stripped]
+    # Stripping copies every cell, so only columns that have padded cells are stripped.
+    cells_of = [pl.col(f"c{i}").str.strip_chars() if f"c{i}" in padded else pl.col(f"c{i}") for i in cols]
+    blanks_as_null = [pl.when(c != "").then(c) for c in cells_of]
     # A repeated header: the first cell that is filled in wins.
     return pl.coalesce(blanks_as_null) if len(blanks_as_null) > 1 else blanks_as_null[0]
 
@@ -124,12 +125,17 @@ def read_bfz_list(data: bytes, file_name: str, today: dt.date | None = None):
         return None, report
 
     header_of = {field: headers[cols[0]] for field, cols in positions.items()}
+    used = [f"c{i}" for cols in positions.values() for i in cols]
+    edges = cells.select(pl.col(used).str.contains(r"^\s|\s$").any())
+    padded = {c for c in used if edges[c][0]}
     text = cells.select(
         pl.int_range(2, cells.height + 2, dtype=pl.Int64).alias("row"),
-        *[_field(cells, positions, f).alias(f) for f in REQUIRED | OPTIONAL],
+        *[_field(cells, positions, f, padded).alias(f) for f in REQUIRED | OPTIONAL],
         _extra_columns(headers, unknown),
     )
-    parsed = parse_dates(text, [*STATUS_DATES, "homeless_start"])
+    parsed = parse_dates(text, [*STATUS_DATES, "homeless_start"]).with_columns(
+        (pl.col("client_id").is_not_null() & pl.col("client_id").is_duplicated()).alias("repeated")
+    )
     _check_rows(parsed, header_of, report, today)
     _warn_duplicates(parsed, report)
     _warn_household_types(parsed, header_of, report)
@@ -194,7 +200,7 @@ def _check_rows(parsed: pl.DataFrame, header_of: dict, report: ValidationReport,
 
 def _warn_duplicates(parsed: pl.DataFrame, report: ValidationReport) -> None:
     repeated = (
-        parsed.filter(pl.col("client_id").is_not_null() & pl.col("client_id").is_duplicated())
+        parsed.filter(pl.col("repeated"))
         .group_by("client_id", maintain_order=True)
         .agg(pl.col("row"))
         .filter(pl.col("row").list.len() > 1)
@@ -217,24 +223,24 @@ def _warn_household_types(parsed: pl.DataFrame, header_of: dict, report: Validat
                   header_of["household_type"], "no household type: the record is in no population")
 
 
-def _record_keys(parsed: pl.DataFrame) -> pl.Series:
+def _ordinals(parsed: pl.DataFrame) -> pl.Series:
     """One Client ID on several rows is several records, numbered in identification order; the
     keys stay stable across extracts as long as the rows keep their identification dates."""
-    index = parsed.select(pl.arg_where(pl.col("client_id").is_duplicated())).to_series()
+    index = parsed.select(pl.arg_where(pl.col("repeated"))).to_series()
     ordinal = pl.repeat(1, parsed.height, dtype=pl.Int64, eager=True)
     if index.len():
         shared = parsed[index].select(
             pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("client_id", order_by=["identified_date", "row"])
         ).to_series()
         ordinal = ordinal.scatter(index, shared)
-    return (parsed["client_id"] + "#" + ordinal.cast(pl.String)).alias("record_key")
+    return ordinal.cast(pl.Int32).alias("ordinal")
 
 
 def _records(parsed: pl.DataFrame) -> pl.DataFrame:
     full_name = pl.col("full_name").str.split_exact(" ", 1)
     return (
         parsed.with_columns(
-            _record_keys(parsed),
+            _ordinals(parsed),
             _normalised(parsed, "household_type", lambda s, k: HOUSEHOLD_VALUES.get(k, s)).alias("household_type"),
             _normalised(parsed, "veteran_status", lambda s, k: k in VETERAN_VALUES).alias("veteran"),
             _normalised(parsed, "chronic_status", lambda s, k: k in CHRONIC_VALUES).alias("chronic"),

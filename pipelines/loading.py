@@ -121,7 +121,7 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
         matched = match(
             records,
             known.select("client_id", "person_id").unique(),
-            known.select("record_key", "record_id").drop_nulls(),
+            known.select("client_id", "ordinal", "record_id").drop_nulls(),
             next_person_id,
             next_record_id,
         )

@@ -1,7 +1,7 @@
 """Matching an extract's rows to the people and records already on the list.
 
-A person is one Client ID in one program; a record is one row of theirs, keyed by Client ID and
-its place among that person's rows (see bfz_list). Rows that match nothing get new ids here, so
+A person is one Client ID in one program; a record is one row of theirs, known by its ordinal: its
+place among that person's rows (see bfz_list). Rows that match nothing get new ids here, so
 the loading queries only append.
 """
 
@@ -19,7 +19,7 @@ def match(
 ) -> pl.DataFrame:
     """Add person_id, record_id, new_person (on the first row of each new person) and new_record.
 
-    known_people: client_id, person_id. known_records: record_key, record_id.
+    known_people: client_id, person_id. known_records: client_id, ordinal, record_id.
     """
     if known_people.is_empty():  # a first upload, or only new people: nothing to look up
         return _all_new(incoming, next_person_id, next_record_id)
@@ -38,7 +38,7 @@ def match(
     )
     matched = (
         incoming.join(people, on="client_id", how="left", maintain_order="left")
-        .join(known_records, on="record_key", how="left", maintain_order="left")
+        .join(known_records, on=["client_id", "ordinal"], how="left", maintain_order="left")
     )
     new_record = pl.col("record_id").is_null()
     return matched.with_columns(
@@ -64,7 +64,7 @@ def _all_new(incoming: pl.DataFrame, next_person_id: int, next_record_id: int) -
     # A person's later rows take the id their first row got.
     later = out.select(pl.arg_where(~pl.col("new_person"))).to_series()
     if later.len():
-        firsts = out.filter(pl.col("new_person")).select("client_id", "person_id")
+        firsts = out.select("client_id", "person_id", "new_person").filter(pl.col("new_person"))
         ids = out[later].select("client_id").join(firsts, on="client_id", how="left", maintain_order="left")
         out = out.with_columns(out["person_id"].scatter(later, ids["person_id"]))
     return out

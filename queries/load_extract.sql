@@ -4,8 +4,8 @@
 INSERT INTO people (person_id, program, client_id, first_upload_id)
 SELECT person_id, $program, client_id, $upload_id FROM incoming WHERE new_person;
 
-INSERT INTO records (record_id, person_id, program, record_key, first_upload_id)
-SELECT record_id, person_id, $program, record_key, $upload_id FROM incoming WHERE new_record;
+INSERT INTO records (record_id, person_id, program, ordinal, first_upload_id)
+SELECT record_id, person_id, $program, ordinal, $upload_id FROM incoming WHERE new_record;
 
 INSERT INTO events (record_id, kind, event_date, upload_id, recorded_at)
 WITH dated AS (

@@ -74,7 +74,7 @@ def test_one_client_id_on_several_rows_becomes_several_records_in_identification
         "A1,1/2/2018,,,,Single Adult,No,No",
         "B2,1/2/2018,,,,Youth,No,No",
     ))
-    assert frame.select("row", "record_key").rows() == [(2, "A1#2"), (3, "A1#1"), (4, "B2#1")]
+    assert frame.select("row", "client_id", "ordinal").rows() == [(2, "A1", 2), (3, "A1", 1), (4, "B2", 1)]
 
 
 def test_excel_list_with_date_cells_serials_and_text():

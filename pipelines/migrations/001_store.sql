@@ -43,7 +43,7 @@ CREATE TABLE records (
     record_id  INTEGER NOT NULL,
     person_id  INTEGER NOT NULL,
     program    VARCHAR NOT NULL,
-    record_key VARCHAR NOT NULL,
+    ordinal    INTEGER NOT NULL,  -- the record's place among its person's rows: 1, 2, ...
     first_upload_id INTEGER NOT NULL
 );
 
