@@ -10,22 +10,24 @@ INSERT INTO record_states
 WITH kinds AS (
     SELECT kind, role, tie_rank FROM event_kinds WHERE program = $program
 ),
+attributes AS (
+    SELECT a.record_id, a.valid_from, a.population_mask,
+        row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from, a.upload_id) AS nth
+    FROM record_attributes a
+    SEMI JOIN touched t USING (record_id)
+),
 facts AS (
     SELECT e.record_id, e.event_date AS changed_on,
         CASE WHEN k.role = 'entry' THEN (e.event_date - DATE '1970-01-01') * 10 + k.tie_rank END AS entry_key,
         CASE WHEN k.role = 'exit' THEN (e.event_date - DATE '1970-01-01') * 10 + k.tie_rank END AS exit_key,
-        NULL::INTEGER AS attributes_from, NULL::INTEGER AS population_mask
+        NULL::INTEGER AS nth, NULL::INTEGER AS population_mask
     FROM events e
     SEMI JOIN touched t USING (record_id)
     JOIN kinds k ON k.kind = e.kind
     UNION ALL
-    -- Attributes hold from their extract's date; a record's first known ones hold from the start.
-    SELECT a.record_id,
-        CASE WHEN row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from, a.upload_id) = 1
-             THEN DATE '0001-01-01' ELSE a.valid_from END,
-        NULL, NULL, a.upload_id, a.population_mask
-    FROM record_attributes a
-    SEMI JOIN touched t USING (record_id)
+    -- A record's first attributes hold from the start (joined below); later ones from their
+    -- extract's date, which makes that date a change.
+    SELECT record_id, valid_from, NULL, NULL, nth, population_mask FROM attributes WHERE nth > 1
 ),
 timeline AS (
     -- Facts of one day are ordered with attributes last, so the last row of each day holds the
@@ -35,26 +37,28 @@ timeline AS (
         max(entry_key) OVER so_far AS entry_key,
         max(exit_key) OVER so_far AS exit_key,
         last_value(population_mask IGNORE NULLS) OVER so_far AS population_mask,
-        last_value(CASE WHEN attributes_from IS NOT NULL THEN changed_on END IGNORE NULLS) OVER so_far AS mask_since
+        last_value(CASE WHEN nth IS NOT NULL THEN changed_on END IGNORE NULLS) OVER so_far AS mask_since
     FROM facts
-    WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on, attributes_from NULLS FIRST
+    WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on, nth NULLS FIRST
                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     QUALIFY changed_next <> changed_on
 ),
-persons AS (
-    SELECT person_id, count(*) > 1 AS shared_person
-    FROM records
-    WHERE person_id IN (SELECT r.person_id FROM records r SEMI JOIN touched t USING (record_id))
-    GROUP BY person_id
+owners AS (  -- each touched record's person, whether that person has other records, first attributes
+    SELECT r.record_id, r.person_id, r.shared_person, a.population_mask AS first_mask
+    FROM (
+        SELECT record_id, person_id, count(*) OVER (PARTITION BY person_id) > 1 AS shared_person
+        FROM records
+        WHERE person_id IN (SELECT r.person_id FROM records r SEMI JOIN touched t USING (record_id))
+    ) r
+    JOIN attributes a ON a.record_id = r.record_id AND a.nth = 1
 )
-SELECT t.record_id, r.person_id, $program, t.changed_on, t.changed_next,
+SELECT t.record_id, o.person_id, $program, t.changed_on, t.changed_next,
     DATE '1970-01-01' + (t.entry_key // 10)::INTEGER, ek.kind,
     DATE '1970-01-01' + (t.exit_key // 10)::INTEGER, xk.kind,
     t.exit_key IS NULL OR t.exit_key // 10 < t.entry_key // 10,
-    coalesce(t.population_mask, 0), coalesce(t.mask_since, DATE '0001-01-01'), p.shared_person
+    coalesce(t.population_mask, o.first_mask), coalesce(t.mask_since, DATE '0001-01-01'), o.shared_person
 FROM timeline t
-JOIN records r USING (record_id)
-JOIN persons p USING (person_id)
+JOIN owners o USING (record_id)
 JOIN kinds ek ON ek.role = 'entry' AND ek.tie_rank = t.entry_key % 10
 LEFT JOIN kinds xk ON xk.role = 'exit' AND xk.tie_rank = t.exit_key % 10
 WHERE t.entry_key IS NOT NULL;  -- a record is on the list from its first entry
