@@ -127,7 +127,8 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
         )
         conn.register("incoming", matched)
         before = _counts(conn)
-        queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of, recorded_at=now)
+        queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of, recorded_at=now,
+                    first_new_record_id=next_record_id, first_new_person_id=next_person_id)
         queries.run(conn, "refresh_states", program=program)
         after = _counts(conn)
         counts = {k: after[k] - before[k] for k in after}

@@ -58,15 +58,22 @@ WHERE a.record_id IS NULL
       (a.household_type, a.veteran, a.chronic, a.race, a.ethnicity, a.gender, a.age, a.assessment_score,
        a.contact_worker, a.first_name, a.last_name, a.bnl_status, a.extra);
 
--- The records whose states must be rebuilt: those this upload added facts to, and the other
--- records of the same people (whether a person has several records changes how they count).
+-- The records whose states must be rebuilt: the new ones, the known ones this upload added facts
+-- to, and the other records of the people they belong to (whether a person has several records
+-- changes how they count). Ids from $first_new_record_id and $first_new_person_id on are new.
 CREATE OR REPLACE TEMPORARY TABLE touched AS
-SELECT record_id FROM records
-WHERE program = $program AND person_id IN (
-    SELECT r.person_id FROM records r
-    WHERE r.record_id IN (
-        SELECT record_id FROM events WHERE upload_id = $upload_id
-        UNION
-        SELECT record_id FROM record_attributes WHERE upload_id = $upload_id
+WITH changed AS (
+    SELECT record_id, person_id FROM incoming WHERE new_record
+    UNION ALL
+    SELECT record_id, person_id FROM incoming
+    WHERE NOT new_record AND record_id IN (
+        SELECT record_id FROM events WHERE upload_id = $upload_id AND record_id < $first_new_record_id
+        UNION ALL
+        SELECT record_id FROM record_attributes WHERE upload_id = $upload_id AND record_id < $first_new_record_id
     )
-);
+)
+SELECT record_id FROM changed
+UNION ALL
+SELECT r.record_id FROM records r
+SEMI JOIN (SELECT person_id FROM changed WHERE person_id < $first_new_person_id) p USING (person_id)
+ANTI JOIN changed c USING (record_id);

@@ -100,3 +100,10 @@ def test_excel_list_with_date_cells_serials_and_text():
         ("1001", dt.date(2018, 1, 2), dt.date(2018, 2, 1), "Single adult"),
         ("X-2", dt.date(2018, 1, 5), None, "Youth"),
     ]
+
+
+def test_padded_cells_are_trimmed_and_blank_ones_are_empty():
+    frame = read(bfz_csv(' A1 , 1/2/2018 ,  ,,   ,Youth , No,No'))
+    assert frame.select("client_id", "identified", "returned", "inactive", "household_type").rows() == [
+        ("A1", dt.date(2018, 1, 2), None, None, "Youth")
+    ]

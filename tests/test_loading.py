@@ -195,3 +195,12 @@ def test_a_process_killed_during_an_upload_leaves_the_database_consistent(tmp_pa
         assert result.status == ("loaded" if uploads == 0 else "skipped")
         assert table_counts(conn)[0] == 1
         assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 150_000
+
+
+def test_a_second_record_for_a_known_person_in_a_later_upload_still_counts_them_once(conn):
+    ingest(conn, bfz_csv("Q,1/5/2024,,,,Youth,No,No"), "jan.csv")
+    ingest(conn, bfz_csv("Q,1/5/2024,,,,Youth,No,No", "Q,2/9/2024,,,,Youth,No,No"), "feb.csv")
+    assert conn.execute("SELECT count(*), count(DISTINCT person_id) FROM records").fetchone() == (2, 1)
+    (row,) = figures.flow(conn, "homelessness", [month(2)], "Youth")
+    assert (row["actively_homeless"], row["active_at_start"], row["newly_identified"], row["balance_gap"]) == (
+        1, 1, 1, -1)
