@@ -114,10 +114,10 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
         ).fetchone()[0]
         # A racing upload of the same file fails here on the key, before it writes anything.
         conn.execute("INSERT INTO loaded_files VALUES (?, ?, ?)", [program, digest, upload_id])
-        conn.register("incoming", records)
+        conn.register("incoming_people", records.select("client_id"))
         known = queries.arrow(conn, "known_records", program=program)
         ((next_person_id, next_record_id),) = queries.run(conn, "next_ids").fetchall()
-        conn.unregister("incoming")
+        conn.unregister("incoming_people")
         matched = match(
             records,
             known.select("client_id", "person_id").unique(),
@@ -125,7 +125,7 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
             next_person_id,
             next_record_id,
         )
-        conn.register("incoming", matched)
+        conn.register("incoming", matched.drop("row"))
         before = _counts(conn)
         queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of, recorded_at=now,
                     first_new_record_id=next_record_id, first_new_person_id=next_person_id)
