@@ -126,7 +126,11 @@ def read_bfz_list(data: bytes, file_name: str, today: dt.date | None = None):
 
     header_of = {field: headers[cols[0]] for field, cols in positions.items()}
     used = [f"c{i}" for cols in positions.values() for i in cols]
-    edges = cells.select(pl.col(used).str.contains(r"^\s|\s$").any())
+    edge = pl.col(used)
+    edges = cells.select(
+        (edge.str.starts_with(" ") | edge.str.ends_with(" ") | edge.str.starts_with("\t")
+         | edge.str.ends_with("\t")).any()
+    )
     padded = {c for c in used if edges[c][0]}
     text = cells.select(
         pl.int_range(2, cells.height + 2, dtype=pl.Int64).alias("row"),

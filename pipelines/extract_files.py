@@ -18,6 +18,10 @@ def detect_format(data: bytes, file_name: str) -> str:
     return "csv"
 
 
+def _read_csv(data: bytes) -> pl.DataFrame:
+    return pl.read_csv(io.BytesIO(data), has_header=False, infer_schema=False, truncate_ragged_lines=True)
+
+
 def header_key(header: str) -> str:
     """Headers are matched ignoring case, spaces and punctuation: 'Client ID' == 'client_id'."""
     return re.sub(r"[^0-9a-z]", "", str(header).lower())
@@ -33,10 +37,12 @@ def read_cells(data: bytes, file_name: str) -> tuple[list[str], pl.DataFrame]:
         sheet = fastexcel.read_excel(data).load_sheet(0, header_row=None, dtypes="string")
         raw = pl.from_arrow(sheet.to_arrow())
     else:
-        raw = pl.read_csv(
-            io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")), has_header=False, infer_schema=False,
-            truncate_ragged_lines=True, encoding="utf8-lossy",
-        )
+        text = data.removeprefix(b"\xef\xbb\xbf")
+        try:
+            raw = _read_csv(text)
+        except pl.exceptions.ComputeError:
+            # Not UTF-8: Excel's "Save as CSV" writes Windows-1252 on most desktops.
+            raw = _read_csv(text.decode("cp1252", errors="replace").encode())
     if raw.height == 0:
         return [], pl.DataFrame()
     headers = ["" if h is None else str(h).strip() for h in raw.row(0)]

@@ -7,7 +7,7 @@ import json
 import xlsxwriter
 
 from pipelines.bfz_list import read_bfz_list
-from tests.conftest import TODAY, bfz_csv
+from tests.conftest import BFZ_HEADER, TODAY, bfz_csv
 
 
 def read(data: bytes, name="list.csv"):
@@ -107,3 +107,9 @@ def test_padded_cells_are_trimmed_and_blank_ones_are_empty():
     assert frame.select("client_id", "identified", "returned", "inactive", "household_type").rows() == [
         ("A1", dt.date(2018, 1, 2), None, None, "Youth")
     ]
+
+
+def test_a_windows_1252_file_from_excel_keeps_its_accents():
+    header = BFZ_HEADER + ",Last Name"
+    frame = read(bfz_csv("A1,1/2/2018,,,,Youth,No,No,Muñoz", header=header).decode().encode("cp1252"))
+    assert frame["last_name"].to_list() == ["Muñoz"]
