@@ -21,7 +21,7 @@ pops AS (
     SELECT population, sort_order FROM populations WHERE program = $program
 ),
 states AS (
-    SELECT * FROM record_states WHERE program = $program
+    SELECT s.* FROM record_states s SEMI JOIN (SELECT record_id FROM records WHERE program = $program) USING (record_id)
 ),
 spans AS (  -- each stretch of time a record was active in a population
     SELECT s.person_id, s.shared_person, p.population, s.changed_on, s.changed_next

@@ -83,7 +83,6 @@ CREATE TABLE record_attributes (
 CREATE TABLE record_states (
     record_id       INTEGER NOT NULL,
     person_id       INTEGER NOT NULL,
-    program         VARCHAR NOT NULL,
     changed_on      DATE NOT NULL,
     changed_next    DATE NOT NULL,  -- the day of the next change; 9999-12-31 for the current state
     entry_date      DATE NOT NULL,
