@@ -20,14 +20,17 @@ facts AS (
     SELECT e.record_id, e.event_date AS changed_on,
         CASE WHEN k.role = 'entry' THEN (e.event_date - DATE '1970-01-01') * 10 + k.tie_rank END AS entry_key,
         CASE WHEN k.role = 'exit' THEN (e.event_date - DATE '1970-01-01') * 10 + k.tie_rank END AS exit_key,
-        NULL::INTEGER AS nth, NULL::INTEGER AS population_mask
+        NULL::BIGINT AS attributes_key
     FROM events e
     SEMI JOIN touched t USING (record_id)
     JOIN kinds k ON k.kind = e.kind
     UNION ALL
     -- A record's first attributes hold from the start (joined below); later ones from their
-    -- extract's date, which makes that date a change.
-    SELECT record_id, valid_from, NULL, NULL, nth, population_mask FROM attributes WHERE nth > 1
+    -- extract's date, which makes that date a change. Their key sorts by order of arrival and
+    -- carries the date and the population bits (7 bits, 8 reserved).
+    SELECT record_id, valid_from, NULL, NULL,
+        (nth << 40) | ((valid_from - DATE '0001-01-01')::BIGINT << 8) | population_mask
+    FROM attributes WHERE nth > 1
 ),
 timeline AS (
     -- Facts of one day are ordered with attributes last, so the last row of each day holds the
@@ -36,10 +39,9 @@ timeline AS (
         lead(changed_on, 1, DATE '9999-12-31') OVER so_far AS changed_next,
         max(entry_key) OVER so_far AS entry_key,
         max(exit_key) OVER so_far AS exit_key,
-        last_value(population_mask IGNORE NULLS) OVER so_far AS population_mask,
-        last_value(CASE WHEN nth IS NOT NULL THEN changed_on END IGNORE NULLS) OVER so_far AS mask_since
+        max(attributes_key) OVER so_far AS attributes_key
     FROM facts
-    WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on, nth NULLS FIRST
+    WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on, attributes_key NULLS FIRST
                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     QUALIFY changed_next <> changed_on
 ),
@@ -56,7 +58,9 @@ SELECT t.record_id, o.person_id, t.changed_on, t.changed_next,
     DATE '1970-01-01' + (t.entry_key // 10)::INTEGER, ek.kind,
     DATE '1970-01-01' + (t.exit_key // 10)::INTEGER, xk.kind,
     t.exit_key IS NULL OR t.exit_key // 10 < t.entry_key // 10,
-    coalesce(t.population_mask, o.first_mask), coalesce(t.mask_since, DATE '0001-01-01'), o.shared_person
+    coalesce((t.attributes_key & 255)::INTEGER, o.first_mask),
+    DATE '0001-01-01' + coalesce(((t.attributes_key >> 8) & ((1::BIGINT << 32) - 1))::INTEGER, 0),
+    o.shared_person
 FROM timeline t
 JOIN owners o USING (record_id)
 JOIN kinds ek ON ek.role = 'entry' AND ek.tie_rank = t.entry_key % 10
