@@ -105,7 +105,7 @@ def main() -> None:
     print("| step | time | peak memory | target |")
     print("|---|---|---|---|")
     print(f"| floor: Polars reads the CSV, DuckDB inserts it | {floor_s:.2f} s | {floor_mb:,.0f} MiB | |")
-    print(f"| `bynames ingest` (read, validate, load) | {ingest_s:.2f} s ({ingest_s / floor_s:.1f}x floor) "
+    print(f"| `bynames ingest` (read, validate, load) | {ingest_s:.2f} s ({ingest_s / floor_s:.2f}x floor) "
           f"| {ingest_mb:,.0f} MiB | <= 2x floor, <= 2 GB |")
     print(f"| 7 populations x 48 months of figures | {times[0]:.2f} s first, {min(times):.2f} s best of 3 "
           f"| {figures_mb:,.0f} MiB | <= 2 s |")

@@ -54,9 +54,7 @@ def flow_series(conn, program: str, by: str, start: dt.date, end: dt.date, popul
 
 
 def earliest_date(conn, program: str) -> dt.date | None:
-    return conn.execute(
-        "SELECT min(e.event_date) FROM events e JOIN records r USING (record_id) WHERE r.program = ?", [program]
-    ).fetchone()[0]
+    return queries.one(conn, "earliest_date", program=program)["earliest"]
 
 
 def monthly_submission(conn, program: str, month: dt.date) -> dict:
@@ -70,20 +68,17 @@ def monthly_submission(conn, program: str, month: dt.date) -> dict:
     populations = {}
     for row in (r for r in rows if r["period_start"] == month):
         name = row["population"]
-
-        def month_row(offset: int) -> dict:
-            return by[(add_months(month, offset), name)]
-
+        months_back = {o: by[(add_months(month, o), name)] for o in range(-7, 1)}
         figures = {k: row[k] for k in COUNTS if k != "active_at_start"}
         figures["avg_days_to_housing"] = row["avg_days_to_housing"]
         figures["reliability"] = reliability(
-            [month_row(o) for o in (-3, -2, -1, 0)],
+            [months_back[o] for o in (-3, -2, -1, 0)],
             has_history=earliest is not None and earliest <= month_end(add_months(month, -3)),
         )
         days = row["avg_days_to_housing"]
         figures["brief"] = None if days is None else days <= BRIEF_DAYS
         if name == "Veteran":
-            figures["functional_zero"] = veteran_functional_zero([month_row(o) for o in range(-7, 1)])
+            figures["functional_zero"] = veteran_functional_zero([months_back[o] for o in range(-7, 1)])
         elif name == "Chronic":
             figures["functional_zero"] = chronic_functional_zero(row["actively_homeless"], pit)
         populations[name] = figures

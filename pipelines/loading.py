@@ -7,10 +7,11 @@ import getpass
 import hashlib
 import json
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import polars as pl
@@ -45,16 +46,12 @@ def sha256(data: bytes) -> str:
 def who_default() -> str:
     try:
         return getpass.getuser()
-    except Exception:
+    except (OSError, KeyError):  # no login name in some containers
         return "unknown"
 
 
-def previous_load(conn, program: str, digest: str):
-    return conn.execute(
-        "SELECT u.upload_id, u.uploaded_at FROM loaded_files f JOIN uploads u USING (upload_id) "
-        "WHERE f.program = ? AND f.sha256 = ?",
-        [program, digest],
-    ).fetchone()
+def previous_load(conn, program: str, digest: str) -> dict | None:
+    return queries.one(conn, "previous_load", program=program, sha256=digest)
 
 
 def check(data: bytes, file_name: str, today: dt.date | None = None):
@@ -85,7 +82,7 @@ def ingest(
     earlier = previous_load(conn, program, digest)
     if earlier:
         return IngestResult(SKIPPED, _repeat_message(file_name, earlier), ValidationReport(file_name),
-                            upload_id=earlier[0])
+                            upload_id=earlier["upload_id"])
     if records is None:
         return IngestResult(REJECTED, f"{file_name} was not loaded: {len(report.errors)} error(s) to fix",
                             report)
@@ -106,18 +103,13 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
     now = dt.datetime.now()
     conn.execute("BEGIN TRANSACTION")
     try:
-        upload_id = conn.execute(
-            "INSERT INTO uploads (file_name, sha256, format, program, uploaded_by, uploaded_at, as_of, "
-            "rows_read, status, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?) RETURNING upload_id",
-            [Path(file_name).name, digest, detect_format(data, file_name), program, who, now, as_of,
-             records.height, json.dumps(report.to_dict())],
-        ).fetchone()[0]
-        # A racing upload of the same file fails here on the key, before it writes anything.
-        conn.execute("INSERT INTO loaded_files VALUES (?, ?, ?)", [program, digest, upload_id])
-        conn.register("incoming_people", records.select("client_id"))
-        known = queries.arrow(conn, "known_records", program=program)
-        ((next_person_id, next_record_id),) = queries.run(conn, "next_ids").fetchall()
-        conn.unregister("incoming_people")
+        ids = queries.one(conn, "next_ids")
+        upload_id, next_person_id, next_record_id = ids["upload_id"], ids["next_person_id"], ids["next_record_id"]
+        queries.run(conn, "upload_begin", upload_id=upload_id, file_name=Path(file_name).name, sha256=digest,
+                    format=detect_format(data, file_name), program=program, who=who, now=now, as_of=as_of,
+                    rows_read=records.height, report=json.dumps(report.to_dict()))
+        with registered(conn, "incoming_people", records.select("client_id")):
+            known = queries.arrow(conn, "known_records", program=program)
         matched = match(
             records,
             known.select("client_id", "person_id").unique(),
@@ -125,17 +117,11 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
             next_person_id,
             next_record_id,
         )
-        conn.register("incoming", matched.drop("row"))
-        before = _counts(conn)
-        queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of, recorded_at=now,
-                    first_new_record_id=next_record_id, first_new_person_id=next_person_id)
+        with registered(conn, "incoming", matched.drop("row")):
+            queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of,
+                        recorded_at=now, first_new_record_id=next_record_id, first_new_person_id=next_person_id)
         queries.run(conn, "refresh_states", program=program)
-        after = _counts(conn)
-        counts = {k: after[k] - before[k] for k in after}
-        conn.execute(
-            "UPDATE uploads SET records_new = ?, events_new = ?, attributes_new = ? WHERE upload_id = ?",
-            [counts["records"], counts["events"], counts["attributes"], upload_id],
-        )
+        counts = queries.one(conn, "upload_finish", upload_id=upload_id)
         conn.execute("COMMIT")
     except duckdb.ConstraintException as exc:
         conn.execute("ROLLBACK")
@@ -143,38 +129,35 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
         if earlier is None:
             raise duckdb.TransactionException(str(exc)) from exc
         # The same file, loaded by someone else a moment ago.
-        return IngestResult(SKIPPED, _repeat_message(file_name, earlier), report, upload_id=earlier[0])
+        return IngestResult(SKIPPED, _repeat_message(file_name, earlier), report, upload_id=earlier["upload_id"])
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    finally:
-        try:
-            conn.unregister("incoming")
-        except Exception:
-            pass
     message = (f"{file_name} loaded as upload {upload_id}: {records.height:,} rows, "
                f"{counts['records']:,} new records, {counts['events']:,} new dates, "
                f"{len(report.warnings)} warning(s)")
     return IngestResult(LOADED, message, report, upload_id=upload_id, counts=counts)
 
 
+@contextmanager
+def registered(conn, name: str, frame: pl.DataFrame):
+    """A frame visible to SQL as a view for the length of the block."""
+    conn.register(name, frame)
+    try:
+        yield
+    finally:
+        conn.unregister(name)
+
+
 def _as_of(records: pl.DataFrame) -> dt.date:
     return records.select(pl.max_horizontal([pl.col(c).max() for c in STATUS_DATES])).item()
-
-
-def _counts(conn) -> dict:
-    row = conn.execute(
-        "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM events), "
-        "(SELECT count(*) FROM record_attributes)"
-    ).fetchone()
-    return dict(zip(("records", "events", "attributes"), row))
 
 
 def _repeat_message(file_name: str, earlier) -> str:
     if not earlier:
         return f"{file_name} is already loaded"
-    return (f"{file_name} is already loaded (upload {earlier[0]}, {earlier[1]:%Y-%m-%d %H:%M}); "
-            "nothing was changed")
+    return (f"{file_name} is already loaded (upload {earlier['upload_id']}, "
+            f"{earlier['uploaded_at']:%Y-%m-%d %H:%M}); nothing was changed")
 
 
 class RollbackRefused(Exception):
@@ -188,16 +171,13 @@ def rollback(conn: duckdb.DuckDBPyConnection, upload_id: int, who: str | None = 
     only while no later upload of its program is loaded: otherwise facts the later one repeated
     would go with it.
     """
-    row = conn.execute("SELECT program, status, file_name FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
-    if row is None:
+    upload = queries.one(conn, "upload_get", upload_id=upload_id)
+    if upload is None:
         raise RollbackRefused(f"there is no upload {upload_id}")
-    program, status, file_name = row
+    program, status, file_name = upload["program"], upload["status"], upload["file_name"]
     if status != LOADED:
         raise RollbackRefused(f"upload {upload_id} ({file_name}) is already {status}")
-    later = [r[0] for r in conn.execute(
-        "SELECT upload_id FROM uploads WHERE program = ? AND status = 'loaded' AND upload_id > ? ORDER BY 1",
-        [program, upload_id],
-    ).fetchall()]
+    later = [r["upload_id"] for r in queries.rows(conn, "later_uploads", program=program, upload_id=upload_id)]
     if later:
         raise RollbackRefused(
             f"upload {upload_id} has later uploads loaded ({', '.join(map(str, later))}); roll those back first"

@@ -142,7 +142,8 @@ def extract(people: pl.DataFrame, on: dt.date) -> pl.DataFrame:
         pl.when(~pl.col("first_housed")).then(first_exit), pl.when(~pl.col("second_housed")).then(second_exit)
     )
     chronic = pl.col("chronic") | (pl.col("chronic_from") <= day)
-    active = moved_in.is_null() & inactive.is_null() | (upto(pl.col("returned")) > pl.max_horizontal(moved_in, inactive))
+    returned = upto(pl.col("returned"))
+    active = (moved_in.is_null() & inactive.is_null()) | (returned > pl.max_horizontal(moved_in, inactive))
     frame = seen.with_columns(
         _day(pl.col("identified")).alias("identified"),
         _day(upto(pl.col("returned"))).alias("returned"),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+import queries
 from pipelines.programs import PROGRAMS
 
 DEFAULT_DB = Path("data/bynames.duckdb")
@@ -112,12 +113,9 @@ def write_programs(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def setting(conn, program: str, key: str):
-    row = conn.execute("SELECT value FROM settings WHERE program = ? AND key = ?", [program, key]).fetchone()
-    return None if row is None or row[0] is None else json.loads(row[0])
+    row = queries.one(conn, "setting_get", program=program, key=key)
+    return None if row is None or row["value"] is None else json.loads(row["value"])
 
 
 def set_setting(conn, program: str, key: str, value) -> None:
-    conn.execute(
-        "INSERT INTO settings VALUES (?, ?, ?) ON CONFLICT (program, key) DO UPDATE SET value = excluded.value",
-        [program, key, json.dumps(value)],
-    )
+    queries.run(conn, "setting_set", program=program, key=key, value=json.dumps(value))

@@ -49,3 +49,9 @@ def arrow(conn, name: str, **params) -> pl.DataFrame:
     """A single-statement query's result as a Polars frame, typed as DuckDB typed it."""
     (statement,) = statements(name)
     return pl.from_arrow(conn.sql(statement, params=_bound(name, statement, params)).to_arrow_table())
+
+
+def one(conn, name: str, **params) -> dict | None:
+    """The first row of a query as a dict, or None; the result is read to the end."""
+    found = rows(conn, name, **params)
+    return found[0] if found else None

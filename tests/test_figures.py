@@ -155,3 +155,15 @@ def test_chronic_threshold_follows_the_point_in_time_count():
     assert figures.chronic_threshold(2000) == 3
     assert figures.chronic_threshold(12000) == 12
     assert figures.chronic_functional_zero(13, 12000)["met"] is False
+
+
+def test_point_in_time_count_setting_sets_the_chronic_threshold(conn):
+    from pipelines import store
+
+    ingest(conn, bfz_csv(*[f"C{i},1/5/2024,,,,Single Adult,Yes,No" for i in range(5)]))
+    january = dt.date(2024, 1, 1)
+    assert figures.monthly_submission(conn, "homelessness", january)["populations"]["Chronic"][
+        "functional_zero"]["met"] is False
+    store.set_setting(conn, "homelessness", "pit_count_individuals", 6000)
+    fz = figures.monthly_submission(conn, "homelessness", january)["populations"]["Chronic"]["functional_zero"]
+    assert (fz["threshold"], fz["pit_count_individuals"], fz["actively_homeless"], fz["met"]) == (6, 6000, 5, True)
