@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import queries
-from pipelines.periods import Period, add_months, month_end, period_of, series
+from pipelines.periods import Period, add_months, month_end, series
 from pipelines.store import setting
 
 COUNTS = (
@@ -138,6 +138,3 @@ def chronic_functional_zero(active: int, pit_count_individuals: int | None) -> d
         "rule": "active at most max(3, 0.1% of the individuals in the latest point-in-time count)",
     }
 
-
-def current_period(by: str, today: dt.date | None = None) -> Period:
-    return period_of(today or dt.date.today(), by)

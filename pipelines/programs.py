@@ -36,9 +36,6 @@ class Program:
     populations: tuple[Population, ...]
     settings: dict = field(default_factory=dict)
 
-    def kind(self, kind: str) -> EventKind:
-        return next(k for k in self.event_kinds if k.kind == kind)
-
 
 SINGLE_ADULT = "Single adult"
 YOUTH = "Youth"
