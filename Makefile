@@ -16,7 +16,7 @@ $(BIN)/bynames: pyproject.toml
 
 setup: $(BIN)/bynames
 
-$(DB): $(BIN)/bynames $(wildcard sample_cases/*.csv)
+$(DB): $(BIN)/bynames $(wildcard sample_cases/*.csv) $(wildcard pipelines/migrations/*.sql)
 	rm -f $(DB) $(DB).wal
 	$(BIN)/bynames demo --db $(DB)
 

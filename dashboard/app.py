@@ -1,23 +1,34 @@
-"""bynames: the entry page. Owns navigation and the chrome every page shares."""
+"""bynames: the entry page. Owns navigation, the chrome every page shares, and live updates."""
 
 import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, formatting
+from dashboard import data, formatting, live
+from pipelines.programs import PROGRAMS
 
 st.set_page_config(page_title="bynames", page_icon=":material/groups:", layout="wide")
 
-fresh = data.freshness()
+version = live.current_version()
+fresh = data.freshness(version)
+
 with st.sidebar:
-    st.markdown("### bynames")
+    st.markdown(f"### {fresh['community']}")
+    if len(PROGRAMS) > 1:
+        st.selectbox("Program", [p.label for p in PROGRAMS.values()], key="program")
     if fresh["last_upload"] is None:
-        st.caption("No list loaded yet. Load one with `bynames ingest PATH`.")
+        st.caption("No list loaded yet. Load one on the Uploads page, or with `bynames ingest PATH`.")
     else:
         st.caption(
             f"Last upload {formatting.ago(fresh['last_upload'], dt.datetime.now())}, "
-            f"{formatting.count(fresh['records'])} records; list dated {formatting.day(fresh['as_of'])}"
+            f"{formatting.count(fresh['records'])} records. The list as of {formatting.day(fresh['as_of'])}."
         )
+    live.watch()
 
-page = st.navigation([st.Page("pages/monthly_figures.py", title="Monthly figures", icon=":material/table:")])
-page.run()
+pages = [
+    st.Page("views/flow.py", title="Flow", icon=":material/swap_vert:", default=True),
+    st.Page("views/by_name_list.py", title="By-name list", icon=":material/format_list_numbered:"),
+    st.Page("views/monthly_figures.py", title="Monthly figures", icon=":material/table:"),
+    st.Page("views/uploads.py", title="Uploads", icon=":material/upload_file:"),
+]
+st.navigation(pages).run()

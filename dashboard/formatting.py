@@ -10,7 +10,11 @@ def count(value) -> str:
 
 
 def day(value: dt.date | None) -> str:
-    return "–" if value is None else f"{value:%a} {value.day} {value:%b %Y}"
+    """'Mon 14 Sep', with the year only when it is not this year's."""
+    if value is None:
+        return "–"
+    text = f"{value:%a} {value.day} {value:%b}"
+    return text if value.year == dt.date.today().year else f"{text} {value.year}"
 
 
 def ago(then: dt.datetime, now: dt.datetime) -> str:
@@ -22,8 +26,16 @@ def ago(then: dt.datetime, now: dt.datetime) -> str:
     return f"{days} days ago"
 
 
+def period(label: str, start: dt.date, end: dt.date, by: str) -> str:
+    if by == "month":
+        return f"{start:%B %Y}"
+    if by == "week":
+        return f"week of {day(start)}"
+    return day(start)
+
+
 def figure(key: str, value) -> str:
-    """A submission figure as the table shows it."""
+    """A submission figure as the tables show it."""
     if value is None:
         return "–"
     if key == "reliability":

@@ -13,11 +13,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipelines import figures, loading, store
+from pipelines import figures, loading, store, triage
 from pipelines.periods import GRANULARITIES, parse_month
 from pipelines.programs import POPULATIONS, PROGRAMS
 
 SAMPLE_CASES = Path(__file__).resolve().parent.parent / "sample_cases"
+SAMPLE_COMMUNITY = "Harbor County (a fictional community)"
+GLOBAL_SETTINGS = ("community_name",)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -122,6 +124,7 @@ def cmd_demo(args) -> int:
         err.print(f"no sample extracts in {SAMPLE_CASES}")
         return 1
     with store.opened(args.db) as conn:
+        store.set_setting(conn, "", "community_name", SAMPLE_COMMUNITY)
         for path in files:
             with steps(f"Loading {path.name}") as progress:
                 result = loading.ingest(conn, path.read_bytes(), path.name, who="demo", progress=progress)
@@ -129,6 +132,23 @@ def cmd_demo(args) -> int:
             if result.status == loading.REJECTED:
                 return 1
     print(f"Sample database ready: {store.db_path(args.db)}")
+    return 0
+
+
+def cmd_setting(args) -> int:
+    program = "" if args.key in GLOBAL_SETTINGS else args.program
+    with store.opened(args.db) as conn:
+        if args.value is None:
+            print(json.dumps(store.setting(conn, program, args.key)))
+            return 0
+        try:
+            value = json.loads(args.value)
+        except json.JSONDecodeError:
+            value = args.value  # plain text, such as a community's name
+        if args.key == "triage_policy":
+            triage.parse_policy(value)
+        store.set_setting(conn, program, args.key, value)
+    print(f"{args.key} = {json.dumps(value)}")
     return 0
 
 
@@ -184,6 +204,12 @@ def parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("demo", help="build the sample database from sample_cases/"))
     p.set_defaults(run=cmd_demo)
+
+    p = with_db(sub.add_parser("setting", help="show or change a setting (community_name, triage_policy, "
+                                               "pit_count_individuals, inactivity_days)"))
+    p.add_argument("key")
+    p.add_argument("value", nargs="?", help="JSON or plain text; leave out to show the current value")
+    p.set_defaults(run=cmd_setting)
 
     p = sub.add_parser("generate", help="write a fictional community's by-name list")
     p.add_argument("--records", type=int, required=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import polars as pl
+
 
 @dataclass(frozen=True)
 class EventKind:
@@ -27,6 +29,17 @@ class Population:
     veteran: bool | None = None
     chronic: bool | None = None
 
+    def members(self) -> pl.Expr:
+        """True for rows (with household_type, veteran, chronic) in this population."""
+        rule = pl.col("household_type").is_not_null()
+        if self.household_types is not None:
+            rule &= pl.col("household_type").is_in(list(self.household_types))
+        if self.veteran is not None:
+            rule &= pl.col("veteran").fill_null(False) == self.veteran
+        if self.chronic is not None:
+            rule &= pl.col("chronic").fill_null(False) == self.chronic
+        return rule
+
 
 @dataclass(frozen=True)
 class Program:
@@ -35,6 +48,9 @@ class Program:
     event_kinds: tuple[EventKind, ...]
     populations: tuple[Population, ...]
     settings: dict = field(default_factory=dict)
+
+    def population(self, name: str) -> Population:
+        return next(p for p in self.populations if p.name == name)
 
 
 SINGLE_ADULT = "Single adult"

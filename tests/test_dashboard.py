@@ -1,4 +1,4 @@
-"""The first dashboard page, run with Streamlit's AppTest against a real sample database."""
+"""Every page with Streamlit's AppTest, on a small hand-worked database (list date Sun 31 Mar 2024)."""
 
 import datetime as dt
 
@@ -6,41 +6,202 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines import figures, store
+from pipelines.periods import Period
 from tests.conftest import ROOT, bfz_csv, ingest
+
+HEADER = ("Client ID,First Name,Last Name,Date of Identification,Returned to Active Date,Housing Move-In Date,"
+          "Inactive Date,Household Type,Chronic Status,Veteran Status,VI-SPDAT Score,Contact")
+LIST = bfz_csv(
+    "A,Ana,Reyes,3/5/2024,,,,Single Adult,Yes,No,10,Dana Ruiz",
+    "B,Ben,Cole,1/10/2024,,3/10/2024,,Single Adult,No,No,7,Dana Ruiz",
+    "C,Carl,Ortiz,2/1/2024,,,,Family,No,No,5,Sam Okoro",
+    "D,Dee,Park,3/28/2024,,,,Youth,No,No,3,Sam Okoro",
+    "E,Eve,Stone,1/15/2024,3/31/2024,,2/10/2024,Single Adult,Yes,Yes,8,Pat Nguyen",
+    "F,Fay,Lund,12/1/2023,,,,Single Adult,No,No,14,Pat Nguyen",
+    header=HEADER,
+)
+APP = str(ROOT / "dashboard" / "app.py")
 
 
 @pytest.fixture
-def sample_db(tmp_path, monkeypatch):
-    db = tmp_path / "dash.duckdb"
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "dash.duckdb"
+    with store.opened(path) as conn:
+        assert ingest(conn, LIST, "march.csv").status == "loaded"
+    monkeypatch.setenv("BYNAMES_DB", str(path))
+    return path
+
+
+def run(page: str | None = None, **query) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    if page:
+        app.switch_page(f"views/{page}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metrics(app: AppTest) -> dict:
+    return {m.label: (m.value, m.delta) for m in app.metric}
+
+
+def test_flow_shows_the_week_of_the_list_date(db):
+    app = run()
+    assert app.title[0].value == "Flow"
+    assert app.subheader[0].value == "All, week of Mon 25 Mar 2024"
+    # Week of Mon 25 Mar: D identified, E back from inactive; nobody left. The week before: A, C, F.
+    assert metrics(app) == {
+        "Actively homeless": ("5", "+2"),
+        "Inflow": ("2", "+2"),
+        "Outflow": ("0", "+0"),
+        "Net change": ("2", "+2"),
+    }
     with store.opened(db) as conn:
-        ingest(conn, bfz_csv(
-            "A,3/5/2024,,,,Single Adult,Yes,Yes",
-            "B,1/10/2024,,3/10/2024,,Single Adult,No,No",
-            "C,2/1/2024,,,,Family,No,No",
-        ), "march.csv")
-    monkeypatch.setenv("BYNAMES_DB", str(db))
-    return db
+        (cli,) = figures.flow(conn, "homelessness",
+                              [Period(dt.date(2024, 3, 25), dt.date(2024, 3, 31), "week")], "All")
+    assert (cli["actively_homeless"], cli["inflow"], cli["outflow"], cli["net_change"]) == (5, 2, 0, 2)
+    assert "Harbor" not in app.sidebar.markdown[0].value  # no community name set: a neutral title
+    assert app.sidebar.caption[0].value.endswith("The list as of Sun 31 Mar 2024.")
 
 
-def test_monthly_figures_page_shows_the_cli_figures(sample_db):
-    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+def test_flow_population_and_months_come_from_the_link(db):
+    app = run(population="Chronic", by="Monthly")
+    assert app.subheader[0].value == "Chronic, March 2024"
+    # March, chronic single adults: A identified, E back from inactive; February had E leave.
+    assert metrics(app) == {
+        "Actively homeless": ("2", "+2"),
+        "Inflow": ("2", "+2"),
+        "Outflow": ("0", "-1"),
+        "Net change": ("2", "+3"),
+    }
+    assert app.query_params["population"] == "Chronic" and app.query_params["by"] == "Monthly"
+    assert app.get("download_button")[0].proto.label == "Download these figures (CSV)"
+
+
+def test_flow_changing_population_updates_the_figures(db):
+    app = run(by="Monthly")
+    app.selectbox(key="population").select("Families").run()
+    assert app.subheader[0].value == "Families, March 2024"
+    assert metrics(app)["Actively homeless"] == ("1", "+0")
+
+
+def names(app: AppTest) -> list[str]:
+    return app.dataframe[0].value["Name"].tolist()
+
+
+def test_by_name_list_in_triage_order_with_reasons(db):
+    app = run("by_name_list")
+    # Chronic first (A 10, E 8), then by assessment score: F 14, C 5, D 3. B is housed.
+    assert names(app) == ["Ana Reyes", "Eve Stone", "Fay Lund", "Carl Ortiz", "Dee Park"]
+    table = app.dataframe[0].value
+    assert table["Rank"].tolist() == [1, 2, 3, 4, 5]
+    assert table["Status"].tolist() == ["Active", "Returned", "Active", "Active", "New"]
+    assert table["Population"].tolist()[:2] == ["Single adult · Chronic", "Single adult · Veteran · Chronic"]
+    assert table["Last event"].tolist()[1] == "Returned to active"
+
+
+@pytest.mark.parametrize(
+    "control, expected",
+    [
+        (("list_population", "Veteran"), ["Eve Stone"]),
+        (("list_population", "Families"), ["Carl Ortiz"]),
+        (("new", True), ["Eve Stone", "Dee Park"]),
+        (("quiet", True), ["Fay Lund", "Carl Ortiz"]),
+        (("find", "park"), ["Dee Park"]),
+        (("find", "F"), ["Fay Lund"]),
+    ],
+)
+def test_by_name_list_filters(db, control, expected):
+    app = run("by_name_list")
+    key, value = control
+    if key == "list_population":
+        app.selectbox(key=key).select(value).run()
+    elif key == "find":
+        app.text_input(key=key).input(value).run()
+    else:
+        app.toggle(key=key).set_value(value).run()
     assert not app.exception
-    assert app.title[0].value == "Monthly figures"
+    assert names(app) == expected
+
+
+def test_selecting_a_person_shows_their_history(db):
+    app = run("by_name_list")
+    app.session_state["list_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    app.run()
+    assert not app.exception
+    assert app.subheader[0].value == "Eve Stone, rank 2"
+    assert any(m.value == "**Why rank 2:** chronically homeless; assessment score 8; 76 days since "
+               "identification; identified 15 Jan 2024." for m in app.markdown)
+    history = app.dataframe[1].value
+    assert history["What"].tolist() == ["Identified", "Moved to inactive", "Returned to active",
+                                        "Single adult, veteran, chronically homeless, assessment score 8"]
+    assert history["Date"].tolist()[:2] == ["Mon 15 Jan 2024", "Sat 10 Feb 2024"]
+    assert set(history["From"]) == {"upload 1: march.csv"}
+
+
+def test_monthly_figures_match_the_cli(db):
+    app = run("monthly_figures")
     assert app.date_input[0].value == dt.date(2024, 3, 1)
     table = app.dataframe[0].value
     shown = dict(zip(table["Figure"], table["All"]))
-    with store.opened(sample_db) as conn:
-        expected = figures.monthly_submission(conn, "homelessness", dt.date(2024, 3, 1))["populations"]["All"]
-    assert (shown["Actively homeless"], expected["actively_homeless"]) == ("2", 2)
-    assert (shown["Housing placements"], expected["housing_placements"]) == ("1", 1)
-    assert (shown["Newly identified"], expected["newly_identified"]) == ("1", 1)
-    assert (shown["Average days to housing"], expected["avg_days_to_housing"]) == ("60.0", 60.0)
-    assert shown["3-month reliability"] == "–"
-    assert "records" in app.sidebar.caption[0].value
+    with store.opened(db) as conn:
+        cli = figures.monthly_submission(conn, "homelessness", dt.date(2024, 3, 1))["populations"]["All"]
+    assert (shown["Actively homeless"], cli["actively_homeless"]) == ("5", 5)
+    assert (shown["Housing placements"], cli["housing_placements"]) == ("1", 1)
+    assert (shown["Inflow"], cli["inflow"]) == ("3", 3)
+    assert (shown["Average days to housing"], cli["avg_days_to_housing"]) == ("60.0", 60.0)
+
+
+def test_upload_with_warnings_is_confirmed_then_loaded_and_changes_the_figures(db):
+    app = run("uploads")
+    extra = bfz_csv("G,Gus,Hale,3/30/2024,,,,Single Adult,No,No,2,Dana Ruiz",
+                    "G,Gus,Hale,3/31/2024,,,,Single Adult,No,No,2,Dana Ruiz", header=HEADER)
+    app.file_uploader(key="extract").upload("april.csv", extra).run()
+    assert not app.exception
+    assert "2 rows, 1 warning(s)" in app.warning[0].value
+    assert app.dataframe[0].value["Rule"].tolist() == ["repeated_client_id"]
+    with store.opened(db) as conn:
+        assert conn.execute("SELECT count(*) FROM uploads").fetchall() == [(1,)]  # nothing written yet
+    app.button(key="load").click().run()
+    assert not app.exception
+    assert app.success[0].value.startswith("april.csv loaded as upload 2: 2 rows")
+    history = app.dataframe[-1].value
+    assert history["File"].tolist() == ["april.csv", "march.csv"]
+    app.switch_page("views/flow.py").run()
+    assert metrics(app)["Actively homeless"] == ("6", "+3")
+
+
+def test_a_file_with_errors_is_refused_and_nothing_changes(db):
+    before = db.read_bytes()
+    app = run("uploads")
+    app.file_uploader(key="extract").upload("bad.csv", bfz_csv("H,,,not a date,,,,Youth,No,No,1,", header=HEADER))
+    app.run()
+    assert "bad.csv cannot be loaded" in app.error[0].value
+    errors = app.dataframe[0].value
+    assert errors[["Row", "Column", "Value", "Rule"]].values.tolist() == [
+        [2, "Date of Identification", "not a date", "unparseable_date"]]
+    assert not [b for b in app.button if b.key == "load"]
+    assert db.read_bytes() == before
+
+
+def test_rollback_asks_first_then_removes_the_upload(db):
+    app = run("uploads")
+    app.button(key="rollback").click().run()
+    assert any(m.value.startswith("Roll back upload 1, **march.csv** (6 rows)?") for m in app.markdown)
+    with store.opened(db) as conn:
+        assert conn.execute("SELECT status FROM uploads").fetchall() == [("loaded",)]
+    app.button(key="confirm_rollback").click().run()
+    assert not app.exception
+    with store.opened(db) as conn:
+        assert conn.execute("SELECT status FROM uploads").fetchall() == [("rolled back",)]
+        assert conn.execute("SELECT count(*) FROM records").fetchall() == [(0,)]
+    assert app.dataframe[-1].value["Status"].tolist() == ["Rolled Back"]
+    assert "rolled back" in app.success[0].value
 
 
 def test_empty_database_says_how_to_load_a_list(tmp_path, monkeypatch):
     monkeypatch.setenv("BYNAMES_DB", str(tmp_path / "empty.duckdb"))
-    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
-    assert not app.exception
+    app = AppTest.from_file(APP, default_timeout=60).run()
     assert "No list loaded yet" in app.sidebar.caption[0].value

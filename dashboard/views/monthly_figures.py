@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import data, formatting
+from dashboard import data, formatting, live
 from pipelines.periods import month_end
 
 LABELS = {
@@ -24,13 +24,16 @@ LABELS = {
     "reliability": "3-month reliability",
 }
 
+version = live.current_version()
 st.title("Monthly figures")
-fresh = data.freshness()
+fresh = data.freshness(version)
 latest = fresh["as_of"] or dt.date.today()
-month = st.date_input("Month", value=latest.replace(day=1), format="YYYY-MM-DD").replace(day=1)
-st.caption(f"The list as it stood at the end of {formatting.day(month_end(month))}.")
+month = st.date_input("Month", value=latest.replace(day=1), format="YYYY-MM-DD", key="month",
+                      bind="query-params").replace(day=1)
+st.caption(f"The list as it stood at the end of {formatting.day(month_end(month))}, as Built for Zero's "
+           "monthly submission asks for it.")
 
-submission = data.submission(month)
+submission = data.submission(version, month)
 table = pl.DataFrame(
     [
         {"Figure": label,
@@ -38,7 +41,9 @@ table = pl.DataFrame(
         for key, label in LABELS.items()
     ]
 )
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * table.height)
+st.caption("Balance gap: actively homeless now, less (actively homeless a month before + inflow − outflow). "
+           "0 means the month's movements explain the change in the list.")
 for name in ("Veteran", "Chronic"):
     fz = submission["populations"][name].get("functional_zero")
     if fz:

@@ -1,0 +1,80 @@
+"""Chart builders: plain functions from data to an Altair chart, testable without a server."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+INFLOW = {
+    "newly_identified": ("Newly identified", "#1d4e89"),
+    "returned_from_housing": ("Returned from housing", "#3a86c8"),
+    "returned_from_inactive": ("Returned from inactive", "#8ecae6"),
+}
+OUTFLOW = {
+    "housing_placements": ("Housed", "#2a9d8f"),
+    "moved_to_inactive": ("Moved to inactive", "#edae49"),
+    "no_longer_meets_population": ("No longer in this population", "#7a7a7a"),
+}
+KINDS = {**INFLOW, **OUTFLOW}
+AXIS_FORMAT = {"week": "%-d %b", "month": "%b %Y", "day": "%-d %b"}
+HEIGHT = 280
+
+
+def flow_long(series: pl.DataFrame) -> pl.DataFrame:
+    """One row per period and kind of movement; movements off the list are negative."""
+    return (
+        series.select("period", "period_start", *KINDS)
+        .unpivot(index=["period", "period_start"], variable_name="kind", value_name="people")
+        .with_columns(
+            pl.when(pl.col("kind").is_in(list(OUTFLOW))).then(-pl.col("people")).otherwise(pl.col("people"))
+            .alias("people"),
+            pl.col("kind").replace_strict({k: label for k, (label, _) in KINDS.items()}).alias("movement"),
+            pl.col("kind").is_in(list(INFLOW)).alias("onto_the_list"),
+        )
+    )
+
+
+def inflow_outflow(series: pl.DataFrame, by: str) -> alt.Chart:
+    """Bars above zero: people who came onto the active list; below zero: people who left it."""
+    long = flow_long(series).to_pandas()
+    labels = [label for label, _ in KINDS.values()]
+    colours = [colour for _, colour in KINDS.values()]
+    return (
+        alt.Chart(long, height=HEIGHT)
+        .mark_bar()
+        .encode(
+            x=alt.X("period_start:T", title=None, axis=alt.Axis(format=AXIS_FORMAT[by], labelAngle=0)),
+            y=alt.Y("sum(people):Q", title="People", axis=alt.Axis(format="~s")),
+            color=alt.Color("movement:N", title=None, scale=alt.Scale(domain=labels, range=colours),
+                            legend=alt.Legend(orient="bottom", columns=3)),
+            order=alt.Order("kind:N"),
+            tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("movement:N", title="Movement"),
+                     alt.Tooltip("people:Q", title="People", format=",")],
+        )
+    )
+
+
+def active_over_time(series: pl.DataFrame, by: str, threshold: float | None = None,
+                     threshold_label: str = "Functional zero threshold") -> alt.LayerChart | alt.Chart:
+    """The active count at the end of each period, with the functional zero threshold if any."""
+    frame = series.select("period", "period_end", "actively_homeless").to_pandas()
+    line = (
+        alt.Chart(frame, height=HEIGHT)
+        .mark_line(point=True, strokeWidth=3)
+        .encode(
+            x=alt.X("period_end:T", title=None, axis=alt.Axis(format=AXIS_FORMAT[by], labelAngle=0)),
+            y=alt.Y("actively_homeless:Q", title="Actively homeless", scale=alt.Scale(zero=True)),
+            tooltip=[alt.Tooltip("period:N", title="Period"),
+                     alt.Tooltip("actively_homeless:Q", title="Actively homeless", format=",")],
+        )
+    )
+    if threshold is None:
+        return line
+    rule_data = pl.DataFrame({"threshold": [threshold], "label": [f"{threshold_label}: {threshold:g}"]}).to_pandas()
+    rule = alt.Chart(rule_data).mark_rule(strokeDash=[6, 4], color="#d1495b", strokeWidth=2).encode(
+        y="threshold:Q", tooltip=[alt.Tooltip("label:N", title="")]
+    )
+    text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-8, color="#d1495b").encode(
+        y="threshold:Q", x=alt.value(0), text="label:N"
+    )
+    return line + rule + text

@@ -1,0 +1,86 @@
+"""The by-name list in triage order: who the case conference goes through, and each person's story."""
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, formatting, live
+from pipelines import triage
+from pipelines.programs import HOMELESSNESS, POPULATIONS
+
+NEW_DAYS = 7
+QUIET_DAYS = 30
+
+version = live.current_version()
+fresh = data.freshness(version)
+list_date = fresh["as_of"] or dt.date.today()
+ranked, policy = data.ranked_list(version, list_date)
+
+st.title("By-name list")
+st.caption(f"Everyone actively homeless on {formatting.day(list_date)}, in triage order: "
+           f"{triage.describe(policy).lower()}.")
+
+controls = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
+population = controls[0].selectbox("Population", POPULATIONS, key="list_population", bind="query-params")
+new_only = controls[1].toggle(f"New in the last {NEW_DAYS} days", key="new", bind="query-params")
+quiet_only = controls[2].toggle(f"Nothing recorded for {QUIET_DAYS}+ days", key="quiet", bind="query-params")
+search = controls[3].text_input("Find a name or Client ID", key="find", placeholder="Name or ID")
+
+is_new = pl.col("entry_date") > pl.lit(list_date - dt.timedelta(days=NEW_DAYS))
+shown = ranked.filter(HOMELESSNESS.population(population).members())
+if new_only:
+    shown = shown.filter(is_new)
+if quiet_only:
+    shown = shown.filter(pl.col("last_event_date") <= pl.lit(list_date - dt.timedelta(days=QUIET_DAYS)))
+if search.strip():
+    needle = search.strip().lower()
+    shown = shown.filter(
+        pl.concat_str("first_name", "last_name", separator=" ", ignore_nulls=True).str.to_lowercase()
+        .str.contains(needle, literal=True)
+        | (pl.col("client_id").str.to_lowercase() == needle)
+    )
+
+table = shown.select(
+    pl.col("rank").alias("Rank"),
+    pl.coalesce(pl.concat_str("first_name", "last_name", separator=" ", ignore_nulls=True).replace("", None),
+                pl.lit("ID ") + pl.col("client_id")).alias("Name"),
+    pl.concat_list(
+        pl.col("household_type"),
+        pl.when(pl.col("veteran")).then(pl.lit("Veteran")),
+        pl.when(pl.col("chronic")).then(pl.lit("Chronic")),
+    ).list.drop_nulls().list.join(" · ").alias("Population"),
+    pl.col("days_since_identification").alias("Days since identification"),
+    pl.col("last_event").alias("Last event"),
+    pl.col("last_event_date").map_elements(formatting.day, return_dtype=pl.String).alias("On"),
+    pl.when(is_new & (pl.col("entry_kind") == "identified")).then(pl.lit("New"))
+    .when(is_new).then(pl.lit("Returned"))
+    .otherwise(pl.lit("Active")).alias("Status"),
+    pl.col("contact_worker").alias("Contact"),
+)
+st.markdown(f"**{table.height:,}** of {ranked.height:,} people shown. Rows in blue are new or returned in the "
+            f"last {NEW_DAYS} days. Select a row to see that person's history.")
+HIGHLIGHT = "background-color: #dbeafe; font-weight: 600"
+styled = table.to_pandas().style.apply(
+    lambda row: [HIGHLIGHT if row["Status"] in ("New", "Returned") else "" for _ in row], axis=1
+).format(thousands=",")
+event = st.dataframe(styled, hide_index=True, width="stretch", height=460, key="list_table",
+                     on_select="rerun", selection_mode="single-row")
+
+selected = event.selection.rows if event else []
+if selected:
+    person = shown.row(selected[0], named=True)
+    name = table.row(selected[0], named=True)["Name"]
+    with st.container(border=True):
+        st.subheader(f"{name}, rank {person['rank']}")
+        st.markdown(f"**Why rank {person['rank']}:** {person['why']}.")
+        st.caption(f"Client ID {person['client_id']}. Identified {formatting.day(person['identified'])}; "
+                   f"{person['days_since_identification']:,} days on the list.")
+        history = data.timeline(version, person["person_id"]).select(
+            pl.col("day").map_elements(formatting.day, return_dtype=pl.String).alias("Date"),
+            pl.col("what").alias("What"),
+            pl.col("ordinal").alias("Record"),
+            (pl.lit("upload ") + pl.col("upload_id").cast(pl.String) + ": " + pl.col("file_name")).alias("From"),
+            pl.col("uploaded_by").alias("Loaded by"),
+        )
+        st.dataframe(history, hide_index=True, width="stretch", key="timeline")

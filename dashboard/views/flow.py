@@ -1,0 +1,82 @@
+"""Flow: who came onto the active list and who left it, week by week or month by month."""
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, formatting, live
+from pipelines.periods import add_months, period_of
+from pipelines.programs import POPULATIONS
+
+GRANULARITIES = {"week": "Weekly", "month": "Monthly"}
+KPIS = {
+    "actively_homeless": "Actively homeless",
+    "inflow": "Inflow",
+    "outflow": "Outflow",
+    "net_change": "Net change",
+}
+
+version = live.current_version()
+fresh = data.freshness(version)
+list_date = fresh["as_of"] or dt.date.today()
+
+st.title("Flow")
+controls = st.columns([2, 2, 3])
+population = controls[0].selectbox("Population", POPULATIONS, key="population", bind="query-params")
+by = controls[1].segmented_control("Periods", list(GRANULARITIES), format_func=GRANULARITIES.get,
+                                   default="week", required=True, key="by", bind="query-params")
+default_start = (list_date - dt.timedelta(weeks=25)) if by == "week" else add_months(list_date.replace(day=1), -11)
+chosen = controls[2].date_input("From – to", value=(default_start, list_date), format="YYYY-MM-DD",
+                                key="range", bind="query-params")
+start, end = (chosen[0], chosen[-1]) if chosen else (default_start, list_date)
+if end < start:
+    st.warning("The range ends before it starts: choose the first day, then the last.")
+    st.stop()
+
+everyone = data.flow(version, by, start, end)
+series = everyone.filter(pl.col("population") == population).sort("period_start")
+latest, previous = series.row(-1, named=True), (series.row(-2, named=True) if series.height > 1 else None)
+shown = period_of(end, by)
+st.subheader(f"{population}, {formatting.period(latest['period'], shown.start, shown.end, by)}")
+st.caption(f"Period {formatting.day(shown.start)} – {formatting.day(shown.end)}. Each change is against the "
+           f"{'week' if by == 'week' else 'month'} before; each small chart is the whole range.")
+
+# Fewer people homeless, fewer coming in and a falling net change are good news: shown in green.
+GOOD_WHEN_DOWN = ("actively_homeless", "inflow", "net_change")
+for column, (key, label) in zip(st.columns(len(KPIS)), KPIS.items()):
+    change = None if previous is None else latest[key] - previous[key]
+    column.metric(label, formatting.count(latest[key]), None if change is None else f"{change:+,}",
+                  delta_color="inverse" if key in GOOD_WHEN_DOWN else "normal", border=True,
+                  chart_data=series[key].to_list(), chart_type="line" if key == "actively_homeless" else "bar")
+
+left, right = st.columns(2)
+with left, st.container(border=True):
+    st.markdown("**Coming onto and leaving the active list**")
+    st.altair_chart(charts.inflow_outflow(series, by), width="stretch")
+    st.caption("Bars above zero are people who came onto the list: newly identified, or back from housing or "
+               "from inactive. Bars below zero are people who left it. When the bars below are longer than "
+               "the bars above, the list is getting shorter.")
+with right, st.container(border=True):
+    st.markdown("**Actively homeless at the end of each period**")
+    threshold = None
+    if population in ("Veteran", "Chronic"):
+        month = data.submission(version, shown.start.replace(day=1))
+        threshold = month["populations"][population]["functional_zero"]["threshold"]
+    st.altair_chart(charts.active_over_time(series, by, threshold), width="stretch")
+    if threshold is None:
+        st.caption("Each point is how many people were actively homeless on the last day of the period. "
+                   "A falling line is progress toward zero.")
+    else:
+        st.caption(f"Each point is how many people were actively homeless on the last day of the period. "
+                   f"Below the dashed line ({threshold:g}) the community has reached functional zero for "
+                   f"{population.lower()} homelessness.")
+
+table = series.select(
+    pl.col("period").alias("Period"), pl.col("period_start").alias("First day"),
+    pl.col("period_end").alias("Last day"), *[pl.col(k).alias(label) for k, (label, _) in charts.KINDS.items()],
+    *[pl.col(k).alias(label) for k, label in KPIS.items()],
+    pl.col("avg_days_to_housing").alias("Average days to housing"),
+)
+st.download_button("Download these figures (CSV)", table.write_csv(), file_name=f"flow-{population}-{by}.csv",
+                   mime="text/csv", icon=":material/download:")

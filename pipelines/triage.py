@@ -1,0 +1,85 @@
+"""Triage: the order in which a case conference goes through the active list, and why.
+
+A policy is an ordered list of sort keys, each "key asc" or "key desc" (a program setting). Every
+rank can be explained from the same keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+# What a policy may sort on, with the words used to explain a rank.
+SORT_KEYS = {
+    "chronic": "chronically homeless",
+    "veteran": "veteran",
+    "assessment_score": "assessment score",
+    "days_since_identification": "days since identification",
+    "identified": "identified",
+    "age": "age",
+}
+DIRECTIONS = {"asc": False, "desc": True}
+
+
+def parse_policy(policy: list[str]) -> list[tuple[str, bool]]:
+    """["chronic desc", ...] -> [("chronic", True), ...]; refuses keys it does not know."""
+    parsed = []
+    for item in policy:
+        key, _, direction = item.strip().partition(" ")
+        direction = direction.strip() or "asc"
+        if key not in SORT_KEYS or direction not in DIRECTIONS:
+            raise ValueError(f"triage policy item {item!r}: use one of {', '.join(SORT_KEYS)} with asc or desc")
+        parsed.append((key, DIRECTIONS[direction]))
+    return parsed
+
+
+def rank(active: pl.DataFrame, policy: list[str], list_date: dt.date) -> pl.DataFrame:
+    """The active list sorted by the policy, with rank (1 = first) and the reason for each rank.
+
+    Missing values (no assessment score, say) sort last whatever the direction.
+    """
+    keys = parse_policy(policy)
+    frame = active.with_columns(
+        (pl.lit(list_date) - pl.col("identified")).dt.total_days().alias("days_since_identification")
+    )
+    ordered = frame.sort(
+        [k for k, _ in keys] + ["record_id"],
+        descending=[d for _, d in keys] + [False],
+        nulls_last=True,
+    )
+    return ordered.with_columns(
+        pl.int_range(1, ordered.height + 1).alias("rank"),
+        _reason(keys).alias("why"),
+    )
+
+
+def _reason(keys: list[tuple[str, bool]]) -> pl.Expr:
+    parts = []
+    for key, _ in keys:
+        column = pl.col(key)
+        if key in ("chronic", "veteran"):
+            part = pl.when(column).then(pl.lit(SORT_KEYS[key])).otherwise(pl.lit(f"not {SORT_KEYS[key]}"))
+        elif key == "identified":
+            part = pl.lit("identified ") + column.dt.strftime("%-d %b %Y")
+        else:
+            part = pl.lit(f"{SORT_KEYS[key]} ") + column.cast(pl.Int64).cast(pl.String)
+        parts.append(part.fill_null(pl.lit(f"no {SORT_KEYS[key]}")))
+    return pl.concat_str(parts, separator="; ")
+
+
+def describe(policy: list[str]) -> str:
+    """The policy in words, for the page that shows the ranks."""
+    words = {
+        ("chronic", True): "chronically homeless first",
+        ("chronic", False): "chronically homeless last",
+        ("veteran", True): "veterans first",
+        ("veteran", False): "veterans last",
+        ("identified", False): "earliest identified first",
+        ("identified", True): "latest identified first",
+    }
+    phrases = []
+    for key, descending in parse_policy(policy):
+        phrases.append(words.get((key, descending))
+                       or f"{SORT_KEYS[key]} {'high to low' if descending else 'low to high'}")
+    return ", then ".join(phrases).capitalize()
