@@ -62,6 +62,8 @@ def _reason(keys: list[tuple[str, bool]]) -> pl.Expr:
             part = pl.when(column).then(pl.lit(SORT_KEYS[key])).otherwise(pl.lit(f"not {SORT_KEYS[key]}"))
         elif key == "identified":
             part = pl.lit("identified ") + column.dt.strftime("%-d %b %Y")
+        elif key == "days_since_identification":
+            part = column.cast(pl.String) + pl.lit(" days since identification")
         else:
             part = pl.lit(f"{SORT_KEYS[key]} ") + column.cast(pl.Int64).cast(pl.String)
         parts.append(part.fill_null(pl.lit(f"no {SORT_KEYS[key]}")))
@@ -77,6 +79,8 @@ def describe(policy: list[str]) -> str:
         ("veteran", False): "veterans last",
         ("identified", False): "earliest identified first",
         ("identified", True): "latest identified first",
+        ("days_since_identification", True): "longest on the list first",
+        ("days_since_identification", False): "newest on the list first",
     }
     phrases = []
     for key, descending in parse_policy(policy):
