@@ -205,3 +205,15 @@ def test_empty_database_says_how_to_load_a_list(tmp_path, monkeypatch):
     monkeypatch.setenv("BYNAMES_DB", str(tmp_path / "empty.duckdb"))
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert "No list loaded yet" in app.sidebar.caption[0].value
+
+
+def test_flow_range_from_the_link(db):
+    app = run(by="Monthly", range=["2024-01-01", "2024-02-29"])
+    assert app.subheader[0].value == "All, February 2024"
+    # February: B, C, F active; C identified; E went inactive. January: B, E, F active; B and E identified.
+    assert metrics(app) == {
+        "Actively homeless": ("3", "+0"),
+        "Inflow": ("1", "-1"),
+        "Outflow": ("1", "+1"),
+        "Net change": ("0", "-2"),
+    }

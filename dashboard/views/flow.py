@@ -26,10 +26,14 @@ controls = st.columns([2, 2, 3])
 population = controls[0].selectbox("Population", POPULATIONS, key="population", bind="query-params")
 by = controls[1].segmented_control("Periods", list(GRANULARITIES), format_func=GRANULARITIES.get,
                                    default="week", required=True, key="by", bind="query-params")
-default_start = (list_date - dt.timedelta(weeks=25)) if by == "week" else add_months(list_date.replace(day=1), -11)
-chosen = controls[2].date_input("From – to", value=(default_start, list_date), format="YYYY-MM-DD",
-                                key="range", bind="query-params")
-start, end = (chosen[0], chosen[-1]) if chosen else (default_start, list_date)
+# Left empty, the range follows the data: the last 26 weeks or 12 months up to the list's latest day.
+chosen = controls[2].date_input("From – to (empty: the latest)", value=[], format="YYYY-MM-DD", key="range",
+                                bind="query-params")
+if len(chosen) == 2:
+    start, end = chosen
+else:
+    end = list_date
+    start = (end - dt.timedelta(weeks=25)) if by == "week" else add_months(end.replace(day=1), -11)
 if end < start:
     st.warning("The range ends before it starts: choose the first day, then the last.")
     st.stop()

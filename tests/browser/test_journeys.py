@@ -1,0 +1,49 @@
+"""A data lead's journeys in a real browser."""
+
+import re
+import subprocess
+import sys
+
+from playwright.sync_api import expect
+
+from tests.conftest import ROOT, bfz_csv
+
+MARCH = bfz_csv(*[f"M{i},3/{i + 1}/2024,,,,Single Adult,No,No" for i in range(6)])
+APRIL = bfz_csv(*[f"M{i},3/{i + 1}/2024,,,,Single Adult,No,No" for i in range(6)],
+                *[f"N{i},3/{i + 20}/2024,,,,Youth,No,No" for i in range(4)])
+
+
+def active_homeless(page):
+    card = page.get_by_test_id("stMetric").filter(has_text="Actively homeless")
+    return card.get_by_test_id("stMetricValue")
+
+
+def test_upload_a_file_through_the_page_and_see_the_figures_change(seed, app_url, page, tmp_path):
+    seed(MARCH, "march.csv")
+    page.goto(app_url)
+    expect(active_homeless(page)).to_have_text("6")
+    page.get_by_role("link", name="Uploads").click()
+    expect(page.get_by_role("heading", name="Load an extract")).to_be_visible()
+    extract = tmp_path / "april.csv"
+    extract.write_bytes(APRIL)
+    page.locator("input[type=file]").set_input_files(str(extract))
+    expect(page.get_by_text("april.csv: 10 rows, no problems found.")).to_be_visible()
+    page.get_by_role("button", name="Load 10 rows").click()
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
+        re.compile(r"april\.csv loaded as upload 2: 10 rows"))
+    page.get_by_role("link", name="Flow").click()
+    expect(active_homeless(page)).to_have_text("10")
+
+
+def test_a_cli_upload_shows_on_an_open_page_without_a_reload(seed, app_url, page, db, tmp_path):
+    seed(MARCH, "march.csv")
+    page.goto(app_url)
+    expect(active_homeless(page)).to_have_text("6")
+    page.evaluate("window.stillTheSamePage = true")
+    extract = tmp_path / "april.csv"
+    extract.write_bytes(APRIL)
+    loaded = subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(extract), "--db", str(db)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    expect(active_homeless(page)).to_have_text("10", timeout=20_000)
+    assert page.evaluate("window.stillTheSamePage") is True
