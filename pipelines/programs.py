@@ -44,6 +44,7 @@ class Population:
 @dataclass(frozen=True)
 class Program:
     name: str
+    code: int  # a small number standing for the program in large derived tables
     label: str
     event_kinds: tuple[EventKind, ...]
     populations: tuple[Population, ...]
@@ -59,6 +60,7 @@ FAMILY = "Family"
 
 HOMELESSNESS = Program(
     name="homelessness",
+    code=1,
     label="Homelessness (Built for Zero)",
     event_kinds=(
         EventKind("identified", "Identified", "entry", 1),

@@ -90,6 +90,8 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> None:
 def write_programs(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("BEGIN TRANSACTION")
     for prog in PROGRAMS.values():
+        conn.execute("INSERT INTO programs VALUES (?, ?, ?) ON CONFLICT (program) DO UPDATE SET label = excluded.label",
+                     [prog.name, prog.code, prog.label])
         conn.execute("DELETE FROM event_kinds WHERE program = ?", [prog.name])
         conn.execute("DELETE FROM populations WHERE program = ?", [prog.name])
         conn.executemany(

@@ -35,7 +35,7 @@ def parse_policy(policy: list[str]) -> list[tuple[str, bool]]:
 
 
 def rank(active: pl.DataFrame, policy: list[str], list_date: dt.date) -> pl.DataFrame:
-    """The active list sorted by the policy, with rank (1 = first) and the reason for each rank.
+    """The active list sorted by the policy, with rank (1 = first).
 
     Missing values (no assessment score, say) sort last whatever the direction.
     """
@@ -48,10 +48,12 @@ def rank(active: pl.DataFrame, policy: list[str], list_date: dt.date) -> pl.Data
         descending=[d for _, d in keys] + [False],
         nulls_last=True,
     )
-    return ordered.with_columns(
-        pl.int_range(1, ordered.height + 1).alias("rank"),
-        _reason(keys).alias("why"),
-    )
+    return ordered.with_columns(pl.int_range(1, ordered.height + 1).alias("rank"))
+
+
+def why(ranked: pl.DataFrame, policy: list[str]) -> pl.Series:
+    """For each row of a ranked list, the values that put it where it is, in the policy's order."""
+    return ranked.select(_reason(parse_policy(policy)).alias("why")).to_series()
 
 
 def _reason(keys: list[tuple[str, bool]]) -> pl.Expr:

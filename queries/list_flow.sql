@@ -20,26 +20,38 @@ days AS (  -- the days whose active count we need: each period's last day and th
 pops AS (
     SELECT population, sort_order FROM populations WHERE program = $program
 ),
-states AS (
-    SELECT s.* FROM record_states s SEMI JOIN (SELECT record_id FROM records WHERE program = $program) USING (record_id)
+states AS NOT MATERIALIZED (
+    SELECT * FROM record_states WHERE program_code = (SELECT code FROM programs WHERE program = $program)
 ),
-spans AS (  -- each stretch of time a record was active in a population
-    SELECT s.person_id, s.shared_person, p.population, s.changed_on, s.changed_next
+single_edges AS (
+    -- One record per person: +1 the day an active stretch opens, -1 the day it closes, counted per
+    -- set of populations first (there are only a handful) and only then per population.
+    SELECT p.population, e.day, sum(e.change) AS change
+    FROM (
+        SELECT population_mask, day, sum(change) AS change
+        FROM (
+            SELECT population_mask, changed_on AS day, 1 AS change
+            FROM states WHERE active AND NOT shared_person
+            UNION ALL
+            SELECT population_mask, changed_next, -1
+            FROM states WHERE active AND NOT shared_person AND changed_next < DATE '9999-12-31'
+        )
+        GROUP BY population_mask, day
+    ) e
+    JOIN pops p ON (e.population_mask >> p.sort_order) & 1 = 1
+    GROUP BY p.population, e.day
+),
+spans AS (  -- each stretch of time a record of a person with several records was active
+    SELECT s.person_id, p.population, s.changed_on, s.changed_next
     FROM states s JOIN pops p ON (s.population_mask >> p.sort_order) & 1 = 1
-    WHERE s.active
-),
-single_edges AS (  -- one record per person: +1 the day a span opens, -1 the day it closes
-    SELECT population, changed_on AS day, 1 AS change FROM spans WHERE NOT shared_person
-    UNION ALL
-    SELECT population, changed_next, -1 FROM spans WHERE NOT shared_person AND changed_next < DATE '9999-12-31'
+    WHERE s.active AND s.shared_person
 ),
 shared_steps AS (  -- several records per person: the person is active while any record is
     SELECT person_id, population, day, sum(step) AS step
     FROM (
-        SELECT person_id, population, changed_on AS day, 1 AS step FROM spans WHERE shared_person
+        SELECT person_id, population, changed_on AS day, 1 AS step FROM spans
         UNION ALL
-        SELECT person_id, population, changed_next, -1 FROM spans
-        WHERE shared_person AND changed_next < DATE '9999-12-31'
+        SELECT person_id, population, changed_next, -1 FROM spans WHERE changed_next < DATE '9999-12-31'
     )
     GROUP BY person_id, population, day
 ),
@@ -62,11 +74,15 @@ active_counts AS (
     FROM days d JOIN changes_by_day c ON c.day <= d.day
     GROUP BY d.day, c.population
 ),
+period_days AS (  -- each day of each period, so that a change finds its period by its day
+    SELECT period_start, period_end, unnest(generate_series(period_start, period_end, INTERVAL 1 DAY))::DATE AS day
+    FROM periods
+),
 at_end AS (  -- the records whose state changed during a period, as they stood at its end
-    SELECT p.period_start, p.period_end, s.*
+    SELECT d.period_start, d.period_end, s.*
     FROM states s
-    ASOF JOIN periods p ON s.changed_on >= p.period_start
-    WHERE s.changed_on <= p.period_end AND s.changed_next > p.period_end
+    JOIN period_days d ON d.day = s.changed_on
+    WHERE s.changed_next > d.period_end
 ),
 regrouped AS (  -- records whose attributes changed during a period: how they stood the evening before
     SELECT e.period_start, e.record_id, s.active AS was_active, s.population_mask AS was_mask

@@ -54,7 +54,8 @@ owners AS (  -- each touched record's person, whether that person has other reco
     ) r
     JOIN attributes a ON a.record_id = r.record_id AND a.nth = 1
 )
-SELECT t.record_id, o.person_id, t.changed_on, t.changed_next,
+SELECT t.record_id, o.person_id, (SELECT code FROM programs WHERE program = $program), t.changed_on,
+    t.changed_next,
     DATE '1970-01-01' + (t.entry_key // 10)::INTEGER, ek.kind,
     DATE '1970-01-01' + (t.exit_key // 10)::INTEGER, xk.kind,
     t.exit_key IS NULL OR t.exit_key // 10 < t.entry_key // 10,

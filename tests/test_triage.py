@@ -25,7 +25,7 @@ def test_default_policy_order_and_reasons():
     # Chronic first (2, then 3 whose missing score sorts last), then by score: 5 (12), then the two 9s,
     # the one identified longer ago first.
     assert ranked.select("rank", "record_id").rows() == [(1, 2), (2, 3), (3, 5), (4, 4), (5, 1)]
-    assert ranked["why"].to_list()[1] == ("chronically homeless; no assessment score; 304 days since "
+    assert triage.why(ranked, DEFAULT).to_list()[1] == ("chronically homeless; no assessment score; 304 days since "
                                           "identification; identified 1 Jun 2023")
 
 

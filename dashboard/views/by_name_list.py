@@ -73,7 +73,8 @@ if selected:
     name = table.row(selected[0], named=True)["Name"]
     with st.container(border=True):
         st.subheader(f"{name}, rank {person['rank']}")
-        st.markdown(f"**Why rank {person['rank']}:** {person['why']}.")
+        reason = triage.why(shown[selected[0]], policy).item()
+        st.markdown(f"**Why rank {person['rank']}:** {reason}.")
         st.caption(f"Client ID {person['client_id']}. Identified {formatting.day(person['identified'])}; "
                    f"{person['days_since_identification']:,} days on the list.")
         history = data.timeline(version, person["person_id"]).select(

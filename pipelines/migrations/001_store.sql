@@ -83,6 +83,7 @@ CREATE TABLE record_attributes (
 CREATE TABLE record_states (
     record_id       INTEGER NOT NULL,
     person_id       INTEGER NOT NULL,
+    program_code    TINYINT NOT NULL,  -- programs.code: a small number is cheaper than the name here
     changed_on      DATE NOT NULL,
     changed_next    DATE NOT NULL,  -- the day of the next change; 9999-12-31 for the current state
     entry_date      DATE NOT NULL,
@@ -96,6 +97,12 @@ CREATE TABLE record_states (
 );
 
 -- The program definitions, as data (pipelines/programs.py writes them).
+CREATE TABLE programs (
+    program VARCHAR PRIMARY KEY,
+    code    TINYINT NOT NULL UNIQUE,
+    label   VARCHAR NOT NULL
+);
+
 CREATE TABLE event_kinds (
     program  VARCHAR NOT NULL,
     kind     VARCHAR NOT NULL,
