@@ -46,7 +46,7 @@ def inflow_outflow(series: pl.DataFrame, by: str) -> alt.Chart:
             x=alt.X("period_start:T", title=None, axis=alt.Axis(format=AXIS_FORMAT[by], labelAngle=0)),
             y=alt.Y("sum(people):Q", title="People", axis=alt.Axis(format="~s")),
             color=alt.Color("movement:N", title=None, scale=alt.Scale(domain=labels, range=colours),
-                            legend=alt.Legend(orient="bottom", columns=3)),
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
             order=alt.Order("kind:N"),
             tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("movement:N", title="Movement"),
                      alt.Tooltip("people:Q", title="People", format=",")],
@@ -57,12 +57,12 @@ def inflow_outflow(series: pl.DataFrame, by: str) -> alt.Chart:
 def active_over_time(series: pl.DataFrame, by: str, threshold: float | None = None,
                      threshold_label: str = "Functional zero threshold") -> alt.LayerChart | alt.Chart:
     """The active count at the end of each period, with the functional zero threshold if any."""
-    frame = series.select("period", "period_end", "actively_homeless").to_pandas()
+    frame = series.select("period", "period_start", "actively_homeless").to_pandas()
     line = (
         alt.Chart(frame, height=HEIGHT)
         .mark_line(point=True, strokeWidth=3)
         .encode(
-            x=alt.X("period_end:T", title=None, axis=alt.Axis(format=AXIS_FORMAT[by], labelAngle=0)),
+            x=alt.X("period_start:T", title=None, axis=alt.Axis(format=AXIS_FORMAT[by], labelAngle=0)),
             y=alt.Y("actively_homeless:Q", title="Actively homeless", scale=alt.Scale(zero=True)),
             tooltip=[alt.Tooltip("period:N", title="Period"),
                      alt.Tooltip("actively_homeless:Q", title="Actively homeless", format=",")],
@@ -70,7 +70,7 @@ def active_over_time(series: pl.DataFrame, by: str, threshold: float | None = No
     )
     if threshold is None:
         return line
-    rule_data = pl.DataFrame({"threshold": [threshold], "label": [f"{threshold_label}: {threshold:g}"]}).to_pandas()
+    rule_data = pl.DataFrame({"threshold": [threshold], "label": [f"{threshold_label}: {threshold:.3g}"]}).to_pandas()
     rule = alt.Chart(rule_data).mark_rule(strokeDash=[6, 4], color="#d1495b", strokeWidth=2).encode(
         y="threshold:Q", tooltip=[alt.Tooltip("label:N", title="")]
     )

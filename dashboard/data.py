@@ -18,9 +18,10 @@ PROGRAM = HOMELESSNESS.name
 
 
 def version() -> tuple:
-    """Changes whenever an upload is loaded or rolled back."""
+    """Changes whenever an upload is loaded or rolled back. It leads every cached call's arguments,
+    and names the database, so no cached result outlives its data or crosses to another file."""
     with store.opened() as conn:
-        return tuple(queries.one(conn, "data_version").values())
+        return (str(store.db_path().resolve()), *queries.one(conn, "data_version").values())
 
 
 @st.cache_data(show_spinner=False)

@@ -217,3 +217,13 @@ def test_flow_range_from_the_link(db):
         "Outflow": ("1", "+1"),
         "Net change": ("0", "-2"),
     }
+
+
+def test_a_list_dated_mid_week_shows_the_last_whole_week_and_month(db):
+    with store.opened(db) as conn:
+        ingest(conn, bfz_csv("G,Gus,Hale,4/3/2024,,,,Youth,No,No,2,", header=HEADER), "april.csv")
+    app = run()
+    assert app.subheader[0].value == "All, week of Mon 25 Mar 2024"
+    app.get("button_group")[0].set_value("month").run()
+    assert app.subheader[0].value == "All, March 2024"
+    assert app.sidebar.caption[0].value.endswith("The list as of Wed 3 Apr 2024.")

@@ -32,7 +32,10 @@ chosen = controls[2].date_input("From – to (empty: the latest)", value=[], for
 if len(chosen) == 2:
     start, end = chosen
 else:
-    end = list_date
+    # The latest whole week or month: a period the list does not cover to its end yet would look
+    # like a sudden drop in people coming and going.
+    current = period_of(list_date, by)
+    end = list_date if current.end == list_date else current.start - dt.timedelta(days=1)
     start = (end - dt.timedelta(weeks=25)) if by == "week" else add_months(end.replace(day=1), -11)
 if end < start:
     st.warning("The range ends before it starts: choose the first day, then the last.")
@@ -73,7 +76,7 @@ with right, st.container(border=True):
                    "A falling line is progress toward zero.")
     else:
         st.caption(f"Each point is how many people were actively homeless on the last day of the period. "
-                   f"Below the dashed line ({threshold:g}) the community has reached functional zero for "
+                   f"Below the dashed line ({threshold:.3g}) the community has reached functional zero for "
                    f"{population.lower()} homelessness.")
 
 table = series.select(

@@ -8,9 +8,12 @@ from playwright.sync_api import expect
 
 from tests.conftest import ROOT, bfz_csv
 
-MARCH = bfz_csv(*[f"M{i},3/{i + 1}/2024,,,,Single Adult,No,No" for i in range(6)])
-APRIL = bfz_csv(*[f"M{i},3/{i + 1}/2024,,,,Single Adult,No,No" for i in range(6)],
-                *[f"N{i},3/{i + 20}/2024,,,,Youth,No,No" for i in range(4)])
+# Six people identified in the week of Mon 4 Mar 2024; X's exit makes Sunday 10 Mar the list's date,
+# so the page shows that whole week. The next extract adds four in the following week.
+FIRST_WEEK = [f"M{i},3/{i + 4}/2024,,,,Single Adult,No,No" for i in range(6)]
+MARCH = bfz_csv(*FIRST_WEEK, "X,3/4/2024,,,3/10/2024,Single Adult,No,No")
+APRIL = bfz_csv(*FIRST_WEEK, "X,3/4/2024,,,3/10/2024,Single Adult,No,No",
+                *[f"N{i},3/{i + 11}/2024,,,,Youth,No,No" for i in range(4)], "Y,3/11/2024,,,3/17/2024,Youth,No,No")
 
 
 def active_homeless(page):
@@ -27,10 +30,10 @@ def test_upload_a_file_through_the_page_and_see_the_figures_change(seed, app_url
     extract = tmp_path / "april.csv"
     extract.write_bytes(APRIL)
     page.locator("input[type=file]").set_input_files(str(extract))
-    expect(page.get_by_text("april.csv: 10 rows, no problems found.")).to_be_visible()
-    page.get_by_role("button", name="Load 10 rows").click()
+    expect(page.get_by_text("april.csv: 12 rows, no problems found.")).to_be_visible()
+    page.get_by_role("button", name="Load 12 rows").click()
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
-        re.compile(r"april\.csv loaded as upload 2: 10 rows"))
+        re.compile(r"april\.csv loaded as upload 2: 12 rows, 5 new records"))
     page.get_by_role("link", name="Flow").click()
     expect(active_homeless(page)).to_have_text("10")
 
