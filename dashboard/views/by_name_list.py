@@ -11,6 +11,7 @@ from pipelines.programs import HOMELESSNESS, POPULATIONS
 
 NEW_DAYS = 7
 QUIET_DAYS = 30
+SHOWN_AT_MOST = 1000  # a meeting goes through a list, not a spreadsheet of every row
 
 version = live.current_version()
 fresh = data.freshness(version)
@@ -41,7 +42,7 @@ if search.strip():
         | (pl.col("client_id").str.to_lowercase() == needle)
     )
 
-table = shown.select(
+table = shown.head(SHOWN_AT_MOST).select(
     pl.col("rank").alias("Rank"),
     pl.coalesce(pl.concat_str("first_name", "last_name", separator=" ", ignore_nulls=True).replace("", None),
                 pl.lit("ID ") + pl.col("client_id")).alias("Name"),
@@ -58,8 +59,10 @@ table = shown.select(
     .otherwise(pl.lit("Active")).alias("Status"),
     pl.col("contact_worker").alias("Contact"),
 )
-st.markdown(f"**{table.height:,}** of {ranked.height:,} people shown. Rows in blue are new or returned in the "
-            f"last {NEW_DAYS} days. Select a row to see that person's history.")
+more = (f" The first {SHOWN_AT_MOST:,} of {shown.height:,} are shown: filter or search to find others."
+        if shown.height > SHOWN_AT_MOST else "")
+st.markdown(f"**{shown.height:,}** of {ranked.height:,} people match.{more} Rows in blue are new or returned "
+            f"in the last {NEW_DAYS} days. Select a row to see that person's history.")
 HIGHLIGHT = "background-color: #dbeafe; font-weight: 600"
 styled = table.to_pandas().style.apply(
     lambda row: [HIGHLIGHT if row["Status"] in ("New", "Returned") else "" for _ in row], axis=1
