@@ -30,6 +30,11 @@ WRITE_ATTEMPTS = 5
 _writing = threading.Lock()
 
 
+def writing() -> threading.Lock:
+    """The lock every writer in this process holds while it writes."""
+    return _writing
+
+
 @dataclass
 class IngestResult:
     status: str
