@@ -28,6 +28,7 @@ with st.sidebar:
 pages = [
     st.Page("views/flow.py", title="Flow", icon=":material/swap_vert:", default=True),
     st.Page("views/by_name_list.py", title="By-name list", icon=":material/format_list_numbered:"),
+    st.Page("views/agenda.py", title="Case conference", icon=":material/groups:"),
     st.Page("views/monthly_figures.py", title="Monthly figures", icon=":material/table:"),
     st.Page("views/uploads.py", title="Uploads", icon=":material/upload_file:"),
 ]

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 import queries
-from pipelines import figures, loading, store, triage
+from pipelines import agenda, case_conference, figures, loading, store, triage
 from pipelines.periods import series
 from pipelines.programs import HOMELESSNESS
 
@@ -50,6 +50,43 @@ def ranked_list(version: tuple, list_date: dt.date, program: str = PROGRAM) -> t
         policy = store.setting(conn, program, "triage_policy")
         active = queries.arrow(conn, "active_list", program=program)
     return triage.rank(active, policy, list_date), policy
+
+
+@st.cache_data(show_spinner=False)
+def meeting_agenda(version: tuple, meeting: dt.date, list_date: dt.date, program: str = PROGRAM):
+    ranked, policy = ranked_list(version, list_date, program)
+    with store.opened() as conn:
+        settings = agenda_settings(conn, program)
+        plans = queries.arrow(conn, "plans_in_force", program=program)
+        housed = queries.arrow(conn, "housed_between", program=program,
+                               after=agenda.last_meeting(meeting, settings), until=meeting)
+    return agenda.sections(ranked, plans, housed, meeting, settings), settings
+
+
+def agenda_settings(conn, program: str) -> agenda.AgendaSettings:
+    return agenda.AgendaSettings(
+        days_between_meetings=store.setting(conn, program, "days_between_meetings"),
+        no_contact_days=store.setting(conn, program, "agenda_no_contact_days"),
+        stalled_days=store.setting(conn, program, "agenda_stalled_days"),
+        matched_days=store.setting(conn, program, "agenda_matched_days"),
+    )
+
+
+def plan(person_id: int) -> tuple[case_conference.Plan, list[dict], list[dict]]:
+    """A person's plan in force, its history and their records, read fresh: plans change in the meeting."""
+    with store.opened() as conn:
+        return (case_conference.current_plan(conn, person_id), case_conference.plan_history(conn, person_id),
+                queries.rows(conn, "record_of_person", person_id=person_id))
+
+
+def save_plan(person_id: int, opened_revision: int, who: str, **fields) -> case_conference.Plan:
+    with store.opened() as conn:
+        return case_conference.save_plan(conn, person_id, opened_revision, who, **fields)
+
+
+def record_status(record_id: int, kind: str, day: dt.date, who: str, note: str | None) -> str:
+    with store.opened() as conn:
+        return case_conference.record_status(conn, PROGRAM, record_id, kind, day, who, note)
 
 
 @st.cache_data(show_spinner=False)

@@ -1,5 +1,5 @@
-"""Every open page notices new data (an upload from the CLI or from another browser) and
-refreshes itself, without the user reloading."""
+"""Every open page notices new data (an upload from the CLI or another browser, a plan saved in
+another meeting room) and refreshes itself, without the user reloading."""
 
 import streamlit as st
 
@@ -8,17 +8,20 @@ from dashboard import data
 CHECK_EVERY = "5s"
 
 
+def current_version() -> tuple:
+    """Read the data version afresh: at the start of every full run, and after this page wrote."""
+    st.session_state["data_version"] = data.version()
+    return st.session_state["data_version"]
+
+
+def shown_version() -> tuple:
+    """The data version this run shows (app.py read it when the run began)."""
+    return st.session_state["data_version"]
+
+
 @st.fragment(run_every=CHECK_EVERY)
 def watch() -> None:
-    current = data.version()
-    seen = st.session_state.setdefault("data_version", current)
-    if current != seen:
-        st.session_state["data_version"] = current
+    """Between runs, rerun the whole app when the data changed. A full run has just read the
+    version, so it never reruns itself here (which would swallow the click that started it)."""
+    if data.version() != st.session_state.get("data_version"):
         st.rerun(scope="app")
-
-
-def current_version() -> tuple:
-    """The data version this run shows (and the one `watch` compares against)."""
-    if "data_version" not in st.session_state:
-        st.session_state["data_version"] = data.version()
-    return st.session_state["data_version"]

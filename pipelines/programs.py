@@ -84,6 +84,10 @@ HOMELESSNESS = Program(
         "pit_count_individuals": None,
         "triage_policy": ["chronic desc", "assessment_score desc", "days_since_identification desc",
                           "identified asc"],
+        "days_between_meetings": 7,
+        "agenda_no_contact_days": 60,
+        "agenda_stalled_days": 30,
+        "agenda_matched_days": 30,
     },
 )
 

@@ -139,6 +139,7 @@ def test_selecting_a_person_shows_their_history(db):
                                         "Single adult, veteran, chronically homeless, assessment score 8"]
     assert history["Date"].tolist()[:2] == ["Mon 15 Jan 2024", "Sat 10 Feb 2024"]
     assert set(history["From"]) == {"upload 1: march.csv"}
+    assert set(history["Recorded by"]) == {"tester"}
 
 
 def test_monthly_figures_match_the_cli(db):

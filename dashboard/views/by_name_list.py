@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import data, formatting, live
+from dashboard import data, formatting, live, person_panel
 from pipelines import triage
 from pipelines.programs import HOMELESSNESS, POPULATIONS
 
@@ -13,7 +13,7 @@ NEW_DAYS = 7
 QUIET_DAYS = 30
 SHOWN_AT_MOST = 1000  # a meeting goes through a list, not a spreadsheet of every row
 
-version = live.current_version()
+version = live.shown_version()
 fresh = data.freshness(version)
 list_date = fresh["as_of"] or dt.date.today()
 ranked, policy = data.ranked_list(version, list_date)
@@ -72,19 +72,6 @@ event = st.dataframe(styled, hide_index=True, width="stretch", height=460, key="
 
 selected = event.selection.rows if event else []
 if selected:
-    person = shown.row(selected[0], named=True)
-    name = table.row(selected[0], named=True)["Name"]
     with st.container(border=True):
-        st.subheader(f"{name}, rank {person['rank']}")
-        reason = triage.why(shown[selected[0]], policy).item()
-        st.markdown(f"**Why rank {person['rank']}:** {reason}.")
-        st.caption(f"Client ID {person['client_id']}. Identified {formatting.day(person['identified'])}; "
-                   f"{person['days_since_identification']:,} days on the list.")
-        history = data.timeline(version, person["person_id"]).select(
-            pl.col("day").map_elements(formatting.day, return_dtype=pl.String).alias("Date"),
-            pl.col("what").alias("What"),
-            pl.col("ordinal").alias("Record"),
-            (pl.lit("upload ") + pl.col("upload_id").cast(pl.String) + ": " + pl.col("file_name")).alias("From"),
-            pl.col("uploaded_by").alias("Loaded by"),
-        )
-        st.dataframe(history, hide_index=True, width="stretch", key="timeline")
+        person_panel.show(shown.row(selected[0], named=True), table.row(selected[0], named=True)["Name"], policy,
+                          version, key="list")

@@ -17,7 +17,7 @@ KPIS = {
     "net_change": "Net change",
 }
 
-version = live.current_version()
+version = live.shown_version()
 fresh = data.freshness(version)
 list_date = fresh["as_of"] or dt.date.today()
 

@@ -24,7 +24,7 @@ LABELS = {
     "reliability": "3-month reliability",
 }
 
-version = live.current_version()
+version = live.shown_version()
 st.title("Monthly figures")
 fresh = data.freshness(version)
 latest = fresh["as_of"] or dt.date.today()

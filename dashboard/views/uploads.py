@@ -8,7 +8,7 @@ from pipelines.report import ERROR
 
 WHO = "dashboard"  # until sign-in (the roles issue) names the data lead
 
-version = live.current_version()
+version = live.shown_version()
 st.title("Uploads")
 
 st.subheader("Load an extract")
@@ -46,7 +46,7 @@ if upload is not None:
                 st.success(f"{result.message}. The figures on every page now include it.", icon=":material/done:")
             else:
                 st.info(result.message)
-            st.session_state["data_version"] = data.version()
+            live.current_version()
 
 st.subheader("History")
 history = data.uploads(live.current_version())
@@ -87,7 +87,7 @@ else:
             yes, no = st.columns(2)
             if yes.button("Roll back", type="primary", key="confirm_rollback"):
                 st.session_state["rolled_back"] = data.rollback(upload["upload_id"], WHO)
-                st.session_state["data_version"] = data.version()
+                live.current_version()
                 close_dialog()
                 st.rerun()
             if no.button("Keep it", key="keep_upload"):

@@ -1,0 +1,96 @@
+"""One person, as the case conference sees them: why they rank where they do, their plan, what
+changed and when, and the forms to record the meeting's decisions."""
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, formatting, live
+from pipelines import triage
+from pipelines.case_conference import BARRIERS, HOUSING_MATCH, STATUS_CHANGES, PlanConflict
+
+WHO = "case conference"  # until sign-in (the roles issue) names the person
+
+
+def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -> None:
+    """`person` is a row of the ranked active list; `key` keeps two panels' widgets apart."""
+    person_id = person["person_id"]
+    plan, history, records = data.plan(person_id)
+    # The revision this panel opened: a save against it is refused if someone saved in between.
+    opened = st.session_state.setdefault(f"{key}_opened_{person_id}", plan.revision)
+
+    st.subheader(f"{name}, rank {person['rank']}")
+    reason = triage.why(pl.DataFrame([person]), policy).item()
+    st.markdown(f"**Why rank {person['rank']}:** {reason}.")
+    st.caption(f"Client ID {person['client_id']}. Identified {formatting.day(person['identified'])}; "
+               f"{person['days_since_identification']:,} days on the list.")
+    if plan.revision:
+        st.markdown(f"**Next step:** {plan.next_step or '–'} · **Owner:** {plan.owner or '–'} · **Due:** "
+                    f"{formatting.day(plan.due_date)} · **Housing match:** {plan.housing_match or 'None'}")
+        if plan.barriers:
+            st.markdown("**Barriers:** " + ", ".join(plan.barriers))
+
+    # Keyed fields keep what was typed even when someone else's save changes the plan meanwhile: the
+    # save is then refused with an explanation, instead of the form quietly resetting.
+    field = f"{key}_{person_id}_{opened}"
+    with st.form(f"{key}_plan_{person_id}"):
+        st.markdown("**Record the meeting's decision**")
+        left, right = st.columns(2)
+        next_step = left.text_input("Next step", value=plan.next_step or "", key=f"{field}_step")
+        owner = right.text_input("Owner (navigator or case manager)", value=plan.owner or "", key=f"{field}_owner")
+        due = left.date_input("Due", value=plan.due_date, format="YYYY-MM-DD", key=f"{field}_due")
+        match = right.selectbox("Housing match", HOUSING_MATCH, key=f"{field}_match",
+                                index=HOUSING_MATCH.index(plan.housing_match or "None"))
+        barriers = st.multiselect("Barriers", BARRIERS, default=list(plan.barriers), key=f"{field}_barriers")
+        decision = st.text_input("Decision", value=plan.decision or "", key=f"{field}_decision")
+        notes = st.text_area("Notes", value=plan.notes or "", height=80, key=f"{field}_notes")
+        submitted = st.form_submit_button("Save", type="primary", key=f"{field}_save")
+        if submitted:
+            try:
+                saved = data.save_plan(person_id, opened, WHO, next_step=next_step or None, owner=owner or None,
+                                       due_date=due, barriers=barriers, housing_match=match,
+                                       decision=decision or None, notes=notes or None)
+                st.session_state[f"{key}_opened_{person_id}"] = saved.revision
+                live.current_version()
+                st.success(f"Saved (revision {saved.revision}).", icon=":material/done:")
+            except PlanConflict as conflict:
+                st.session_state.pop(f"{key}_opened_{person_id}", None)
+                st.error(str(conflict), icon=":material/sync_problem:")
+
+    active = [r for r in records if r["active"]]
+    with st.form(f"{key}_status_{person_id}"):
+        st.markdown("**Record a change of status**")
+        kinds = list(STATUS_CHANGES) if active else ["returned"]
+        left, middle, right = st.columns([2, 2, 3])
+        kind = left.selectbox("What happened", kinds, format_func=STATUS_CHANGES.get)
+        day = middle.date_input("On", value=dt.date.today(), max_value=dt.date.today(), format="YYYY-MM-DD")
+        reason = right.text_input("Reason (for inactive: moved away, in an institution…)")
+        if st.form_submit_button("Record"):
+            record = (active or records)[0]
+            described = data.record_status(record["record_id"], kind, day, WHO, reason or None)
+            live.current_version()
+            st.success(f"{described}. Every figure now includes it.", icon=":material/done:")
+
+    with st.expander("History: facts and plan changes"):
+        facts = data.timeline(version, person_id)
+        st.dataframe(
+            facts.select(
+                pl.col("day").map_elements(formatting.day, return_dtype=pl.String).alias("Date"),
+                pl.col("what").alias("What"),
+                (pl.lit("upload ") + pl.col("upload_id").cast(pl.String) + ": " + pl.col("file_name")).alias("From"),
+                pl.col("uploaded_by").alias("Recorded by"),
+            ),
+            hide_index=True, width="stretch",
+        )
+        if history:
+            st.dataframe(
+                pl.DataFrame(history, infer_schema_length=None).select(
+                    pl.col("revision").alias("Revision"),
+                    pl.col("recorded_at").dt.strftime("%a %-d %b %Y %H:%M").alias("Saved"),
+                    pl.col("recorded_by").alias("By"),
+                    pl.col("next_step").alias("Next step"), pl.col("owner").alias("Owner"),
+                    pl.col("housing_match").alias("Housing match"), pl.col("decision").alias("Decision"),
+                ),
+                hide_index=True, width="stretch",
+            )

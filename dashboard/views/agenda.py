@@ -1,0 +1,71 @@
+"""This week's case conference: the agenda, section by section, and each person's panel."""
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, formatting, live, person_panel
+from pipelines.agenda import SECTIONS, last_meeting
+
+SHOWN_AT_MOST = 25  # per section: the meeting has an hour, not a day
+
+version = live.shown_version()
+fresh = data.freshness(version)
+list_date = fresh["as_of"] or dt.date.today()
+
+st.title("Case conference")
+meeting = st.date_input("Meeting on", value=list_date, format="YYYY-MM-DD", key="meeting", bind="query-params")
+sections, settings = data.meeting_agenda(version, meeting, list_date)
+ranked, policy = data.ranked_list(version, list_date)
+st.caption(f"Since the last meeting: {formatting.day(last_meeting(meeting, settings))} to "
+           f"{formatting.day(meeting)}. No contact means nothing recorded for {settings.no_contact_days} days; "
+           f"stalled means no progress recorded for {settings.stalled_days} days, or matched to housing "
+           f"{settings.matched_days}+ days ago and not moved in. Within each section, people are in triage order.")
+
+
+def name_of(frame: pl.DataFrame) -> pl.Expr:
+    return pl.coalesce(pl.concat_str("first_name", "last_name", separator=" ", ignore_nulls=True).replace("", None),
+                       pl.lit("ID ") + pl.col("client_id")).alias("Name")
+
+
+with st.container(horizontal=True):
+    for key, title in SECTIONS.items():
+        st.metric(title.split(":")[0], formatting.count(sections[key].height), border=True)
+
+chosen = None
+for key, title in SECTIONS.items():
+    people = sections[key]
+    st.subheader(f"{title} ({people.height:,})")
+    if people.is_empty():
+        st.caption("Nobody.")
+        continue
+    if key == "housed":
+        st.dataframe(people.select(name_of(people), pl.col("exit_date").map_elements(
+            formatting.day, return_dtype=pl.String).alias("Moved in"), pl.col("household_type").alias("Household"),
+            pl.col("contact_worker").alias("Contact")), hide_index=True, width="stretch", key=f"agenda_{key}")
+        continue
+    columns = [pl.col("rank").alias("Rank"), name_of(people),
+               pl.col("next_step").alias("Next step"), pl.col("owner").alias("Owner"),
+               pl.col("due_date").map_elements(formatting.day, return_dtype=pl.String).alias("Due")]
+    if key == "stalled":
+        columns.append(pl.col("why_stalled").alias("Stalled because"))
+    if key == "no_contact":
+        columns.append(pl.col("last_activity").map_elements(formatting.day, return_dtype=pl.String)
+                       .alias("Last recorded"))
+    if people.height > SHOWN_AT_MOST:
+        st.caption(f"The first {SHOWN_AT_MOST} in triage order; the by-name list has everyone.")
+    people = people.head(SHOWN_AT_MOST)
+    event = st.dataframe(people.select(columns), hide_index=True, width="stretch", key=f"agenda_{key}",
+                         on_select="rerun", selection_mode="single-row")
+    if event and event.selection.rows:
+        chosen = people.row(event.selection.rows[0], named=True)
+
+if chosen is not None:
+    st.divider()
+    with st.container(border=True):
+        name = pl.DataFrame([chosen]).select(name_of(pl.DataFrame([chosen]))).item()
+        person_panel.show(chosen, name, policy, version, key="agenda")
+else:
+    st.info("Select someone in any section to open their panel and record the meeting's decisions.",
+            icon=":material/touch_app:")

@@ -1,0 +1,126 @@
+"""The case conference page and a person's panel, with AppTest on a hand-worked list.
+
+The meeting is on Sun 31 Mar 2024; the last one was a week before.
+"""
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipelines import agenda, case_conference, figures, store
+from pipelines.periods import Period
+from tests.conftest import ROOT, bfz_csv, ingest
+
+HEADER = ("Client ID,First Name,Last Name,Date of Identification,Returned to Active Date,Housing Move-In Date,"
+          "Inactive Date,Household Type,Chronic Status,Veteran Status,VI-SPDAT Score")
+LIST = bfz_csv(
+    "A,Ana,Reyes,3/27/2024,,,,Single Adult,Yes,No,10",      # new this week
+    "B,Ben,Cole,1/10/2024,,3/28/2024,,Single Adult,No,No,7",  # housed this week
+    "C,Carl,Ortiz,1/2/2024,,,,Family,No,No,5",                # nothing recorded since 2 Jan: no contact, stalled
+    "E,Eve,Stone,1/15/2024,3/31/2024,,2/10/2024,Single Adult,Yes,Yes,8",  # back on the list this week
+    "F,Fay,Lund,3/10/2024,,,,Single Adult,No,No,14",          # on the list three weeks
+    header=HEADER,
+)
+APP = str(ROOT / "dashboard" / "app.py")
+MEETING = dt.date(2024, 3, 31)
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "meeting.duckdb"
+    with store.opened(path) as conn:
+        ingest(conn, LIST, "march.csv")
+    monkeypatch.setenv("BYNAMES_DB", str(path))
+    return path
+
+
+def person(db, client_id):
+    with store.opened(db) as conn:
+        return conn.execute("SELECT person_id FROM people WHERE client_id = ?", [client_id]).fetchall()[0][0]
+
+
+def meeting_page() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.switch_page("views/agenda.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def tables(app: AppTest) -> dict[str, list[str]]:
+    heads = [s.value for s in app.subheader]
+    frames = [d.value for d in app.dataframe]
+    listed = [h for h in heads if not h.endswith("(0)")]
+    return {h.rsplit(" (", 1)[0]: f["Name"].tolist() for h, f in zip(listed, frames)}
+
+
+def test_the_agenda_sections(db):
+    app = meeting_page()
+    assert app.date_input(key="meeting").value == MEETING
+    assert tables(app) == {
+        agenda.SECTIONS["new"]: ["Ana Reyes"],
+        agenda.SECTIONS["returned"]: ["Eve Stone"],
+        agenda.SECTIONS["no_contact"]: ["Carl Ortiz"],
+        agenda.SECTIONS["stalled"]: ["Carl Ortiz"],
+        agenda.SECTIONS["housed"]: ["Ben Cole"],
+    }
+
+
+def test_a_plan_that_moved_recently_is_not_stalled_and_a_long_match_is(db):
+    with store.opened(db) as conn:
+        case_conference.save_plan(conn, person(db, "C"), 0, "dana", next_step="Call", housing_match="Matched")
+    app = meeting_page()
+    # Carl's plan changed today, long after the meeting date: his progress date is today's.
+    stalled = tables(app).get(agenda.SECTIONS["stalled"], [])
+    assert "Carl Ortiz" not in stalled
+
+
+def open_panel(app: AppTest, section: str, row: int) -> AppTest:
+    app.session_state[f"agenda_{section}"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_the_panel_saves_a_plan_and_shows_its_history(db):
+    app = open_panel(meeting_page(), "new", 0)
+    assert app.subheader[-1].value == "Ana Reyes, rank 1"
+    app.text_input[0].input("Get ID from DMV")
+    app.text_input[1].input("Dana")
+    app.multiselect[0].select("Missing ID")
+    app.form_submit_button[0].click().run()
+    assert not app.exception
+    assert app.success[0].value == "Saved (revision 1)."
+    with store.opened(db) as conn:
+        plan = case_conference.current_plan(conn, person(db, "A"))
+    assert (plan.next_step, plan.owner, plan.barriers, plan.recorded_by) == (
+        "Get ID from DMV", "Dana", ("Missing ID",), "case conference")
+
+
+def test_a_second_panel_that_saves_after_the_first_is_refused(db):
+    first = open_panel(meeting_page(), "new", 0)
+    second = open_panel(meeting_page(), "new", 0)
+    first.text_input[0].input("First team's step")
+    first.form_submit_button[0].click().run()
+    second.text_input[0].input("Second team's step")
+    second.form_submit_button[0].click().run()
+    assert "saved this plan" in second.error[0].value
+    with store.opened(db) as conn:
+        assert case_conference.current_plan(conn, person(db, "A")).next_step == "First team's step"
+
+
+def test_moved_in_from_the_panel_moves_the_figures(db):
+    march = Period(dt.date(2024, 3, 1), dt.date(2024, 3, 31), "month")
+    with store.opened(db) as conn:
+        (before,) = figures.flow(conn, "homelessness", [march], "All")
+    app = open_panel(meeting_page(), "new", 0)
+    app.selectbox[-1].select("moved_in")
+    app.date_input[-1].set_value(dt.date(2024, 3, 30))
+    app.form_submit_button[1].click().run()
+    assert not app.exception
+    assert app.success[0].value.startswith("Case conference: moved into housing on 2024-03-30")
+    with store.opened(db) as conn:
+        (after,) = figures.flow(conn, "homelessness", [march], "All")
+    assert (before["housing_placements"], after["housing_placements"]) == (1, 2)
+    assert (before["actively_homeless"], after["actively_homeless"]) == (4, 3)
