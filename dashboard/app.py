@@ -31,5 +31,6 @@ pages = [
     st.Page("views/agenda.py", title="Case conference", icon=":material/groups:"),
     st.Page("views/monthly_figures.py", title="Monthly figures", icon=":material/table:"),
     st.Page("views/uploads.py", title="Uploads", icon=":material/upload_file:"),
+    st.Page("views/settings.py", title="Settings", icon=":material/tune:"),
 ]
 st.navigation(pages).run()

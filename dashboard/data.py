@@ -10,7 +10,8 @@ import polars as pl
 import streamlit as st
 
 import queries
-from pipelines import agenda, case_conference, figures, loading, store, triage
+from pipelines import agenda, case_conference, figures, loading, store
+from pipelines import meeting_pack as pack
 from pipelines.periods import series
 from pipelines.programs import HOMELESSNESS
 
@@ -47,29 +48,19 @@ def submission(version: tuple, month: dt.date, program: str = PROGRAM) -> dict:
 @st.cache_data(show_spinner=False)
 def ranked_list(version: tuple, list_date: dt.date, program: str = PROGRAM) -> tuple[pl.DataFrame, list[str]]:
     with store.opened() as conn:
-        policy = store.setting(conn, program, "triage_policy")
-        active = queries.arrow(conn, "active_list", program=program)
-    return triage.rank(active, policy, list_date), policy
+        return agenda.ranked_list(conn, program, list_date)
 
 
 @st.cache_data(show_spinner=False)
-def meeting_agenda(version: tuple, meeting: dt.date, list_date: dt.date, program: str = PROGRAM):
-    ranked, policy = ranked_list(version, list_date, program)
+def meeting(version: tuple, day: dt.date, list_date: dt.date, program: str = PROGRAM) -> agenda.Meeting:
     with store.opened() as conn:
-        settings = agenda_settings(conn, program)
-        plans = queries.arrow(conn, "plans_in_force", program=program)
-        housed = queries.arrow(conn, "housed_between", program=program,
-                               after=agenda.last_meeting(meeting, settings), until=meeting)
-    return agenda.sections(ranked, plans, housed, meeting, settings), settings
+        return agenda.meeting(conn, program, day, list_date)
 
 
-def agenda_settings(conn, program: str) -> agenda.AgendaSettings:
-    return agenda.AgendaSettings(
-        days_between_meetings=store.setting(conn, program, "days_between_meetings"),
-        no_contact_days=store.setting(conn, program, "agenda_no_contact_days"),
-        stalled_days=store.setting(conn, program, "agenda_stalled_days"),
-        matched_days=store.setting(conn, program, "agenda_matched_days"),
-    )
+@st.cache_data(show_spinner=False)
+def meeting_pack(version: tuple, day: dt.date, program: str = PROGRAM) -> bytes:
+    with store.opened() as conn:
+        return pack.for_meeting(conn, program, day)
 
 
 def plan(person_id: int) -> tuple[case_conference.Plan, list[dict], list[dict]]:
@@ -99,6 +90,29 @@ def timeline(version: tuple, person_id: int) -> pl.DataFrame:
 def uploads(version: tuple) -> pl.DataFrame:
     with store.opened() as conn:
         return pl.DataFrame(queries.rows(conn, "uploads_list", program=None), infer_schema_length=None)
+
+
+GLOBAL_SETTINGS = ("community_name",)
+
+
+@st.cache_data(show_spinner=False)
+def settings(version: tuple, program: str = PROGRAM) -> dict:
+    names = ("community_name", "triage_policy", "days_between_meetings", "agenda_no_contact_days",
+             "agenda_stalled_days", "agenda_matched_days", "pit_count_individuals")
+    with store.opened() as conn:
+        return {n: store.setting(conn, "" if n in GLOBAL_SETTINGS else program, n) for n in names}
+
+
+def save_settings(program: str = PROGRAM, **values) -> None:
+    with store.opened() as conn, loading.writing():
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            for name, value in values.items():
+                store.set_setting(conn, "" if name in GLOBAL_SETTINGS else program, name, value)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
 
 def check(data: bytes, file_name: str):

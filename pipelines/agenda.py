@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
+import queries
+from pipelines import store, triage
+
 
 @dataclass(frozen=True)
 class AgendaSettings:
@@ -28,16 +31,55 @@ SECTIONS = {
 }
 
 
+def settings_of(conn, program: str) -> AgendaSettings:
+    return AgendaSettings(
+        days_between_meetings=store.setting(conn, program, "days_between_meetings"),
+        no_contact_days=store.setting(conn, program, "agenda_no_contact_days"),
+        stalled_days=store.setting(conn, program, "agenda_stalled_days"),
+        matched_days=store.setting(conn, program, "agenda_matched_days"),
+    )
+
+
+@dataclass(frozen=True)
+class Meeting:
+    day: dt.date
+    list_date: dt.date
+    settings: AgendaSettings
+    policy: list[str]
+    ranked: pl.DataFrame  # the active list in triage order, with each person's plan in force
+    sections: dict[str, pl.DataFrame]
+
+
+def list_date_of(conn, program: str) -> dt.date:
+    return queries.one(conn, "freshness", program=program)["as_of"] or dt.date.today()
+
+
+def ranked_list(conn, program: str, list_date: dt.date) -> tuple[pl.DataFrame, list[str]]:
+    policy = store.setting(conn, program, "triage_policy")
+    return triage.rank(queries.arrow(conn, "active_list", program=program), policy, list_date), policy
+
+
+def meeting(conn, program: str, day: dt.date, list_date: dt.date | None = None) -> Meeting:
+    """Everything the meeting goes through: the ranked list with plans, and the agenda's sections."""
+    list_date = list_date or list_date_of(conn, program)
+    settings = settings_of(conn, program)
+    ranked, policy = ranked_list(conn, program, list_date)
+    plans = queries.arrow(conn, "plans_in_force", program=program)
+    housed = queries.arrow(conn, "housed_between", program=program, after=last_meeting(day, settings), until=day)
+    with_plans = ranked.join(plans, on="person_id", how="left", maintain_order="left")
+    return Meeting(day, list_date, settings, policy, with_plans, sections(with_plans, housed, day, settings))
+
+
 def last_meeting(meeting: dt.date, settings: AgendaSettings) -> dt.date:
     return meeting - dt.timedelta(days=settings.days_between_meetings)
 
 
-def sections(ranked: pl.DataFrame, plans: pl.DataFrame, housed: pl.DataFrame, meeting: dt.date,
+def sections(ranked: pl.DataFrame, housed: pl.DataFrame, meeting: dt.date,
              settings: AgendaSettings) -> dict[str, pl.DataFrame]:
-    """The agenda's sections. `ranked` is the active list in triage order (pipelines.triage.rank)."""
+    """The agenda's sections, from the active list in triage order with each person's plan."""
     since = last_meeting(meeting, settings)
     day = pl.lit(meeting)
-    people = ranked.join(plans, on="person_id", how="left", maintain_order="left").with_columns(
+    people = ranked.with_columns(
         # the last sign of life: the latest dated fact, or the latest change to the plan
         pl.max_horizontal("last_event_date", pl.col("plan_changed_at").dt.date()).alias("last_activity"),
         pl.coalesce(pl.col("plan_changed_at").dt.date(), pl.col("entry_date")).alias("progress_since"),

@@ -135,6 +135,17 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_pack(args) -> int:
+    from pipelines import meeting_pack
+
+    with store.opened(args.db) as conn, steps("Making the meeting pack") as progress:
+        progress("gathering the agenda")
+        pdf = meeting_pack.for_meeting(conn, args.program, args.date)
+    Path(args.out).write_bytes(pdf)
+    print(f"Meeting pack for {args.date:%a %d %b %Y} written to {args.out}")
+    return 0
+
+
 def cmd_setting(args) -> int:
     program = "" if args.key in GLOBAL_SETTINGS else args.program
     with store.opened(args.db) as conn:
@@ -204,6 +215,11 @@ def parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("demo", help="build the sample database from sample_cases/"))
     p.set_defaults(run=cmd_demo)
+
+    p = with_db(sub.add_parser("pack", help="the case conference's meeting pack, as PDF"))
+    p.add_argument("--date", type=_date, default=dt.date.today(), help="the meeting's date, YYYY-MM-DD")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    p.set_defaults(run=cmd_pack)
 
     p = with_db(sub.add_parser("setting", help="show or change a setting (community_name, triage_policy, "
                                                "pit_count_individuals, inactivity_days)"))

@@ -1,6 +1,8 @@
--- Changes whenever an upload is loaded or rolled back, or a plan is saved: pages compare it to
--- notice new data.
+-- Changes whenever an upload is loaded or rolled back, a plan is saved or a setting changes: pages
+-- compare it to notice new data.
 SELECT count(*) AS uploads, coalesce(max(upload_id), 0) AS last_upload,
     count(*) FILTER (WHERE status <> 'loaded') AS rolled_back,
-    (SELECT count(*) FROM case_plans) AS plan_revisions
+    (SELECT count(*) FROM case_plans) AS plan_revisions,
+    (SELECT md5(coalesce(string_agg(program || key || coalesce(value::VARCHAR, ''), '|' ORDER BY program, key), ''))
+     FROM settings) AS settings
 FROM uploads;

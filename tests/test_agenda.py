@@ -124,3 +124,28 @@ def test_moved_in_from_the_panel_moves_the_figures(db):
         (after,) = figures.flow(conn, "homelessness", [march], "All")
     assert (before["housing_placements"], after["housing_placements"]) == (1, 2)
     assert (before["actively_homeless"], after["actively_homeless"]) == (4, 3)
+
+
+def test_settings_page_changes_the_triage_policy(db):
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.switch_page("views/settings.py").run()
+    assert not app.exception, app.exception
+    assert app.multiselect(key="policy_keys").value == ["chronic", "assessment_score", "days_since_identification",
+                                                        "identified"]
+    app.multiselect(key="policy_keys").set_value(["identified"])
+    app.run()
+    app.get("button_group")[0].set_value("asc").run()
+    app.button(key="save_settings").click().run()
+    assert not app.exception, app.exception
+    assert app.success[0].value == "Saved. Triage order: earliest identified first."
+    with store.opened(db) as conn:
+        assert store.setting(conn, "homelessness", "triage_policy") == ["identified asc"]
+    app.switch_page("views/by_name_list.py").run()
+    # Carl (2 Jan), Eve (15 Jan), Fay (10 Mar), Ana (27 Mar): identification order now.
+    assert app.dataframe[0].value["Name"].tolist() == ["Carl Ortiz", "Eve Stone", "Fay Lund", "Ana Reyes"]
+
+
+def test_the_agenda_offers_the_meeting_pack(db):
+    app = meeting_page()
+    assert app.get("download_button")[0].proto.label == "Meeting pack (PDF)"

@@ -16,8 +16,8 @@ list_date = fresh["as_of"] or dt.date.today()
 
 st.title("Case conference")
 meeting = st.date_input("Meeting on", value=list_date, format="YYYY-MM-DD", key="meeting", bind="query-params")
-sections, settings = data.meeting_agenda(version, meeting, list_date)
-ranked, policy = data.ranked_list(version, list_date)
+today = data.meeting(version, meeting, list_date)
+sections, settings, policy = today.sections, today.settings, today.policy
 st.caption(f"Since the last meeting: {formatting.day(last_meeting(meeting, settings))} to "
            f"{formatting.day(meeting)}. No contact means nothing recorded for {settings.no_contact_days} days; "
            f"stalled means no progress recorded for {settings.stalled_days} days, or matched to housing "
@@ -29,6 +29,9 @@ def name_of(frame: pl.DataFrame) -> pl.Expr:
                        pl.lit("ID ") + pl.col("client_id")).alias("Name")
 
 
+st.download_button("Meeting pack (PDF)", lambda: data.meeting_pack(version, meeting), type="primary",
+                   file_name=f"case-conference-{meeting:%Y-%m-%d}.pdf", mime="application/pdf",
+                   icon=":material/picture_as_pdf:", on_click="ignore", key="pack")
 with st.container(horizontal=True):
     for key, title in SECTIONS.items():
         st.metric(title.split(":")[0], formatting.count(sections[key].height), border=True)
