@@ -10,9 +10,8 @@ import pypdf
 import pytest
 
 from pipelines import agenda, case_conference, meeting_pack, store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, ingest
 from tests.test_agenda import LIST, MEETING
-from tests.conftest import ingest
 
 
 @pytest.fixture

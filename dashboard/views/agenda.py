@@ -60,13 +60,15 @@ for key, title in SECTIONS.items():
         st.caption(f"The first {SHOWN_AT_MOST} in triage order; the by-name list has everyone.")
     people = people.head(SHOWN_AT_MOST)
     event = st.dataframe(people.select(columns), hide_index=True, width="stretch", key=f"agenda_{key}",
-                         on_select="rerun", selection_mode="single-row")
-    if event and event.selection.rows:
+                         on_select=lambda key=key: st.session_state.update(agenda_focus=key),
+                         selection_mode="single-row")
+    # The panel shows the person picked last, whichever section they were picked in.
+    if event and event.selection.rows and (chosen is None or st.session_state.get("agenda_focus") == key):
         chosen = people.row(event.selection.rows[0], named=True)
 
 if chosen is not None:
     st.divider()
-    with st.container(border=True):
+    with st.container(border=True, key=f"person-{chosen['client_id']}"):
         name = pl.DataFrame([chosen]).select(name_of(pl.DataFrame([chosen]))).item()
         person_panel.show(chosen, name, policy, version, key="agenda")
 else:

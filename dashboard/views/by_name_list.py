@@ -72,6 +72,6 @@ event = st.dataframe(styled, hide_index=True, width="stretch", height=460, key="
 
 selected = event.selection.rows if event else []
 if selected:
-    with st.container(border=True):
+    with st.container(border=True, key=f"person-{shown.row(selected[0], named=True)['client_id']}"):
         person_panel.show(shown.row(selected[0], named=True), table.row(selected[0], named=True)["Name"], policy,
                           version, key="list")

@@ -1,0 +1,66 @@
+"""A whole case conference in a real browser: open the agenda, update two people, mark one moved in,
+download the pack and find both people in it, in triage order."""
+
+import io
+
+import pypdf
+from playwright.sync_api import expect
+
+from tests.test_agenda import LIST
+
+ROW_HEIGHT = 35  # Streamlit's table rows, and its header row
+
+
+def select_row(page, table_index: int, row: int) -> None:
+    """Tables are drawn on a canvas: click the selection box at the start of the row."""
+    table = page.get_by_test_id("stDataFrame").nth(table_index)
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
+
+
+def panel(page, client_id: str):
+    return page.locator(f".st-key-person-{client_id}")
+
+
+def save_plan(page, client_id: str, step: str, owner: str) -> None:
+    form = panel(page, client_id).get_by_test_id("stForm").filter(has_text="Record the meeting's decision")
+    form.get_by_label("Next step").fill(step)
+    form.get_by_label("Owner (navigator or case manager)").fill(owner)
+    form.get_by_role("button", name="Save").click()
+    expect(panel(page, client_id).get_by_text("Saved (revision 1).")).to_be_visible()
+
+
+def test_a_whole_meeting(seed, app_url, page, tmp_path):
+    seed(LIST, "march.csv")
+    page.goto(f"{app_url}/agenda")
+    expect(page.get_by_role("heading", name="Case conference")).to_be_visible()
+    expect(page.get_by_role("heading", name="New since the last meeting (1)")).to_be_visible()
+
+    select_row(page, 0, 0)  # Ana, new this week
+    expect(page.get_by_role("heading", name="Ana Reyes, rank 1")).to_be_visible()
+    save_plan(page, "A", "Get ID from DMV", "Dana")
+
+    select_row(page, 2, 0)  # Carl, nothing recorded for a while
+    expect(page.get_by_role("heading", name="Carl Ortiz, rank 4")).to_be_visible()
+    save_plan(page, "C", "Visit the family shelter", "Sam")
+
+    select_row(page, 1, 0)  # Eve, back on the list on 31 March, and moved in the same day
+    expect(page.get_by_role("heading", name="Eve Stone, rank 2")).to_be_visible()
+    status = panel(page, "E").get_by_test_id("stForm").filter(has_text="Record a change of status")
+    for part, value in (("year", "2024"), ("month", "03"), ("day", "31")):
+        status.get_by_role("spinbutton", name=f"{part}, On").click()
+        page.keyboard.type(value)
+    status.get_by_role("button", name="Record").click()  # the first choice: moved into housing
+    expect(page.get_by_text("Case conference: moved into housing on 2024-03-31")).to_be_visible()
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Meeting pack (PDF)").click()
+    pdf = download.value.path().read_bytes()
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    everyone = text[text.index("Everyone on the active list"):]
+    # Both people updated in the meeting, in triage order, with their new next steps; Eve is housed.
+    assert everyone.index("Ana Reyes Single adult - Chronic") < everyone.index("Get ID from DMV") < everyone.index(
+        "Carl Ortiz Family") < everyone.index("Visit the family shelter")
+    assert "Eve Stone" not in everyone
+    assert "Eve Stone, moved in Sun 31 Mar 2024" in text
