@@ -21,11 +21,18 @@ back_again AS (
     WHERE e.kind IN (SELECT kind FROM kinds WHERE role = 'entry')
     GROUP BY e.record_id
 ),
-attributes AS (  -- the attributes in force now
+in_force AS (
+    -- which attributes are in force now: the latest extract's, and of two on one day the later upload's
+    SELECT record_id, max((valid_from - DATE '0001-01-01')::BIGINT * 16777216 + upload_id) AS latest
+    FROM record_attributes
+    SEMI JOIN current USING (record_id)
+    GROUP BY record_id
+),
+attributes AS (
     SELECT a.*
     FROM record_attributes a
-    SEMI JOIN current USING (record_id)
-    QUALIFY row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from DESC, a.upload_id DESC) = 1
+    JOIN in_force f ON f.record_id = a.record_id
+     AND f.latest = (a.valid_from - DATE '0001-01-01')::BIGINT * 16777216 + a.upload_id
 )
 SELECT c.record_id, c.person_id, p.client_id, r.ordinal,
     a.first_name, a.last_name, a.household_type, a.veteran, a.chronic, a.assessment_score, a.age,

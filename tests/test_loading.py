@@ -204,3 +204,14 @@ def test_a_second_record_for_a_known_person_in_a_later_upload_still_counts_them_
     (row,) = figures.flow(conn, "homelessness", [month(2)], "Youth")
     assert (row["actively_homeless"], row["active_at_start"], row["newly_identified"], row["balance_gap"]) == (
         1, 1, 1, -1)
+
+
+def test_the_active_list_shows_the_latest_extracts_attributes(conn):
+    import queries
+
+    ingest(conn, bfz_csv("Y,1/10/2024,,,,Single Adult,No,No"), "jan.csv", as_of=dt.date(2024, 1, 31))
+    ingest(conn, bfz_csv("Y,1/10/2024,,,,Family,Yes,No"), "march.csv", as_of=dt.date(2024, 3, 31))
+    # An older extract loaded last does not change what is in force now.
+    ingest(conn, bfz_csv("Y,1/10/2024,,,,Youth,No,Yes"), "feb.csv", as_of=dt.date(2024, 2, 29))
+    (row,) = queries.rows(conn, "active_list", program="homelessness")
+    assert (row["household_type"], row["chronic"], row["veteran"]) == ("Family", True, False)
