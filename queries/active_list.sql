@@ -4,8 +4,10 @@ WITH kinds AS (
     SELECT kind, role, tie_rank, label FROM event_kinds WHERE program = $program
 ),
 current AS (
-    SELECT s.record_id, s.person_id, s.entry_date, s.entry_kind, s.exit_date, s.exit_kind
+    SELECT s.record_id, s.person_id, s.entry_date, ek.kind AS entry_kind, s.exit_date, xk.kind AS exit_kind
     FROM record_states s
+    JOIN kinds ek ON ek.role = 'entry' AND ek.tie_rank = s.entry_rank
+    LEFT JOIN kinds xk ON xk.role = 'exit' AND xk.tie_rank = s.exit_rank
     WHERE s.program_code = (SELECT code FROM programs WHERE program = $program)
       AND s.changed_next = DATE '9999-12-31' AND s.active
 ),

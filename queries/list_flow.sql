@@ -20,6 +20,13 @@ days AS (  -- the days whose active count we need: each period's last day and th
 pops AS (
     SELECT population, sort_order FROM populations WHERE program = $program
 ),
+rank_of AS (  -- the kinds the figures name, as states store them
+    SELECT
+        max(tie_rank) FILTER (WHERE kind = 'identified') AS identified,
+        max(tie_rank) FILTER (WHERE kind = 'moved_in') AS moved_in,
+        max(tie_rank) FILTER (WHERE kind = 'inactive') AS inactive
+    FROM event_kinds WHERE program = $program
+),
 states AS NOT MATERIALIZED (
     SELECT * FROM record_states WHERE program_code = (SELECT code FROM programs WHERE program = $program)
 ),
@@ -93,18 +100,19 @@ regrouped AS (  -- records whose attributes changed during a period: how they st
 ),
 counted_rows AS (
     SELECT e.period_start, p.population, e.person_id, e.shared_person,
-        e.exit_kind = 'moved_in' AND e.exit_date >= e.period_start AS placed,
-        e.exit_kind = 'inactive' AND e.exit_date >= e.period_start AS went_inactive,
-        (e.entry_kind = 'identified' AND e.entry_date >= e.period_start
+        e.exit_rank = k.moved_in AND e.exit_date >= e.period_start AS placed,
+        e.exit_rank = k.inactive AND e.exit_date >= e.period_start AS went_inactive,
+        (e.entry_rank = k.identified AND e.entry_date >= e.period_start
             AND (e.exit_date IS NULL OR e.exit_date >= e.period_start))
         -- active before the period but outside this population, and inside it now
         OR coalesce(r.was_active AND e.active AND e.entry_date < e.period_start
             AND (r.was_mask >> p.sort_order) & 1 = 0, false) AS newly,
-        e.active AND e.entry_date >= e.period_start AND e.exit_kind = 'moved_in' AS back_from_housing,
-        e.active AND e.entry_date >= e.period_start AND e.exit_kind = 'inactive' AS back_from_inactive,
-        CASE WHEN e.exit_kind = 'moved_in' AND e.exit_date >= e.period_start AND e.exit_date > e.entry_date
+        e.active AND e.entry_date >= e.period_start AND e.exit_rank = k.moved_in AS back_from_housing,
+        e.active AND e.entry_date >= e.period_start AND e.exit_rank = k.inactive AS back_from_inactive,
+        CASE WHEN e.exit_rank = k.moved_in AND e.exit_date >= e.period_start AND e.exit_date > e.entry_date
              THEN e.exit_date - e.entry_date END AS days_to_housing
     FROM at_end e
+    CROSS JOIN rank_of k
     JOIN pops p ON (e.population_mask >> p.sort_order) & 1 = 1
     LEFT JOIN regrouped r ON r.period_start = e.period_start AND r.record_id = e.record_id
 ),

@@ -56,14 +56,12 @@ owners AS (  -- each touched record's person, whether that person has other reco
 )
 SELECT t.record_id, o.person_id, (SELECT code FROM programs WHERE program = $program), t.changed_on,
     t.changed_next,
-    DATE '1970-01-01' + (t.entry_key // 10)::INTEGER, ek.kind,
-    DATE '1970-01-01' + (t.exit_key // 10)::INTEGER, xk.kind,
+    DATE '1970-01-01' + (t.entry_key // 10)::INTEGER, t.entry_key % 10,
+    DATE '1970-01-01' + (t.exit_key // 10)::INTEGER, t.exit_key % 10,
     t.exit_key IS NULL OR t.exit_key // 10 < t.entry_key // 10,
     coalesce((t.attributes_key & 255)::INTEGER, o.first_mask),
     DATE '0001-01-01' + coalesce(((t.attributes_key >> 8) & ((1::BIGINT << 32) - 1))::INTEGER, 0),
     o.shared_person
 FROM timeline t
 JOIN owners o USING (record_id)
-JOIN kinds ek ON ek.role = 'entry' AND ek.tie_rank = t.entry_key % 10
-LEFT JOIN kinds xk ON xk.role = 'exit' AND xk.tie_rank = t.exit_key % 10
 WHERE t.entry_key IS NOT NULL;  -- a record is on the list from its first entry

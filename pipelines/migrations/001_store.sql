@@ -87,9 +87,9 @@ CREATE TABLE record_states (
     changed_on      DATE NOT NULL,
     changed_next    DATE NOT NULL,  -- the day of the next change; 9999-12-31 for the current state
     entry_date      DATE NOT NULL,
-    entry_kind      VARCHAR NOT NULL,
+    entry_rank      TINYINT NOT NULL,  -- the entry's kind, as its tie_rank among the program's entry kinds
     exit_date       DATE,
-    exit_kind       VARCHAR,
+    exit_rank       TINYINT,           -- likewise among exit kinds (numbers keep this large table cheap)
     active          BOOLEAN NOT NULL,
     population_mask INTEGER NOT NULL,
     mask_since      DATE NOT NULL,  -- the day these attributes took effect
