@@ -9,7 +9,6 @@ import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,7 +112,7 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
         queries.run(conn, "upload_begin", upload_id=upload_id, file_name=Path(file_name).name, sha256=digest,
                     format=detect_format(data, file_name), program=program, who=who, now=now, as_of=as_of,
                     rows_read=records.height, report=json.dumps(report.to_dict()))
-        with registered(conn, "incoming_people", records.select("client_id")):
+        with queries.registered(conn, incoming_people=records.select("client_id")):
             known = queries.arrow(conn, "known_records", program=program)
         matched = match(
             records,
@@ -122,7 +121,7 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
             next_person_id,
             next_record_id,
         )
-        with registered(conn, "incoming", matched.drop("row")):
+        with queries.registered(conn, incoming=matched.drop("row")):
             queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of,
                         recorded_at=now, first_new_record_id=next_record_id, first_new_person_id=next_person_id)
         queries.run(conn, "refresh_states", program=program)
@@ -142,16 +141,6 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
                f"{counts['records']:,} new records, {counts['events']:,} new dates, "
                f"{len(report.warnings)} warning(s)")
     return IngestResult(LOADED, message, report, upload_id=upload_id, counts=counts)
-
-
-@contextmanager
-def registered(conn, name: str, frame: pl.DataFrame):
-    """A frame visible to SQL as a view for the length of the block."""
-    conn.register(name, frame)
-    try:
-        yield
-    finally:
-        conn.unregister(name)
 
 
 def _as_of(records: pl.DataFrame) -> dt.date:

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 import queries
 from pipelines.programs import PROGRAMS
@@ -88,30 +89,31 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def write_programs(conn: duckdb.DuckDBPyConnection) -> None:
+    programs = PROGRAMS.values()
+    rows = {
+        "program_rows": pl.DataFrame(
+            [(p.name, p.code, p.label) for p in programs], schema=["program", "code", "label"], orient="row"),
+        "kind_rows": pl.DataFrame(
+            [(p.name, k.kind, k.label, k.role, k.tie_rank) for p in programs for k in p.event_kinds],
+            schema=["program", "kind", "label", "role", "tie_rank"], orient="row"),
+        "population_rows": pl.DataFrame(
+            [(p.name, pop.name, i, list(pop.household_types) if pop.household_types else None, pop.veteran,
+              pop.chronic) for p in programs for i, pop in enumerate(p.populations)],
+            schema={"program": pl.String, "population": pl.String, "sort_order": pl.Int32,
+                    "household_types": pl.List(pl.String), "veteran": pl.Boolean, "chronic": pl.Boolean},
+            orient="row"),
+        "setting_rows": pl.DataFrame(
+            [(p.name, key, json.dumps(value)) for p in programs for key, value in p.settings.items()],
+            schema=["program", "key", "value"], orient="row"),
+    }
     conn.execute("BEGIN TRANSACTION")
-    for prog in PROGRAMS.values():
-        conn.execute("INSERT INTO programs VALUES (?, ?, ?) ON CONFLICT (program) DO UPDATE SET label = excluded.label",
-                     [prog.name, prog.code, prog.label])
-        conn.execute("DELETE FROM event_kinds WHERE program = ?", [prog.name])
-        conn.execute("DELETE FROM populations WHERE program = ?", [prog.name])
-        conn.executemany(
-            "INSERT INTO event_kinds VALUES (?, ?, ?, ?, ?)",
-            [[prog.name, k.kind, k.label, k.role, k.tie_rank] for k in prog.event_kinds],
-        )
-        conn.executemany(
-            "INSERT INTO populations VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                [prog.name, p.name, i, list(p.household_types) if p.household_types else None,
-                 p.veteran, p.chronic]
-                for i, p in enumerate(prog.populations)
-            ],
-        )
-        for key, value in prog.settings.items():
-            conn.execute(
-                "INSERT INTO settings VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                [prog.name, key, json.dumps(value)],
-            )
-    conn.execute("COMMIT")
+    try:
+        with queries.registered(conn, **rows):
+            queries.run(conn, "programs_write")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def setting(conn, program: str, key: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 
@@ -49,6 +50,18 @@ def arrow(conn, name: str, **params) -> pl.DataFrame:
     """A single-statement query's result as a Polars frame, typed as DuckDB typed it."""
     (statement,) = statements(name)
     return pl.from_arrow(conn.sql(statement, params=_bound(name, statement, params)).to_arrow_table())
+
+
+@contextmanager
+def registered(conn, **frames):
+    """Frames visible to SQL as views, by these names, for the length of the block."""
+    for name, frame in frames.items():
+        conn.register(name, frame)
+    try:
+        yield
+    finally:
+        for name in frames:
+            conn.unregister(name)
 
 
 def one(conn, name: str, **params) -> dict | None:
