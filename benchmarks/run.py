@@ -60,7 +60,7 @@ PEAK = "\nimport resource\nprint('peak_kib', resource.getrusage(resource.RUSAGE_
 PAGES = """
 import datetime as dt, json, sys, time
 import queries
-from pipelines import figures, store, triage
+from pipelines import agenda, figures, store
 from pipelines.periods import add_months, series
 program = "homelessness"
 
@@ -76,14 +76,13 @@ with store.opened(sys.argv[1], read_only=True) as conn:
     day = queries.one(conn, "freshness", program=program)["as_of"]
     weeks = series(day - dt.timedelta(weeks=25), day, "week")
     months = series(add_months(day.replace(day=1), -11), day, "month")
-    policy = store.setting(conn, program, "triage_policy")
     timings = {
         "chrome: data version and freshness": best(lambda: (queries.one(conn, "data_version"),
                                                             queries.one(conn, "freshness", program=program))),
         "Flow, 26 weeks": best(lambda: figures.flow(conn, program, weeks)),
         "Flow, 12 months": best(lambda: figures.flow(conn, program, months)),
-        "By-name list: active list in triage order": best(
-            lambda: triage.rank(queries.arrow(conn, "active_list", program=program), policy, day)),
+        "By-name list: active list in triage order": best(lambda: agenda.ranked_list(conn, program, day)),
+        "Case conference: agenda for the list's day": best(lambda: agenda.meeting(conn, program, day, day)),
         "Monthly figures (with reliability and functional zero)": best(
             lambda: figures.monthly_submission(conn, program, day.replace(day=1))),
         "Uploads: history": best(lambda: queries.rows(conn, "uploads_list", program=None)),

@@ -12,6 +12,7 @@ import polars as pl
 
 import queries
 from pipelines import store, triage
+from pipelines.active_list import display_name
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,10 @@ def list_date_of(conn, program: str) -> dt.date:
 
 
 def ranked_list(conn, program: str, list_date: dt.date) -> tuple[pl.DataFrame, list[str]]:
+    """The active list in triage order, with a name to show for everyone."""
     policy = store.setting(conn, program, "triage_policy")
-    return triage.rank(queries.arrow(conn, "active_list", program=program), policy, list_date), policy
+    active = queries.arrow(conn, "active_list", program=program).with_columns(display_name())
+    return triage.rank(active, policy, list_date), policy
 
 
 def meeting(conn, program: str, day: dt.date, list_date: dt.date | None = None) -> Meeting:

@@ -10,6 +10,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from pipelines import agenda, figures
+from pipelines.active_list import display_name
 from pipelines.periods import series
 from pipelines.store import setting
 
@@ -28,11 +29,6 @@ def text(value) -> str:
     if isinstance(value, dt.date):
         return f"{value:%a} {value.day} {value:%b %Y}"
     return str(value).replace("–", "-").replace("·", "-").encode("latin-1", "replace").decode("latin-1")
-
-
-def name(row: dict) -> str:
-    full = " ".join(part for part in (row.get("first_name"), row.get("last_name")) if part)
-    return full or f"ID {row['client_id']}"
 
 
 class Pack(FPDF):
@@ -101,7 +97,7 @@ def people_table(pdf: FPDF, people: pl.DataFrame, extra: tuple[str, str] | None 
         for row in people.iter_rows(named=True):
             group = " - ".join(p for p in (row.get("household_type"), "Veteran" if row.get("veteran") else None,
                                            "Chronic" if row.get("chronic") else None) if p)
-            cells = [row["rank"], name(row), group, f"{row['days_since_identification']:,}", row.get("next_step"),
+            cells = [row["rank"], row["name"], group, f"{row['days_since_identification']:,}", row.get("next_step"),
                      row.get("owner"), row.get("due_date")]
             if extra:
                 cells.append(row.get(extra[0]))
@@ -135,12 +131,14 @@ def build(meeting: agenda.Meeting, weeks: pl.DataFrame, community: str, made: dt
         people_table(pdf, people.head(25), ("why_stalled", "Stalled because") if key == "stalled" else None)
     housed = meeting.sections["housed"]
     if not housed.is_empty():
+        housed = housed.with_columns(display_name())
         pdf.ln(4)
         pdf.set_font("Helvetica", "B", 11)
         pdf.cell(0, 7, text(f"{agenda.SECTIONS['housed']} ({housed.height:,})"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 9)
         for row in housed.iter_rows(named=True):
-            pdf.cell(0, 5, text(f"    {name(row)}, moved in {text(row['exit_date'])}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 5, text(f"    {row['name']}, moved in {text(row['exit_date'])}"), new_x="LMARGIN",
+                     new_y="NEXT")
 
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 11)

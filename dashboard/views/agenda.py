@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, formatting, live, person_panel
+from pipelines.active_list import display_name
 from pipelines.agenda import SECTIONS, last_meeting
 
 SHOWN_AT_MOST = 25  # per section: the meeting has an hour, not a day
@@ -24,11 +25,6 @@ st.caption(f"Since the last meeting: {formatting.day(last_meeting(meeting, setti
            f"{settings.matched_days}+ days ago and not moved in. Within each section, people are in triage order.")
 
 
-def name_of(frame: pl.DataFrame) -> pl.Expr:
-    return pl.coalesce(pl.concat_str("first_name", "last_name", separator=" ", ignore_nulls=True).replace("", None),
-                       pl.lit("ID ") + pl.col("client_id")).alias("Name")
-
-
 st.download_button("Meeting pack (PDF)", lambda: data.meeting_pack(version, meeting), type="primary",
                    file_name=f"case-conference-{meeting:%Y-%m-%d}.pdf", mime="application/pdf",
                    icon=":material/picture_as_pdf:", on_click="ignore", key="pack")
@@ -44,11 +40,11 @@ for key, title in SECTIONS.items():
         st.caption("Nobody.")
         continue
     if key == "housed":
-        st.dataframe(people.select(name_of(people), pl.col("exit_date").map_elements(
+        st.dataframe(people.select(display_name().alias("Name"), pl.col("exit_date").map_elements(
             formatting.day, return_dtype=pl.String).alias("Moved in"), pl.col("household_type").alias("Household"),
             pl.col("contact_worker").alias("Contact")), hide_index=True, width="stretch", key=f"agenda_{key}")
         continue
-    columns = [pl.col("rank").alias("Rank"), name_of(people),
+    columns = [pl.col("rank").alias("Rank"), pl.col("name").alias("Name"),
                pl.col("next_step").alias("Next step"), pl.col("owner").alias("Owner"),
                pl.col("due_date").map_elements(formatting.day, return_dtype=pl.String).alias("Due")]
     if key == "stalled":
@@ -69,8 +65,7 @@ for key, title in SECTIONS.items():
 if chosen is not None:
     st.divider()
     with st.container(border=True, key=f"person-{chosen['client_id']}"):
-        name = pl.DataFrame([chosen]).select(name_of(pl.DataFrame([chosen]))).item()
-        person_panel.show(chosen, name, policy, version, key="agenda")
+        person_panel.show(chosen, chosen["name"], policy, version, key="agenda")
 else:
     st.info("Select someone in any section to open their panel and record the meeting's decisions.",
             icon=":material/touch_app:")

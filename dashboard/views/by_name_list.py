@@ -6,11 +6,10 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, formatting, live, person_panel
-from pipelines import triage
+from pipelines import active_list, triage
+from pipelines.active_list import NEW_DAYS, QUIET_DAYS
 from pipelines.programs import HOMELESSNESS, POPULATIONS
 
-NEW_DAYS = 7
-QUIET_DAYS = 30
 SHOWN_AT_MOST = 1000  # a meeting goes through a list, not a spreadsheet of every row
 
 version = live.shown_version()
@@ -28,24 +27,12 @@ new_only = controls[1].toggle(f"New in the last {NEW_DAYS} days", key="new", bin
 quiet_only = controls[2].toggle(f"Nothing recorded for {QUIET_DAYS}+ days", key="quiet", bind="query-params")
 search = controls[3].text_input("Find a name or Client ID", key="find", placeholder="Name or ID")
 
-is_new = pl.col("entry_date") > pl.lit(list_date - dt.timedelta(days=NEW_DAYS))
-shown = ranked.filter(HOMELESSNESS.population(population).members())
-if new_only:
-    shown = shown.filter(is_new)
-if quiet_only:
-    shown = shown.filter(pl.col("last_event_date") <= pl.lit(list_date - dt.timedelta(days=QUIET_DAYS)))
-if search.strip():
-    needle = search.strip().lower()
-    shown = shown.filter(
-        pl.concat_str("first_name", "last_name", separator=" ", ignore_nulls=True).str.to_lowercase()
-        .str.contains(needle, literal=True)
-        | (pl.col("client_id").str.to_lowercase() == needle)
-    )
+shown = active_list.filtered(ranked, HOMELESSNESS, population, list_date, new_only, quiet_only, search)
+is_new = active_list.is_new(list_date)
 
 table = shown.head(SHOWN_AT_MOST).select(
     pl.col("rank").alias("Rank"),
-    pl.coalesce(pl.concat_str("first_name", "last_name", separator=" ", ignore_nulls=True).replace("", None),
-                pl.lit("ID ") + pl.col("client_id")).alias("Name"),
+    pl.col("name").alias("Name"),
     pl.concat_list(
         pl.col("household_type"),
         pl.when(pl.col("veteran")).then(pl.lit("Veteran")),
@@ -72,6 +59,6 @@ event = st.dataframe(styled, hide_index=True, width="stretch", height=460, key="
 
 selected = event.selection.rows if event else []
 if selected:
-    with st.container(border=True, key=f"person-{shown.row(selected[0], named=True)['client_id']}"):
-        person_panel.show(shown.row(selected[0], named=True), table.row(selected[0], named=True)["Name"], policy,
-                          version, key="list")
+    person = shown.row(selected[0], named=True)
+    with st.container(border=True, key=f"person-{person['client_id']}"):
+        person_panel.show(person, person["name"], policy, version, key="list")
