@@ -25,6 +25,9 @@ def panel(page, client_id: str):
 
 def save_plan(page, client_id: str, step: str, owner: str) -> None:
     form = panel(page, client_id).get_by_test_id("stForm").filter(has_text="Record the meeting's decision")
+    # While the page redraws, the panel of the person before can linger for a moment.
+    expect(form.get_by_label("Next step")).to_have_count(1)
+    expect(form.get_by_label("Next step")).to_have_value("")
     form.get_by_label("Next step").fill(step)
     form.get_by_label("Owner (navigator or case manager)").fill(owner)
     form.get_by_role("button", name="Save").click()
@@ -48,6 +51,7 @@ def test_a_whole_meeting(seed, app_url, page, tmp_path):
     select_row(page, 1, 0)  # Eve, back on the list on 31 March, and moved in the same day
     expect(page.get_by_role("heading", name="Eve Stone, rank 2")).to_be_visible()
     status = panel(page, "E").get_by_test_id("stForm").filter(has_text="Record a change of status")
+    expect(status.get_by_role("spinbutton", name="year, On")).to_have_count(1)
     for part, value in (("year", "2024"), ("month", "03"), ("day", "31")):
         status.get_by_role("spinbutton", name=f"{part}, On").click()
         page.keyboard.type(value)
