@@ -19,9 +19,14 @@ def text(name: str) -> str:
 
 
 def statements(name: str) -> list[str]:
-    """A file may hold several statements, each ending with ';' at the end of a line."""
-    parts = re.split(r";\s*$", text(name), flags=re.MULTILINE)
-    return [p.strip() for p in parts if re.sub(r"--[^\n]*", "", p).strip()]
+    """A file may hold several statements, each ending with ';' at the end of a line (not in a comment)."""
+    parts = re.split(r"^((?:(?!--)[^\n])*);\s*$", text(name), flags=re.MULTILINE)
+    # re.split keeps the captured line before each ';': join it back to the statement it ends
+    merged = [parts[0]]
+    for line, rest in zip(parts[1::2], parts[2::2]):
+        merged[-1] += line
+        merged.append(rest)
+    return [p.strip() for p in merged if re.sub(r"--[^\n]*", "", p).strip()]
 
 
 def _bound(name: str, statement: str, params: dict) -> dict:
