@@ -32,5 +32,6 @@ pages = [
     st.Page("views/monthly_figures.py", title="Monthly figures", icon=":material/table:"),
     st.Page("views/uploads.py", title="Uploads", icon=":material/upload_file:"),
     st.Page("views/settings.py", title="Settings", icon=":material/tune:"),
+    st.Page("views/audit_trail.py", title="Audit trail", icon=":material/history:"),
 ]
 st.navigation(pages).run()

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 import queries
-from pipelines import agenda, case_conference, figures, loading, store
+from pipelines import agenda, audit, case_conference, figures, loading, store
 from pipelines import meeting_pack as pack
 from pipelines.periods import series
 from pipelines.programs import HOMELESSNESS
@@ -68,6 +68,21 @@ def plan(person_id: int) -> tuple[case_conference.Plan, list[dict], list[dict]]:
     with store.opened() as conn:
         return (case_conference.current_plan(conn, person_id), case_conference.plan_history(conn, person_id),
                 queries.rows(conn, "record_of_person", person_id=person_id))
+
+
+def person_viewed(person_id: int, who: str) -> None:
+    with store.opened() as conn, loading.writing():
+        case_conference.viewed(conn, person_id, who)
+
+
+def exported(who: str, what: str, file_name: str) -> None:
+    with store.opened() as conn, loading.writing():
+        audit.record(conn, who, audit.EXPORT, file_name, what)
+
+
+def audit_lines(version: tuple, who: str | None, subject: str | None) -> pl.DataFrame:
+    with store.opened() as conn:
+        return audit.lines(conn, who=who, subject=subject)
 
 
 def save_plan(person_id: int, opened_revision: int, who: str, **fields) -> case_conference.Plan:

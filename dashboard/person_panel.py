@@ -16,6 +16,10 @@ WHO = "case conference"  # until sign-in (the roles issue) names the person
 def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -> None:
     """`person` is a row of the ranked active list; `key` keeps two panels' widgets apart."""
     person_id = person["person_id"]
+    seen = st.session_state.setdefault("people_viewed", set())
+    if person_id not in seen:  # one trace per person and session, not one per redraw
+        data.person_viewed(person_id, WHO)
+        seen.add(person_id)
     plan, history, records = data.plan(person_id)
     # The revision this panel opened: a save against it is refused if someone saved in between.
     opened = st.session_state.setdefault(f"{key}_opened_{person_id}", plan.revision)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 
 import queries
-from pipelines import loading
+from pipelines import audit, loading
 
 BARRIERS = ("Missing ID", "Birth certificate", "Income verification", "Disability verification", "Other")
 HOUSING_MATCH = ("None", "Referred", "Matched", "Moving in")
@@ -74,6 +74,7 @@ def save_plan(conn, person_id: int, opened_revision: int, who: str, **fields) ->
             values["barriers"] = list(values["barriers"] or [])
             queries.run(conn, "plan_save", person_id=person_id, revision=opened_revision + 1,
                         recorded_by=who, recorded_at=dt.datetime.now(), **values)
+            audit.record(conn, who, audit.PLAN_SAVED, client_id(conn, person_id), f"revision {opened_revision + 1}")
             conn.execute("COMMIT")
         except duckdb.ConstraintException as exc:
             conn.execute("ROLLBACK")
@@ -101,8 +102,19 @@ def record_status(conn, program: str, record_id: int, kind: str, day: dt.date, w
                         program=program, who=who, now=dt.datetime.now(), as_of=day, record_id=record_id,
                         kind=kind, event_date=day, note=note)
             queries.run(conn, "refresh_states", program=program)
+            person = queries.one(conn, "person_of_record", record_id=record_id)
+            audit.record(conn, who, audit.STATUS_RECORDED, person["client_id"], description)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
     return description
+
+
+def client_id(conn, person_id: int) -> str:
+    return queries.one(conn, "person", person_id=person_id)["client_id"]
+
+
+def viewed(conn, person_id: int, who: str) -> None:
+    """A look at a person's record leaves a trace."""
+    audit.record(conn, who, audit.PERSON_VIEWED, client_id(conn, person_id))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipelines import figures, loading, store, triage
+from pipelines import audit, exports, figures, loading, store, triage
 from pipelines.periods import GRANULARITIES, parse_month
 from pipelines.programs import POPULATIONS, PROGRAMS
 
@@ -141,8 +141,23 @@ def cmd_pack(args) -> int:
     with store.opened(args.db) as conn, steps("Making the meeting pack") as progress:
         progress("gathering the agenda")
         pdf = meeting_pack.for_meeting(conn, args.program, args.date)
+        audit.record(conn, args.who or loading.who_default(), audit.EXPORT, Path(args.out).name, "meeting pack")
     Path(args.out).write_bytes(pdf)
     print(f"Meeting pack for {args.date:%a %d %b %Y} written to {args.out}")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    with store.opened(args.db) as conn:
+        lines = audit.lines(conn, who=args.who_did, subject=args.subject)
+        audit.record(conn, args.who or loading.who_default(), audit.EXPORT, args.out or "standard output",
+                     "audit trail")
+    text = exports.csv(lines)
+    if args.out:
+        Path(args.out).write_text(text)
+        print(f"{lines.height:,} lines written to {args.out}")
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -219,7 +234,15 @@ def parser() -> argparse.ArgumentParser:
     p = with_db(sub.add_parser("pack", help="the case conference's meeting pack, as PDF"))
     p.add_argument("--date", type=_date, default=dt.date.today(), help="the meeting's date, YYYY-MM-DD")
     p.add_argument("--out", required=True, help="the PDF file to write")
+    p.add_argument("--who", help="who is making it (default: your login name)")
     p.set_defaults(run=cmd_pack)
+
+    p = with_db(sub.add_parser("audit", help="export the audit trail as CSV"))
+    p.add_argument("--out", help="the CSV file to write (default: standard output)")
+    p.add_argument("--who-did", help="only what this person did")
+    p.add_argument("--subject", help="only lines about this (a Client ID, 'upload 3', a file name)")
+    p.add_argument("--who", help="who is exporting it (default: your login name)")
+    p.set_defaults(run=cmd_audit)
 
     p = with_db(sub.add_parser("setting", help="show or change a setting (community_name, triage_policy, "
                                                "pit_count_individuals, inactivity_days)"))

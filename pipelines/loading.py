@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 import queries
+from pipelines import audit
 from pipelines.bfz_list import STATUS_DATES, read_bfz_list
 from pipelines.extract_files import detect_format
 from pipelines.matching import match
@@ -126,6 +127,8 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
                         recorded_at=now, first_new_record_id=next_record_id, first_new_person_id=next_person_id)
         queries.run(conn, "refresh_states", program=program)
         counts = queries.one(conn, "upload_finish", upload_id=upload_id)
+        audit.record(conn, who, audit.UPLOAD, f"upload {upload_id}",
+                     f"{Path(file_name).name}: {records.height:,} rows, {len(report.warnings)} warnings")
         conn.execute("COMMIT")
     except duckdb.ConstraintException as exc:
         conn.execute("ROLLBACK")
@@ -186,6 +189,7 @@ def _rollback(conn, upload_id: int, program: str, who: str | None) -> None:
     try:
         queries.run(conn, "rollback_upload", upload_id=upload_id, now=dt.datetime.now(), who=who or who_default())
         queries.run(conn, "refresh_states", program=program)
+        audit.record(conn, who or who_default(), audit.ROLLBACK, f"upload {upload_id}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

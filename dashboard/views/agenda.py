@@ -25,9 +25,10 @@ st.caption(f"Since the last meeting: {formatting.day(last_meeting(meeting, setti
            f"{settings.matched_days}+ days ago and not moved in. Within each section, people are in triage order.")
 
 
+pack_name = f"case-conference-{meeting:%Y-%m-%d}.pdf"
 st.download_button("Meeting pack (PDF)", lambda: data.meeting_pack(version, meeting), type="primary",
-                   file_name=f"case-conference-{meeting:%Y-%m-%d}.pdf", mime="application/pdf",
-                   icon=":material/picture_as_pdf:", on_click="ignore", key="pack")
+                   file_name=pack_name, mime="application/pdf", icon=":material/picture_as_pdf:", key="pack",
+                   on_click=lambda: data.exported(person_panel.WHO, "meeting pack", pack_name))
 with st.container(horizontal=True):
     for key, title in SECTIONS.items():
         st.metric(title.split(":")[0], formatting.count(sections[key].height), border=True)

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, formatting, live
+from pipelines import exports
 from pipelines.periods import add_months, period_of
 from pipelines.programs import POPULATIONS
 
@@ -85,5 +86,5 @@ table = series.select(
     *[pl.col(k).alias(label) for k, label in KPIS.items()],
     pl.col("avg_days_to_housing").alias("Average days to housing"),
 )
-st.download_button("Download these figures (CSV)", table.write_csv(), file_name=f"flow-{population}-{by}.csv",
-                   mime="text/csv", icon=":material/download:")
+st.download_button("Download these figures (CSV)", exports.csv(table), file_name=f"flow-{population}-{by}.csv",
+                   mime="text/csv", icon=":material/download:", on_click="ignore")

@@ -1,0 +1,24 @@
+"""The audit trail: who changed what, who looked at whose record, and what left the system."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+import queries
+
+UPLOAD, ROLLBACK, PLAN_SAVED, STATUS_RECORDED = "upload", "rollback", "plan saved", "status recorded"
+PERSON_VIEWED, EXPORT = "person viewed", "export"
+
+
+def record(conn, who: str, action: str, subject: str | None = None, detail: str | None = None) -> None:
+    """Add one line, inside whatever transaction the caller has open (so a write and its trace land
+    together, or neither does)."""
+    queries.run(conn, "audit_add", happened_at=dt.datetime.now(), who=who, action=action, subject=subject,
+                detail=detail)
+
+
+def lines(conn, who: str | None = None, subject: str | None = None, since: dt.datetime | None = None,
+          until: dt.datetime | None = None) -> pl.DataFrame:
+    return queries.arrow(conn, "audit_list", who=who, subject=subject, since=since, until=until)
