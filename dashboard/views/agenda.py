@@ -46,8 +46,8 @@ for key, title in SECTIONS.items():
             pl.col("contact_worker").alias("Contact")), hide_index=True, width="stretch", key=f"agenda_{key}")
         continue
     columns = [pl.col("rank").alias("Rank"), pl.col("name").alias("Name"),
-               pl.col("next_step").alias("Next step"), pl.col("owner").alias("Owner"),
-               pl.col("due_date").map_elements(formatting.day, return_dtype=pl.String).alias("Due")]
+               pl.col("next_step").fill_null("").alias("Next step"), pl.col("owner").fill_null("").alias("Owner"),
+               pl.col("due_date").map_elements(formatting.day, return_dtype=pl.String).fill_null("").alias("Due")]
     if key == "stalled":
         columns.append(pl.col("why_stalled").alias("Stalled because"))
     if key == "no_contact":
