@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, formatting, live
+from dashboard import data, formatting, live, signin
 from pipelines.programs import PROGRAMS
 
 st.set_page_config(page_title="bynames", page_icon=":material/groups:", layout="wide")
@@ -25,13 +25,20 @@ with st.sidebar:
         )
     live.watch()
 
-pages = [
-    st.Page("views/flow.py", title="Flow", icon=":material/swap_vert:", default=True),
-    st.Page("views/by_name_list.py", title="By-name list", icon=":material/format_list_numbered:"),
-    st.Page("views/agenda.py", title="Case conference", icon=":material/groups:"),
-    st.Page("views/monthly_figures.py", title="Monthly figures", icon=":material/table:"),
-    st.Page("views/uploads.py", title="Uploads", icon=":material/upload_file:"),
-    st.Page("views/settings.py", title="Settings", icon=":material/tune:"),
-    st.Page("views/audit_trail.py", title="Audit trail", icon=":material/history:"),
-]
-st.navigation(pages).run()
+PAGES = {
+    "flow": st.Page("views/flow.py", title="Flow", icon=":material/swap_vert:", default=True),
+    "by_name_list": st.Page("views/by_name_list.py", title="By-name list", icon=":material/format_list_numbered:"),
+    "agenda": st.Page("views/agenda.py", title="Case conference", icon=":material/groups:"),
+    "monthly_figures": st.Page("views/monthly_figures.py", title="Monthly figures", icon=":material/table:"),
+    "uploads": st.Page("views/uploads.py", title="Uploads", icon=":material/upload_file:"),
+    "settings": st.Page("views/settings.py", title="Settings", icon=":material/tune:"),
+    "audit_trail": st.Page("views/audit_trail.py", title="Audit trail", icon=":material/history:"),
+}
+account = signin.user()
+if account is None:
+    st.navigation([st.Page(signin.form, title="Sign in", icon=":material/login:")], position="hidden").run()
+else:
+    with st.sidebar:
+        st.caption(f"Signed in as {account['email']} ({account['role']}).")
+        st.button("Sign out", on_click=signin.sign_out, key="sign_out", icon=":material/logout:")
+    st.navigation([PAGES[name] for name in signin.PAGES_BY_ROLE[account["role"]]]).run()

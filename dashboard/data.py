@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 import queries
-from pipelines import agenda, audit, case_conference, figures, loading, store
+from pipelines import accounts, agenda, audit, case_conference, figures, loading, store
 from pipelines import meeting_pack as pack
 from pipelines.periods import series
 from pipelines.programs import HOMELESSNESS
@@ -68,6 +68,21 @@ def plan(person_id: int) -> tuple[case_conference.Plan, list[dict], list[dict]]:
     with store.opened() as conn:
         return (case_conference.current_plan(conn, person_id), case_conference.plan_history(conn, person_id),
                 queries.rows(conn, "record_of_person", person_id=person_id))
+
+
+def sign_in(email: str, password: str) -> dict:
+    with store.opened() as conn, loading.writing():
+        return accounts.sign_in(conn, email, password)
+
+
+def signed_out(who: str) -> None:
+    with store.opened() as conn, loading.writing():
+        audit.record(conn, who, audit.SIGNED_OUT, who)
+
+
+def demo_mode() -> bool:
+    with store.opened() as conn:
+        return accounts.is_demo(conn)
 
 
 def person_viewed(person_id: int, who: str) -> None:

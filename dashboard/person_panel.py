@@ -6,11 +6,9 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import data, formatting, live
+from dashboard import data, formatting, live, signin
 from pipelines import triage
 from pipelines.case_conference import BARRIERS, HOUSING_MATCH, STATUS_CHANGES, PlanConflict
-
-WHO = "case conference"  # until sign-in (the roles issue) names the person
 
 
 def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -> None:
@@ -18,7 +16,7 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
     person_id = person["person_id"]
     seen = st.session_state.setdefault("people_viewed", set())
     if person_id not in seen:  # one trace per person and session, not one per redraw
-        data.person_viewed(person_id, WHO)
+        data.person_viewed(person_id, signin.who())
         seen.add(person_id)
     plan, history, records = data.plan(person_id)
     # The revision this panel opened: a save against it is refused if someone saved in between.
@@ -52,7 +50,8 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
         submitted = st.form_submit_button("Save", type="primary", key=f"{field}_save")
         if submitted:
             try:
-                saved = data.save_plan(person_id, opened, WHO, next_step=next_step or None, owner=owner or None,
+                saved = data.save_plan(person_id, opened, signin.who(), next_step=next_step or None,
+                                       owner=owner or None,
                                        due_date=due, barriers=barriers, housing_match=match,
                                        decision=decision or None, notes=notes or None)
                 st.session_state[f"{key}_opened_{person_id}"] = saved.revision
@@ -72,7 +71,7 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
         reason = right.text_input("Reason (for inactive: moved away, in an institution…)")
         if st.form_submit_button("Record"):
             record = (active or records)[0]
-            described = data.record_status(record["record_id"], kind, day, WHO, reason or None)
+            described = data.record_status(record["record_id"], kind, day, signin.who(), reason or None)
             live.current_version()
             st.success(f"{described}. Every figure now includes it.", icon=":material/done:")
 

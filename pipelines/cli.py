@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import getpass
 import io
 import json
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipelines import audit, exports, figures, loading, store, triage
+from pipelines import accounts, audit, exports, figures, loading, store, triage
 from pipelines.periods import GRANULARITIES, parse_month
 from pipelines.programs import POPULATIONS, PROGRAMS
 
@@ -125,6 +126,7 @@ def cmd_demo(args) -> int:
         return 1
     with store.opened(args.db) as conn:
         store.set_setting(conn, "", "community_name", SAMPLE_COMMUNITY)
+        accounts.add_demo_accounts(conn)
         for path in files:
             with steps(f"Loading {path.name}") as progress:
                 result = loading.ingest(conn, path.read_bytes(), path.name, who="demo", progress=progress)
@@ -158,6 +160,23 @@ def cmd_audit(args) -> int:
         print(f"{lines.height:,} lines written to {args.out}")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def cmd_users(args) -> int:
+    with store.opened(args.db) as conn:
+        if args.users == "add":
+            accounts.add_user(conn, args.email, args.role)
+            print(f"{args.email} can sign in as {args.role} once a password is set "
+                  f"(bynames users password {args.email})")
+        elif args.users == "password":
+            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("New password: ")
+            accounts.set_password(conn, args.email, password)
+            print(f"Password set for {args.email}")
+        else:
+            for user in accounts.users(conn):
+                print(f"{user['email']:<40} {user['role']:<10} "
+                      f"{'password set' if user['has_password'] else 'no password yet'}")
     return 0
 
 
@@ -236,6 +255,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the PDF file to write")
     p.add_argument("--who", help="who is making it (default: your login name)")
     p.set_defaults(run=cmd_pack)
+
+    users = sub.add_parser("users", help="who may sign in").add_subparsers(dest="users", required=True)
+    p = with_db(users.add_parser("add", help="add an account, or change its role"))
+    p.add_argument("email")
+    p.add_argument("--role", required=True, choices=accounts.ROLES)
+    p.set_defaults(run=cmd_users)
+    p = with_db(users.add_parser("password", help="set an account's password"))
+    p.add_argument("email")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(run=cmd_users)
+    p = with_db(users.add_parser("list", help="every account and its role"))
+    p.set_defaults(run=cmd_users)
 
     p = with_db(sub.add_parser("audit", help="export the audit trail as CSV"))
     p.add_argument("--out", help="the CSV file to write (default: standard output)")

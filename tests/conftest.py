@@ -33,3 +33,15 @@ def conn():
 def ingest(conn, data: bytes, name: str = "list.csv", **kw) -> loading.IngestResult:
     kw.setdefault("today", TODAY)
     return loading.ingest(conn, data, name, who="tester", **kw)
+
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+def app_as(role: str = "admin", email: str | None = None):
+    """The dashboard for someone already signed in with this role."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["user"] = {"email": email or f"{role.replace(' ', '')}@example.org", "role": role}
+    return app

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines import agenda, case_conference, figures, store
 from pipelines.periods import Period
-from tests.conftest import ROOT, bfz_csv, ingest
+from tests.conftest import app_as, bfz_csv, ingest
 
 HEADER = ("Client ID,First Name,Last Name,Date of Identification,Returned to Active Date,Housing Move-In Date,"
           "Inactive Date,Household Type,Chronic Status,Veteran Status,VI-SPDAT Score")
@@ -22,7 +22,6 @@ LIST = bfz_csv(
     "F,Fay,Lund,3/10/2024,,,,Single Adult,No,No,14",          # on the list three weeks
     header=HEADER,
 )
-APP = str(ROOT / "dashboard" / "app.py")
 MEETING = dt.date(2024, 3, 31)
 
 
@@ -41,7 +40,7 @@ def person(db, client_id):
 
 
 def meeting_page() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
+    app = app_as()
     app.run()
     app.switch_page("views/agenda.py").run()
     assert not app.exception, app.exception
@@ -95,7 +94,7 @@ def test_the_panel_saves_a_plan_and_shows_its_history(db):
     with store.opened(db) as conn:
         plan = case_conference.current_plan(conn, person(db, "A"))
     assert (plan.next_step, plan.owner, plan.barriers, plan.recorded_by) == (
-        "Get ID from DMV", "Dana", ("Missing ID",), "case conference")
+        "Get ID from DMV", "Dana", ("Missing ID",), "admin@example.org")
 
 
 def test_a_second_panel_that_saves_after_the_first_is_refused(db):
@@ -127,7 +126,7 @@ def test_moved_in_from_the_panel_moves_the_figures(db):
 
 
 def test_settings_page_changes_the_triage_policy(db):
-    app = AppTest.from_file(APP, default_timeout=60)
+    app = app_as()
     app.run()
     app.switch_page("views/settings.py").run()
     assert not app.exception, app.exception

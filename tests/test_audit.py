@@ -5,11 +5,10 @@ import subprocess
 import sys
 
 import polars as pl
-from streamlit.testing.v1 import AppTest
 
 from pipelines import audit, case_conference, exports, loading, store
-from tests.conftest import ROOT, bfz_csv, ingest
-from tests.test_agenda import APP, LIST
+from tests.conftest import ROOT, app_as, bfz_csv, ingest
+from tests.test_agenda import LIST
 
 
 def trail(conn) -> list[tuple]:
@@ -42,7 +41,7 @@ def test_viewing_a_person_is_recorded_once_per_session(tmp_path, monkeypatch):
     with store.opened(db) as conn:
         ingest(conn, LIST, "march.csv")
     monkeypatch.setenv("BYNAMES_DB", str(db))
-    app = AppTest.from_file(APP, default_timeout=60)
+    app = app_as()
     app.run()
     app.switch_page("views/agenda.py").run()
     app.session_state["agenda_new"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
@@ -50,7 +49,7 @@ def test_viewing_a_person_is_recorded_once_per_session(tmp_path, monkeypatch):
     app.run()
     assert not app.exception
     with store.opened(db) as conn:
-        assert [r for r in trail(conn) if r[1] == "person viewed"] == [("case conference", "person viewed", "A")]
+        assert [r for r in trail(conn) if r[1] == "person viewed"] == [("admin@example.org", "person viewed", "A")]
     app.switch_page("views/audit_trail.py").run()
     assert app.dataframe[0].value["What"].tolist()[:2] == ["Person Viewed", "Upload"]
 

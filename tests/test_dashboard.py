@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines import figures, store
 from pipelines.periods import Period
-from tests.conftest import ROOT, bfz_csv, ingest
+from tests.conftest import app_as, bfz_csv, ingest
 
 HEADER = ("Client ID,First Name,Last Name,Date of Identification,Returned to Active Date,Housing Move-In Date,"
           "Inactive Date,Household Type,Chronic Status,Veteran Status,VI-SPDAT Score,Contact")
@@ -20,7 +20,6 @@ LIST = bfz_csv(
     "F,Fay,Lund,12/1/2023,,,,Single Adult,No,No,14,Pat Nguyen",
     header=HEADER,
 )
-APP = str(ROOT / "dashboard" / "app.py")
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def db(tmp_path, monkeypatch):
 
 
 def run(page: str | None = None, **query) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
+    app = app_as()
     for key, value in query.items():
         app.query_params[key] = value
     app.run()
@@ -204,7 +203,7 @@ def test_rollback_asks_first_then_removes_the_upload(db):
 
 def test_empty_database_says_how_to_load_a_list(tmp_path, monkeypatch):
     monkeypatch.setenv("BYNAMES_DB", str(tmp_path / "empty.duckdb"))
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = app_as().run()
     assert "No list loaded yet" in app.sidebar.caption[0].value
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import data, formatting, live, person_panel
+from dashboard import data, formatting, live, person_panel, signin
 from pipelines.active_list import display_name
 from pipelines.agenda import SECTIONS, last_meeting
 
@@ -28,7 +28,7 @@ st.caption(f"Since the last meeting: {formatting.day(last_meeting(meeting, setti
 pack_name = f"case-conference-{meeting:%Y-%m-%d}.pdf"
 st.download_button("Meeting pack (PDF)", lambda: data.meeting_pack(version, meeting), type="primary",
                    file_name=pack_name, mime="application/pdf", icon=":material/picture_as_pdf:", key="pack",
-                   on_click=lambda: data.exported(person_panel.WHO, "meeting pack", pack_name))
+                   on_click=lambda: data.exported(signin.who(), "meeting pack", pack_name))
 with st.container(horizontal=True):
     for key, title in SECTIONS.items():
         st.metric(title.split(":")[0], formatting.count(sections[key].height), border=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import store
+from pipelines import accounts, store
 from tests.conftest import ROOT, ingest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -49,12 +49,32 @@ def db(tmp_path):
     return tmp_path / "browser.duckdb"
 
 
+EMAIL, PASSWORD = "lead@example.org", "correct horse battery"
+
+
 @pytest.fixture
 def seed(db):
+    """Load a list, with an admin account to sign in with."""
     def load(data: bytes, name: str):
         with store.opened(db) as conn:
             assert ingest(conn, data, name).status == "loaded"
+            accounts.add_user(conn, EMAIL, accounts.ADMIN)
+            accounts.set_password(conn, EMAIL, PASSWORD)
     return load
+
+
+def sign_in(page, url: str, page_title: str = "Flow") -> None:
+    """Open the app, sign in, and go to a page through the navigation (one browser session)."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(f"Signed in as {EMAIL}")).to_be_visible()
+    if page_title != "Flow":
+        page.get_by_role("link", name=page_title).click()
+    expect(page.get_by_role("heading", name=page_title, exact=True)).to_be_visible()
 
 
 @pytest.fixture

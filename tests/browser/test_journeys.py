@@ -6,6 +6,7 @@ import sys
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
 from tests.conftest import ROOT, bfz_csv
 
 # Six people identified in the week of Mon 4 Mar 2024; X's exit makes Sunday 10 Mar the list's date,
@@ -23,7 +24,7 @@ def active_homeless(page):
 
 def test_upload_a_file_through_the_page_and_see_the_figures_change(seed, app_url, page, tmp_path):
     seed(MARCH, "march.csv")
-    page.goto(app_url)
+    sign_in(page, app_url)
     expect(active_homeless(page)).to_have_text("6")
     page.get_by_role("link", name="Uploads").click()
     expect(page.get_by_role("heading", name="Load an extract")).to_be_visible()
@@ -40,7 +41,7 @@ def test_upload_a_file_through_the_page_and_see_the_figures_change(seed, app_url
 
 def test_a_cli_upload_shows_on_an_open_page_without_a_reload(seed, app_url, page, db, tmp_path):
     seed(MARCH, "march.csv")
-    page.goto(app_url)
+    sign_in(page, app_url)
     expect(active_homeless(page)).to_have_text("6")
     page.evaluate("window.stillTheSamePage = true")
     extract = tmp_path / "april.csv"

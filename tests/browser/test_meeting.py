@@ -6,6 +6,7 @@ import io
 import pypdf
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
 from tests.test_agenda import LIST
 
 ROW_HEIGHT = 35  # Streamlit's table rows, and its header row
@@ -36,8 +37,7 @@ def save_plan(page, client_id: str, step: str, owner: str) -> None:
 
 def test_a_whole_meeting(seed, app_url, page, tmp_path):
     seed(LIST, "march.csv")
-    page.goto(f"{app_url}/agenda")
-    expect(page.get_by_role("heading", name="Case conference")).to_be_visible()
+    sign_in(page, app_url, "Case conference")
     expect(page.get_by_role("heading", name="New since the last meeting (1)")).to_be_visible()
 
     select_row(page, 0, 0)  # Ana, new this week

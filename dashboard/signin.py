@@ -1,0 +1,47 @@
+"""Signing in and out, and which pages each role may open. Pages outside a role are never offered
+to it, so their addresses lead nowhere for that role."""
+
+import streamlit as st
+
+from dashboard import data
+from pipelines.accounts import ADMIN, CASE_TEAM, DATA_LEAD, DEMO_ACCOUNTS, DEMO_PASSWORD, FUNDER, SignInRefused
+
+# Funders see trends only: pages built from counts, never from people.
+PAGES_BY_ROLE = {
+    FUNDER: ("flow", "monthly_figures"),
+    CASE_TEAM: ("flow", "by_name_list", "agenda", "monthly_figures"),
+    DATA_LEAD: ("flow", "by_name_list", "agenda", "monthly_figures", "uploads", "settings"),
+    ADMIN: ("flow", "by_name_list", "agenda", "monthly_figures", "uploads", "settings", "audit_trail"),
+}
+
+
+def user() -> dict | None:
+    return st.session_state.get("user")
+
+
+def who() -> str:
+    """The signed-in person's email: the name on everything they record."""
+    return st.session_state["user"]["email"]
+
+
+def form() -> None:
+    """The sign-in page."""
+    st.title("Sign in")
+    with st.form("sign_in"):
+        email = st.text_input("Email", key="sign_in_email")
+        password = st.text_input("Password", type="password", key="sign_in_password")
+        if st.form_submit_button("Sign in", type="primary"):
+            try:
+                st.session_state["user"] = data.sign_in(email, password)
+                st.rerun()
+            except SignInRefused as refused:
+                st.error(str(refused).capitalize() + ".", icon=":material/lock:")
+    if data.demo_mode():
+        st.info("This is the sample database. Demo accounts, all with the password "
+                f"`{DEMO_PASSWORD}`: " + ", ".join(f"`{email}` ({role})" for email, role in DEMO_ACCOUNTS.items()),
+                icon=":material/info:")
+
+
+def sign_out() -> None:
+    data.signed_out(who())
+    st.session_state.clear()
