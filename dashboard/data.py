@@ -75,9 +75,15 @@ def sign_in(email: str, password: str) -> dict:
         return accounts.sign_in(conn, email, password)
 
 
-def signed_out(who: str) -> None:
+def signed_out(who: str, why: str | None = None) -> None:
     with store.opened() as conn, loading.writing():
-        audit.record(conn, who, audit.SIGNED_OUT, who)
+        audit.record(conn, who, audit.SIGNED_OUT, who, why)
+
+
+def idle_minutes() -> int:
+    """How long a session may sit unused before it must sign in again (setting idle_minutes)."""
+    with store.opened() as conn:
+        return store.setting(conn, "", "idle_minutes") or 30
 
 
 def demo_mode() -> bool:

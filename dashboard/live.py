@@ -24,4 +24,5 @@ def watch() -> None:
     """Between runs, rerun the whole app when the data changed. A full run has just read the
     version, so it never reruns itself here (which would swallow the click that started it)."""
     if data.version() != st.session_state.get("data_version"):
+        st.session_state["refreshed_for_data"] = True  # not the user's doing: idle time goes on
         st.rerun(scope="app")

@@ -1,6 +1,8 @@
 """Signing in and out, and which pages each role may open. Pages outside a role are never offered
 to it, so their addresses lead nowhere for that role."""
 
+import datetime as dt
+
 import streamlit as st
 
 from dashboard import data
@@ -15,8 +17,21 @@ PAGES_BY_ROLE = {
 }
 
 
-def user() -> dict | None:
-    return st.session_state.get("user")
+def user(now: dt.datetime | None = None) -> dict | None:
+    """The signed-in account, unless the session has been idle too long (then it must sign in again)."""
+    now = now or dt.datetime.now()
+    account = st.session_state.get("user")
+    if account is None:
+        return None
+    last = st.session_state.get("last_active", now)
+    if now - last > dt.timedelta(minutes=data.idle_minutes()):
+        data.signed_out(account["email"], "idle")
+        st.session_state.clear()
+        st.session_state["signed_out_idle"] = True
+        return None
+    if not st.session_state.pop("refreshed_for_data", False):
+        st.session_state["last_active"] = now
+    return account
 
 
 def who() -> str:
@@ -27,6 +42,9 @@ def who() -> str:
 def form() -> None:
     """The sign-in page."""
     st.title("Sign in")
+    if st.session_state.pop("signed_out_idle", False):
+        st.info(f"You were signed out after {data.idle_minutes()} minutes without activity.",
+                icon=":material/timer_off:")
     with st.form("sign_in"):
         email = st.text_input("Email", key="sign_in_email")
         password = st.text_input("Password", type="password", key="sign_in_password")

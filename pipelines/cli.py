@@ -20,7 +20,7 @@ from pipelines.programs import POPULATIONS, PROGRAMS
 
 SAMPLE_CASES = Path(__file__).resolve().parent.parent / "sample_cases"
 SAMPLE_COMMUNITY = "Harbor County (a fictional community)"
-GLOBAL_SETTINGS = ("community_name",)
+GLOBAL_SETTINGS = ("community_name", "idle_minutes")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

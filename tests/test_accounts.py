@@ -131,3 +131,15 @@ def test_signing_out_leaves_a_trace_and_the_sign_in_page(dashboard_db):
     assert app.title[0].value == "Sign in"
     with store.opened(dashboard_db) as conn:
         assert audit.lines(conn).select("action").to_series().to_list()[0] == "signed out"
+
+
+def test_an_idle_session_must_sign_in_again(dashboard_db):
+    app = app_as("case team").run()
+    assert app.title[0].value == "Flow"
+    app.session_state["last_active"] = dt.datetime.now() - dt.timedelta(minutes=31)
+    app.run()
+    assert app.title[0].value == "Sign in"
+    assert "signed out after 30 minutes" in app.info[0].value
+    with store.opened(dashboard_db) as conn:
+        line = audit.lines(conn).row(0, named=True)
+    assert (line["action"], line["detail"]) == ("signed out", "idle")
