@@ -34,6 +34,11 @@ def user(now: dt.datetime | None = None) -> dict | None:
     return account
 
 
+def sees_people() -> bool:
+    """Funders see trends only: their figures come with small counts hidden."""
+    return st.session_state["user"]["role"] != FUNDER
+
+
 def who() -> str:
     """The signed-in person's email: the name on everything they record."""
     return st.session_state["user"]["email"]

@@ -227,3 +227,29 @@ def test_a_list_dated_mid_week_shows_the_last_whole_week_and_month(db):
     app.get("button_group")[0].set_value("month").run()
     assert app.subheader[0].value == "All, March 2024"
     assert app.sidebar.caption[0].value.endswith("The list as of Wed 3 Apr 2024.")
+
+
+def page_text(app) -> str:
+    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error")
+             for e in getattr(app, kind)]
+    parts += [m.label + " " + str(m.value) for m in app.metric]
+    parts += [d.value.to_csv(index=False) for d in app.dataframe]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_a_funder_sees_trends_with_small_counts_hidden_and_no_person(db):
+    app = app_as("funder").run()
+    assert not app.exception
+    assert {m.label: m.value for m in app.metric} == {
+        "Actively homeless": "fewer than 11", "Inflow": "fewer than 11", "Outflow": "0", "Net change": "fewer than 11"}
+    seen = page_text(app)
+    app.switch_page("views/monthly_figures.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    shown = dict(zip(table["Figure"], table["All"]))
+    assert (shown["Actively homeless"], shown["Housing placements"], shown["Returned from housing"]) == (
+        "fewer than 11", "fewer than 11", "0")
+    seen += page_text(app)
+    for person in ("Ana", "Reyes", "Ben", "Cole", "Carl", "Ortiz", "Dee", "Park", "Eve", "Stone", "Fay", "Lund"):
+        assert person not in seen
+    assert "5" not in table.drop(columns="Figure").to_csv(index=False)  # the 5 active people appear nowhere

@@ -5,8 +5,8 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, formatting, live
-from pipelines import exports
+from dashboard import charts, data, formatting, live, signin
+from pipelines import exports, suppression
 from pipelines.periods import add_months, period_of
 from pipelines.programs import POPULATIONS
 
@@ -44,6 +44,9 @@ if end < start:
 
 everyone = data.flow(version, by, start, end)
 series = everyone.filter(pl.col("population") == population).sort("period_start")
+if not signin.sees_people():
+    # Hidden here, on the server: the browser never receives a count from 1 to 10.
+    series = pl.DataFrame(suppression.hide_series(series.to_dicts()), schema=series.schema)
 latest, previous = series.row(-1, named=True), (series.row(-2, named=True) if series.height > 1 else None)
 shown = period_of(end, by)
 st.subheader(f"{population}, {formatting.period(latest['period'], shown.start, shown.end, by)}")
@@ -53,10 +56,18 @@ st.caption(f"Period {formatting.day(shown.start)} – {formatting.day(shown.end)
 # Fewer people homeless, fewer coming in and a falling net change are good news: shown in green.
 GOOD_WHEN_DOWN = ("actively_homeless", "inflow", "net_change")
 for column, (key, label) in zip(st.columns(len(KPIS)), KPIS.items()):
-    change = None if previous is None else latest[key] - previous[key]
+    if latest[key] is None:
+        column.metric(label, suppression.HIDDEN_WORDS, border=True)
+        continue
+    change = None if previous is None or previous[key] is None else latest[key] - previous[key]
+    trend = series[key].to_list()
     column.metric(label, formatting.count(latest[key]), None if change is None else f"{change:+,}",
                   delta_color="inverse" if key in GOOD_WHEN_DOWN else "normal", border=True,
-                  chart_data=series[key].to_list(), chart_type="line" if key == "actively_homeless" else "bar")
+                  chart_data=None if None in trend else trend,
+                  chart_type="line" if key == "actively_homeless" else "bar")
+if not signin.sees_people():
+    st.caption(f"Counts from 1 to 10 are shown as “{suppression.HIDDEN_WORDS}”, and so are others they could "
+               "be worked out from; charts leave them out.")
 
 left, right = st.columns(2)
 with left, st.container(border=True):

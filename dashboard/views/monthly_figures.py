@@ -5,7 +5,8 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import data, formatting, live
+from dashboard import data, formatting, live, signin
+from pipelines import suppression
 from pipelines.periods import month_end
 
 LABELS = {
@@ -34,10 +35,16 @@ st.caption(f"The list as it stood at the end of {formatting.day(month_end(month)
            "monthly submission asks for it.")
 
 submission = data.submission(version, month)
+populations = submission["populations"]
+hidden_words = {}
+if not signin.sees_people():
+    populations = suppression.hide(populations)
+    hidden_words = {key: suppression.HIDDEN_WORDS for key in suppression.COUNTS}
 table = pl.DataFrame(
     [
         {"Figure": label,
-         **{pop: formatting.figure(key, values.get(key)) for pop, values in submission["populations"].items()}}
+         **{pop: (hidden_words.get(key, "–") if values.get(key) is None else formatting.figure(key, values[key]))
+            for pop, values in populations.items()}}
         for key, label in LABELS.items()
     ]
 )
@@ -48,5 +55,7 @@ for name in ("Veteran", "Chronic"):
     fz = submission["populations"][name].get("functional_zero")
     if fz:
         state = "met" if fz["met"] else "not met"
+        active = populations[name]["actively_homeless"]
+        shown = suppression.HIDDEN_WORDS if active is None else formatting.count(active)
         st.markdown(f"**{name} functional zero: {state}.** Threshold {fz['threshold']:g}, "
-                    f"actively homeless {formatting.count(fz['actively_homeless'])}. _{fz['rule']}._")
+                    f"actively homeless {shown}. _{fz['rule']}._")
