@@ -13,8 +13,8 @@ HEADER = ("Client ID,First Name,Last Name,Date of Identification,Returned to Act
 PEOPLE = [("CID-70411", "Zelda", "Quenby"), ("CID-70412", "Marek", "Ostrowicz"), ("CID-70413", "Ysolde", "Farrant"),
           ("CID-70414", "Bartholomew", "Ngata"), ("CID-70415", "Odalys", "Vantongeren")]
 LIST = bfz_csv(*[f"{cid},{first},{last},3/{i + 4}/2024,,,,Single Adult,Yes,No"
-                 for i, (cid, first, last) in enumerate(PEOPLE)], "X-99901,Quill,Hawthorne,3/4/2024,,,3/10/2024,Youth,No,No",
-               header=HEADER)
+                 for i, (cid, first, last) in enumerate(PEOPLE)],
+               "X-99901,Quill,Hawthorne,3/4/2024,,,3/10/2024,Youth,No,No", header=HEADER)
 PERSONAL = [value for person in PEOPLE for value in person] + ["X-99901", "Quill", "Hawthorne"]
 PAGES = {"funder": ["Flow", "Monthly figures"], "case team": ["Flow", "By-name list", "Case conference"]}
 
