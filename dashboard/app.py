@@ -33,6 +33,7 @@ PAGES = {
     "uploads": st.Page("views/uploads.py", title="Uploads", icon=":material/upload_file:"),
     "settings": st.Page("views/settings.py", title="Settings", icon=":material/tune:"),
     "audit_trail": st.Page("views/audit_trail.py", title="Audit trail", icon=":material/history:"),
+    "users": st.Page("views/users.py", title="Users", icon=":material/manage_accounts:"),
 }
 account = signin.user()
 if account is None:

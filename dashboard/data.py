@@ -80,6 +80,21 @@ def signed_out(who: str, why: str | None = None) -> None:
         audit.record(conn, who, audit.SIGNED_OUT, who, why)
 
 
+def users() -> pl.DataFrame:
+    with store.opened() as conn:
+        return queries.arrow(conn, "users_list")
+
+
+def save_user(email: str, role: str, password: str | None, who: str) -> None:
+    if "@" not in email:
+        raise ValueError("an email address is needed")
+    with store.opened() as conn, loading.writing():
+        accounts.add_user(conn, email, role)
+        if password:
+            accounts.set_password(conn, email, password)
+        audit.record(conn, who, "user saved", email.strip().lower(), role)
+
+
 def idle_minutes() -> int:
     """How long a session may sit unused before it must sign in again (setting idle_minutes)."""
     with store.opened() as conn:

@@ -13,7 +13,7 @@ PAGES_BY_ROLE = {
     FUNDER: ("flow", "monthly_figures"),
     CASE_TEAM: ("flow", "by_name_list", "agenda", "monthly_figures"),
     DATA_LEAD: ("flow", "by_name_list", "agenda", "monthly_figures", "uploads", "settings"),
-    ADMIN: ("flow", "by_name_list", "agenda", "monthly_figures", "uploads", "settings", "audit_trail"),
+    ADMIN: ("flow", "by_name_list", "agenda", "monthly_figures", "uploads", "settings", "audit_trail", "users"),
 }
 
 

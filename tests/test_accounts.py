@@ -4,6 +4,7 @@ import datetime as dt
 import subprocess
 import sys
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -143,3 +144,19 @@ def test_an_idle_session_must_sign_in_again(dashboard_db):
     with store.opened(dashboard_db) as conn:
         line = audit.lines(conn).row(0, named=True)
     assert (line["action"], line["detail"]) == ("signed out", "idle")
+
+
+def test_an_admin_adds_a_user_on_the_users_page(dashboard_db):
+    app = app_as("admin").run()
+    app.switch_page("views/users.py").run()
+    assert app.dataframe[0].value["Email"].tolist() == ["dana@example.org"]
+    app.text_input(key="new_email").input("Pat@Example.org")
+    app.selectbox(key="new_role").select("funder")
+    app.text_input(key="new_password").input("first password")
+    app.form_submit_button[0].click().run()
+    assert not app.exception
+    assert app.success[0].value == "pat@example.org can sign in as funder."
+    with store.opened(dashboard_db) as conn:
+        assert accounts.sign_in(conn, "pat@example.org", "first password")["role"] == "funder"
+        saved = audit.lines(conn).filter(pl.col("action") == "user saved")
+        assert saved["subject"].to_list() == ["pat@example.org"]
