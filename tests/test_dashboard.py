@@ -253,3 +253,4 @@ def test_a_funder_sees_trends_with_small_counts_hidden_and_no_person(db):
     for person in ("Ana", "Reyes", "Ben", "Cole", "Carl", "Ortiz", "Dee", "Park", "Eve", "Stone", "Fay", "Lund"):
         assert person not in seen
     assert "5" not in table.drop(columns="Figure").to_csv(index=False)  # the 5 active people appear nowhere
+

@@ -97,5 +97,8 @@ table = series.select(
     *[pl.col(k).alias(label) for k, label in KPIS.items()],
     pl.col("avg_days_to_housing").alias("Average days to housing"),
 )
+if not signin.sees_people():
+    counts = [label for k, (label, _) in charts.KINDS.items()] + list(KPIS.values())
+    table = table.with_columns(pl.col(counts).cast(pl.String).fill_null(suppression.HIDDEN_WORDS))
 st.download_button("Download these figures (CSV)", exports.csv(table), file_name=f"flow-{population}-{by}.csv",
                    mime="text/csv", icon=":material/download:", on_click="ignore")
