@@ -29,7 +29,7 @@ def version() -> tuple:
 def freshness(version: tuple, program: str = PROGRAM) -> dict:
     with store.opened() as conn:
         fresh = queries.one(conn, "freshness", program=program)
-        fresh["community"] = store.setting(conn, "", "community_name") or "Our community"
+        fresh["community"] = store.community_name(conn)
     return fresh
 
 
@@ -143,15 +143,12 @@ def uploads(version: tuple) -> pl.DataFrame:
         return pl.DataFrame(queries.rows(conn, "uploads_list", program=None), infer_schema_length=None)
 
 
-GLOBAL_SETTINGS = ("community_name",)
-
-
 @st.cache_data(show_spinner=False)
 def settings(version: tuple, program: str = PROGRAM) -> dict:
     names = ("community_name", "triage_policy", "days_between_meetings", "agenda_no_contact_days",
              "agenda_stalled_days", "agenda_matched_days", "pit_count_individuals")
     with store.opened() as conn:
-        return {n: store.setting(conn, "" if n in GLOBAL_SETTINGS else program, n) for n in names}
+        return {n: store.setting(conn, program, n) for n in names}
 
 
 def save_settings(program: str = PROGRAM, **values) -> None:
@@ -159,7 +156,7 @@ def save_settings(program: str = PROGRAM, **values) -> None:
         conn.execute("BEGIN TRANSACTION")
         try:
             for name, value in values.items():
-                store.set_setting(conn, "" if name in GLOBAL_SETTINGS else program, name, value)
+                store.set_setting(conn, program, name, value)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -20,7 +20,6 @@ from pipelines.programs import POPULATIONS, PROGRAMS
 
 SAMPLE_CASES = Path(__file__).resolve().parent.parent / "sample_cases"
 SAMPLE_COMMUNITY = "Harbor County (a fictional community)"
-GLOBAL_SETTINGS = ("community_name", "idle_minutes")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -181,10 +180,9 @@ def cmd_users(args) -> int:
 
 
 def cmd_setting(args) -> int:
-    program = "" if args.key in GLOBAL_SETTINGS else args.program
     with store.opened(args.db) as conn:
         if args.value is None:
-            print(json.dumps(store.setting(conn, program, args.key)))
+            print(json.dumps(store.setting(conn, args.program, args.key)))
             return 0
         try:
             value = json.loads(args.value)
@@ -192,7 +190,7 @@ def cmd_setting(args) -> int:
             value = args.value  # plain text, such as a community's name
         if args.key == "triage_policy":
             triage.parse_policy(value)
-        store.set_setting(conn, program, args.key, value)
+        store.set_setting(conn, args.program, args.key, value)
     print(f"{args.key} = {json.dumps(value)}")
     return 0
 

@@ -12,7 +12,7 @@ from fpdf.fonts import FontFace
 from pipelines import agenda, figures
 from pipelines.active_list import display_name
 from pipelines.periods import series
-from pipelines.store import setting
+from pipelines.store import community_name
 
 CONFIDENTIAL = ("Confidential: names and circumstances of people experiencing homelessness. For the case "
                 "conference only; do not copy, forward or leave unattended.")
@@ -153,5 +153,5 @@ def for_meeting(conn, program: str, day: dt.date) -> bytes:
     end = day - dt.timedelta(days=day.weekday() + 1)  # the Sunday that ends the last whole week
     weeks = pl.DataFrame(figures.flow(conn, program, series(end - dt.timedelta(weeks=FLOW_WEEKS - 1), end, "week"),
                                       "All"), infer_schema_length=None)
-    community = setting(conn, "", "community_name") or "Our community"
+    community = community_name(conn)
     return build(meeting, weeks, community)

@@ -116,10 +116,22 @@ def write_programs(conn: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+# Settings of the whole installation rather than of one program.
+GLOBAL_SETTINGS = ("community_name", "idle_minutes", "demo_mode")
+
+
+def _scope(program: str, key: str) -> str:
+    return "" if key in GLOBAL_SETTINGS else program
+
+
 def setting(conn, program: str, key: str):
-    row = queries.one(conn, "setting_get", program=program, key=key)
+    row = queries.one(conn, "setting_get", program=_scope(program, key), key=key)
     return None if row is None or row["value"] is None else json.loads(row["value"])
 
 
 def set_setting(conn, program: str, key: str, value) -> None:
-    queries.run(conn, "setting_set", program=program, key=key, value=json.dumps(value))
+    queries.run(conn, "setting_set", program=_scope(program, key), key=key, value=json.dumps(value))
+
+
+def community_name(conn) -> str:
+    return setting(conn, "", "community_name") or "Our community"

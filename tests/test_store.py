@@ -35,3 +35,12 @@ def test_read_only_opening_does_not_write(tmp_path):
     with store.opened(db, read_only=True) as conn:
         assert conn.execute("SELECT count(*) FROM uploads").fetchall() == [(0,)]
     assert db.read_bytes() == before
+
+
+def test_installation_settings_are_the_same_whichever_program_asks(tmp_path):
+    with store.opened(tmp_path / "s.duckdb") as conn:
+        store.set_setting(conn, "homelessness", "community_name", "Harbor County")
+        assert store.setting(conn, "", "community_name") == "Harbor County"
+        assert store.community_name(conn) == "Harbor County"
+        store.set_setting(conn, "homelessness", "inactivity_days", 60)
+        assert store.setting(conn, "", "inactivity_days") is None
