@@ -59,7 +59,7 @@ PEAK = "\nimport resource\nprint('peak_kib', resource.getrusage(resource.RUSAGE_
 PAGES = """
 import datetime as dt, json, sys, time
 import queries
-from pipelines import agenda, figures, store
+from pipelines import active_list, agenda, figures, store
 from pipelines.periods import add_months, series
 program = "homelessness"
 
@@ -80,8 +80,10 @@ with store.opened(sys.argv[1], read_only=True) as conn:
                                                             queries.one(conn, "freshness", program=program))),
         "Flow, 26 weeks": best(lambda: figures.flow(conn, program, weeks)),
         "Flow, 12 months": best(lambda: figures.flow(conn, program, months)),
-        "By-name list: active list in triage order": best(lambda: agenda.ranked_list(conn, program, day)),
-        "Case conference: agenda for the list's day": best(lambda: agenda.meeting(conn, program, day, day)),
+        "By-name list: active list in triage order, first 1,000 named": best(lambda: active_list.named(
+            conn, agenda.ranked_list(conn, program, day)[0].head(1000))),
+        "Case conference: agenda for the list's day, 25 named per section": best(
+            lambda: agenda.first_named(conn, agenda.meeting(conn, program, day, day), 25)),
         "Monthly figures (with reliability and functional zero)": best(
             lambda: figures.monthly_submission(conn, program, day.replace(day=1))),
         "Uploads: history": best(lambda: queries.rows(conn, "uploads_list", program=None)),

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 import queries
-from pipelines import accounts, agenda, audit, case_conference, figures, loading, store
+from pipelines import accounts, active_list, agenda, audit, case_conference, figures, loading, store
 from pipelines import meeting_pack as pack
 from pipelines.periods import series
 from pipelines.programs import HOMELESSNESS
@@ -52,9 +52,25 @@ def ranked_list(version: tuple, list_date: dt.date, program: str = PROGRAM) -> t
 
 
 @st.cache_data(show_spinner=False)
+def named(version: tuple, people: pl.DataFrame) -> pl.DataFrame:
+    """Names for the rows a page shows (a few hundred at most, or a search's whole list)."""
+    with store.opened() as conn:
+        return active_list.named(conn, people)
+
+
+@st.cache_data(show_spinner=False)
 def meeting(version: tuple, day: dt.date, list_date: dt.date, program: str = PROGRAM) -> agenda.Meeting:
     with store.opened() as conn:
         return agenda.meeting(conn, program, day, list_date)
+
+
+@st.cache_data(show_spinner=False)
+def agenda_heads(version: tuple, day: dt.date, list_date: dt.date, size: int,
+                 program: str = PROGRAM) -> dict[str, pl.DataFrame]:
+    """The first people of each agenda section, with their names."""
+    today = meeting(version, day, list_date, program)
+    with store.opened() as conn:
+        return agenda.first_named(conn, today, size)
 
 
 @st.cache_data(show_spinner=False)

@@ -6,13 +6,12 @@ Everyone is taken in triage order within a section; a person can be in more than
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 import queries
-from pipelines import store, triage
-from pipelines.active_list import display_name
+from pipelines import active_list, store, triage
 
 
 @dataclass(frozen=True)
@@ -56,10 +55,9 @@ def list_date_of(conn, program: str) -> dt.date:
 
 
 def ranked_list(conn, program: str, list_date: dt.date) -> tuple[pl.DataFrame, list[str]]:
-    """The active list in triage order, with a name to show for everyone."""
+    """The active list in triage order, without names (`active_list.named` adds them to the rows shown)."""
     policy = store.setting(conn, program, "triage_policy")
-    active = queries.arrow(conn, "active_list", program=program).with_columns(display_name())
-    return triage.rank(active, policy, list_date), policy
+    return triage.rank(queries.arrow(conn, "active_list", program=program), policy, list_date), policy
 
 
 def meeting(conn, program: str, day: dt.date, list_date: dt.date | None = None) -> Meeting:
@@ -71,6 +69,26 @@ def meeting(conn, program: str, day: dt.date, list_date: dt.date | None = None) 
     housed = queries.arrow(conn, "housed_between", program=program, after=last_meeting(day, settings), until=day)
     with_plans = ranked.join(plans, on="person_id", how="left", maintain_order="left")
     return Meeting(day, list_date, settings, policy, with_plans, sections(with_plans, housed, day, settings))
+
+
+def with_names(conn, meeting: Meeting) -> Meeting:
+    """The whole meeting with everyone's name, for the pack (the pages name only the rows they show)."""
+    ranked = active_list.named(conn, meeting.ranked)
+    return replace(meeting, ranked=ranked, sections=_named_sections(meeting.sections, ranked))
+
+
+def first_named(conn, meeting: Meeting, size: int) -> dict[str, pl.DataFrame]:
+    """The first `size` people of each section with their names, fetched in one query."""
+    heads = {key: people.head(size) for key, people in meeting.sections.items()}
+    wanted = pl.concat([people.select("record_id") for key, people in heads.items() if key != "housed"]).unique()
+    return _named_sections(heads, active_list.named(conn, wanted))
+
+
+def _named_sections(sections: dict[str, pl.DataFrame], named: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    # The housed section comes with its names: its people are no longer on the active list.
+    names = named.select("record_id", *active_list.NAME_COLUMNS)
+    return {key: people if key == "housed" else people.join(names, on="record_id", how="left", maintain_order="left")
+            for key, people in sections.items()}
 
 
 def last_meeting(meeting: dt.date, settings: AgendaSettings) -> dt.date:

@@ -149,7 +149,7 @@ def build(meeting: agenda.Meeting, weeks: pl.DataFrame, community: str, made: dt
 
 
 def for_meeting(conn, program: str, day: dt.date) -> bytes:
-    meeting = agenda.meeting(conn, program, day)
+    meeting = agenda.with_names(conn, agenda.meeting(conn, program, day))
     end = day - dt.timedelta(days=day.weekday() + 1)  # the Sunday that ends the last whole week
     weeks = pl.DataFrame(figures.flow(conn, program, series(end - dt.timedelta(weeks=FLOW_WEEKS - 1), end, "week"),
                                       "All"), infer_schema_length=None)

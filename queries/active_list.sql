@@ -1,5 +1,6 @@
 -- Everyone on the active list now (the latest state of each record), with what triage and the case
--- conference need about them. Parameter: $program.
+-- conference need to order and sort them. Names come separately (list_names.sql) for the rows a
+-- page shows: fetching them for all of a large list costs more than the rest. Parameter: $program.
 WITH kinds AS (
     SELECT kind, role, tie_rank, label FROM event_kinds WHERE program = $program
 ),
@@ -29,15 +30,13 @@ back_again AS (
     WHERE e.kind IN (SELECT kind FROM kinds WHERE role = 'entry')
     GROUP BY e.record_id
 )
-SELECT c.record_id, c.person_id, p.client_id,
-    a.first_name, a.last_name, a.household_type, a.veteran, a.chronic, a.assessment_score, a.age,
-    a.contact_worker,
+SELECT c.record_id, c.person_id,
+    a.household_type, a.veteran, a.chronic, a.assessment_score, a.age,
     coalesce(b.identified, c.entry_date) AS identified, c.entry_date, ek.kind AS entry_kind, c.exit_date,
     xk.kind AS exit_kind,
     -- an active record's latest dated event is the entry that put it on the list
     ek.label AS last_event, c.entry_date AS last_event_date
 FROM current c
-JOIN people p ON p.person_id = c.person_id
 JOIN kinds ek ON ek.role = 'entry' AND ek.tie_rank = c.entry_rank
 LEFT JOIN kinds xk ON xk.role = 'exit' AND xk.tie_rank = c.exit_rank
 LEFT JOIN attributes a ON a.record_id = c.record_id

@@ -39,7 +39,7 @@ def everyone_in_order(texts: list[str]) -> list[str]:
 def test_the_pack_lists_everyone_in_triage_order_with_plans(db):
     with store.opened(db) as conn:
         pdf = meeting_pack.for_meeting(conn, "homelessness", MEETING)
-        ranked = agenda.meeting(conn, "homelessness", MEETING).ranked
+        ranked = agenda.with_names(conn, agenda.meeting(conn, "homelessness", MEETING)).ranked
     texts = pages(pdf)
     expected = [f"{first} {last}" for first, last in ranked.select("first_name", "last_name").rows()]
     assert expected == ["Ana Reyes", "Eve Stone", "Fay Lund", "Carl Ortiz"]

@@ -41,3 +41,25 @@ def test_policy_words_and_unknown_keys():
         triage.parse_policy(["shoe_size desc"])
     with pytest.raises(ValueError, match="sideways"):
         triage.parse_policy(["chronic sideways"])
+
+
+@pytest.mark.parametrize("policy", [DEFAULT, ["identified desc", "veteran asc", "age desc"],
+                                    ["assessment_score asc", "chronic asc"]])
+def test_rank_equals_one_sort_on_every_key(policy):
+    # Many ties and missing values, in no particular order of record_id: the key-by-key sort must
+    # put everyone exactly where a sort on all the keys at once does, missing values last.
+    size = 2000
+    frame = pl.DataFrame({
+        "record_id": pl.Series(range(size)).shuffle(seed=3),
+        "chronic": pl.Series([None, True, False] * (size // 3) + [True] * (size % 3)).shuffle(seed=4),
+        "veteran": pl.Series([True, False] * (size // 2)).shuffle(seed=5),
+        "assessment_score": pl.Series([None, 1.0, 2.5, 7.0, 12.0] * (size // 5)).shuffle(seed=6),
+        "age": pl.Series([None, 30, 45, 61] * (size // 4)).shuffle(seed=7),
+        "identified": pl.Series([dt.date(2024, 1, 1) + dt.timedelta(days=i % 40) for i in range(size)]).shuffle(seed=8),
+    })
+    day = dt.date(2024, 6, 1)
+    keys = triage.parse_policy(policy)
+    expected = frame.with_columns(
+        (pl.lit(day) - pl.col("identified")).dt.total_days().alias("days_since_identification")
+    ).sort([k for k, _ in keys] + ["record_id"], descending=[d for _, d in keys] + [False], nulls_last=True)
+    assert triage.rank(frame, policy, day)["record_id"].to_list() == expected["record_id"].to_list()

@@ -19,6 +19,7 @@ st.title("Case conference")
 meeting = st.date_input("Meeting on", value=list_date, format="YYYY-MM-DD", key="meeting", bind="query-params")
 today = data.meeting(version, meeting, list_date)
 sections, settings, policy = today.sections, today.settings, today.policy
+heads = data.agenda_heads(version, meeting, list_date, SHOWN_AT_MOST)
 st.caption(f"Since the last meeting: {formatting.day(last_meeting(meeting, settings))} to "
            f"{formatting.day(meeting)}. No contact means nothing recorded for {settings.no_contact_days} days; "
            f"stalled means no progress recorded for {settings.stalled_days} days, or matched to housing "
@@ -55,7 +56,7 @@ for key, title in SECTIONS.items():
                        .alias("Last recorded"))
     if people.height > SHOWN_AT_MOST:
         st.caption(f"The first {SHOWN_AT_MOST} in triage order; the by-name list has everyone.")
-    people = people.head(SHOWN_AT_MOST)
+    people = heads[key]
     event = st.dataframe(people.select(columns), hide_index=True, width="stretch", key=f"agenda_{key}",
                          on_select=lambda key=key: st.session_state.update(agenda_focus=key),
                          selection_mode="single-row")

@@ -27,10 +27,16 @@ new_only = controls[1].toggle(f"New in the last {NEW_DAYS} days", key="new", bin
 quiet_only = controls[2].toggle(f"Nothing recorded for {QUIET_DAYS}+ days", key="quiet", bind="query-params")
 search = controls[3].text_input("Find a name or Client ID", key="find", placeholder="Name or ID")
 
-shown = active_list.filtered(ranked, HOMELESSNESS, population, list_date, new_only, quiet_only, search)
+matching = active_list.filtered(ranked, HOMELESSNESS, population, list_date, new_only, quiet_only)
+# Names are fetched for the rows on screen, or for everyone matching when searching by name.
+if search.strip():
+    matching = active_list.found(data.named(version, matching), search)
+    shown = matching.head(SHOWN_AT_MOST)
+else:
+    shown = data.named(version, matching.head(SHOWN_AT_MOST))
 is_new = active_list.is_new(list_date)
 
-table = shown.head(SHOWN_AT_MOST).select(
+table = shown.select(
     pl.col("rank").alias("Rank"),
     pl.col("name").alias("Name"),
     pl.concat_list(
@@ -46,9 +52,9 @@ table = shown.head(SHOWN_AT_MOST).select(
     .otherwise(pl.lit("Active")).alias("Status"),
     pl.col("contact_worker").alias("Contact"),
 )
-more = (f" The first {SHOWN_AT_MOST:,} of {shown.height:,} are shown: filter or search to find others."
-        if shown.height > SHOWN_AT_MOST else "")
-st.markdown(f"**{shown.height:,}** of {ranked.height:,} people match.{more} Rows in blue are new or returned "
+more = (f" The first {SHOWN_AT_MOST:,} of {matching.height:,} are shown: filter or search to find others."
+        if matching.height > SHOWN_AT_MOST else "")
+st.markdown(f"**{matching.height:,}** of {ranked.height:,} people match.{more} Rows in blue are new or returned "
             f"in the last {NEW_DAYS} days. Select a row to see that person's history.")
 HIGHLIGHT = "background-color: #dbeafe; font-weight: 600"
 styled = table.to_pandas().style.apply(

@@ -53,9 +53,10 @@ if st.button("Save settings", type="primary", key="save_settings"):
         live.current_version()
         st.success(f"Saved. Triage order: {triage.describe(policy).lower()}.", icon=":material/done:")
 
-ranked, policy = data.ranked_list(live.shown_version(), data.freshness(live.shown_version())["as_of"])
+version = live.shown_version()
+ranked, policy = data.ranked_list(version, data.freshness(version)["as_of"])
 if not ranked.is_empty():
     st.caption("The first five on the list now, and why:")
-    top = ranked.head(5)
+    top = data.named(version, ranked.head(5))
     st.dataframe(top.select(pl.col("rank").alias("Rank"), pl.col("client_id").alias("Client ID"),
                             triage.why(top, policy).alias("Why")), hide_index=True, width="stretch")
