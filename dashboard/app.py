@@ -10,12 +10,18 @@ from pipelines.programs import PROGRAMS
 st.set_page_config(page_title="bynames", page_icon=":material/groups:", layout="wide")
 
 version = live.current_version()
-fresh = data.freshness(version)
 
 with st.sidebar:
-    st.markdown(f"### {fresh['community']}")
     if len(PROGRAMS) > 1:
-        st.selectbox("Program", [p.label for p in PROGRAMS.values()], key="program")
+        # The program is in the address too (?program=early_intervention), so a shared link opens it.
+        if "program" not in st.session_state and st.query_params.get("program") in PROGRAMS:
+            st.session_state["program"] = st.query_params["program"]
+        chosen = st.selectbox("Program", list(PROGRAMS), format_func=lambda name: PROGRAMS[name].label,
+                              key="program")
+        if st.query_params.get("program") != chosen:
+            st.query_params["program"] = chosen
+    fresh = data.freshness(version, data.program().name)
+    st.markdown(f"### {fresh['community']}")
     if fresh["last_upload"] is None:
         st.caption("No list loaded yet. Load one on the Uploads page, or with `bynames ingest PATH`.")
     else:

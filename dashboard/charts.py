@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from pipelines.programs import Program
+
 INFLOW = {
     "newly_identified": ("Newly identified", "#1d4e89"),
     "returned_from_housing": ("Returned from housing", "#3a86c8"),
@@ -20,25 +22,34 @@ AXIS_FORMAT = {"week": "%-d %b", "month": "%b %Y", "day": "%-d %b"}
 HEIGHT = 280
 
 
-def flow_long(series: pl.DataFrame) -> pl.DataFrame:
+def movement_labels(program: Program) -> dict[str, str]:
+    """The movements the program can have, each with its label: the chart's own short words for
+    Built for Zero's figures, the program's where it has its own."""
+    inflow, outflow = program.movements()
+    return {kind: program.words.get(kind, KINDS[kind][0]) for kind in inflow + outflow}
+
+
+def flow_long(series: pl.DataFrame, labels: dict[str, str] | None = None) -> pl.DataFrame:
     """One row per period and kind of movement; movements off the list are negative."""
+    labels = labels or {k: label for k, (label, _) in KINDS.items()}
     return (
-        series.select("period", "period_start", *KINDS)
+        series.select("period", "period_start", *labels)
         .unpivot(index=["period", "period_start"], variable_name="kind", value_name="people")
         .with_columns(
             pl.when(pl.col("kind").is_in(list(OUTFLOW))).then(-pl.col("people")).otherwise(pl.col("people"))
             .alias("people"),
-            pl.col("kind").replace_strict({k: label for k, (label, _) in KINDS.items()}).alias("movement"),
+            pl.col("kind").replace_strict(labels).alias("movement"),
             pl.col("kind").is_in(list(INFLOW)).alias("onto_the_list"),
         )
     )
 
 
-def inflow_outflow(series: pl.DataFrame, by: str) -> alt.Chart:
+def inflow_outflow(series: pl.DataFrame, by: str, labels: dict[str, str] | None = None) -> alt.Chart:
     """Bars above zero: people who came onto the active list; below zero: people who left it."""
-    long = flow_long(series).to_pandas()
-    labels = [label for label, _ in KINDS.values()]
-    colours = [colour for _, colour in KINDS.values()]
+    labels = labels or {k: label for k, (label, _) in KINDS.items()}
+    long = flow_long(series, labels).to_pandas()
+    colours = [KINDS[kind][1] for kind in labels]
+    labels = list(labels.values())
     return (
         alt.Chart(long, height=HEIGHT)
         .mark_bar()
@@ -55,7 +66,8 @@ def inflow_outflow(series: pl.DataFrame, by: str) -> alt.Chart:
 
 
 def active_over_time(series: pl.DataFrame, by: str, threshold: float | None = None,
-                     threshold_label: str = "Functional zero threshold") -> alt.LayerChart | alt.Chart:
+                     threshold_label: str = "Functional zero threshold",
+                     title: str = "Actively homeless") -> alt.LayerChart | alt.Chart:
     """The active count at the end of each period, with the functional zero threshold if any."""
     frame = series.select("period", "period_start", "actively_homeless").to_pandas()
     line = (
@@ -63,9 +75,9 @@ def active_over_time(series: pl.DataFrame, by: str, threshold: float | None = No
         .mark_line(point=True, strokeWidth=3)
         .encode(
             x=alt.X("period_start:T", title=None, axis=alt.Axis(format=AXIS_FORMAT[by], labelAngle=0)),
-            y=alt.Y("actively_homeless:Q", title="Actively homeless", scale=alt.Scale(zero=True)),
+            y=alt.Y("actively_homeless:Q", title=title, scale=alt.Scale(zero=True)),
             tooltip=[alt.Tooltip("period:N", title="Period"),
-                     alt.Tooltip("actively_homeless:Q", title="Actively homeless", format=",")],
+                     alt.Tooltip("actively_homeless:Q", title=title, format=",")],
         )
     )
     if threshold is None:

@@ -10,12 +10,17 @@ import polars as pl
 import streamlit as st
 
 import queries
-from pipelines import accounts, active_list, agenda, audit, case_conference, figures, loading, store
+from pipelines import accounts, active_list, agenda, audit, case_conference, ei_figures, figures, loading, store
 from pipelines import meeting_pack as pack
-from pipelines.periods import series
-from pipelines.programs import HOMELESSNESS
+from pipelines.periods import period_of, series
+from pipelines.programs import HOMELESSNESS, PROGRAMS, Program
 
 PROGRAM = HOMELESSNESS.name
+
+
+def program() -> Program:
+    """The program the user is looking at, chosen in the sidebar."""
+    return PROGRAMS.get(st.session_state.get("program"), HOMELESSNESS)
 
 
 def version() -> tuple:
@@ -43,6 +48,12 @@ def flow(version: tuple, by: str, start: dt.date, end: dt.date, program: str = P
 def submission(version: tuple, month: dt.date, program: str = PROGRAM) -> dict:
     with store.opened() as conn:
         return figures.monthly_submission(conn, program, month)
+
+
+@st.cache_data(show_spinner=False)
+def ei_month(version: tuple, month: dt.date, program: str) -> dict:
+    with store.opened() as conn:
+        return ei_figures.period_figures(conn, period_of(month, "month"), program)
 
 
 @st.cache_data(show_spinner=False)
@@ -144,7 +155,7 @@ def save_plan(person_id: int, opened_revision: int, who: str, **fields) -> case_
 
 def record_status(record_id: int, kind: str, day: dt.date, who: str, note: str | None) -> str:
     with store.opened() as conn:
-        return case_conference.record_status(conn, PROGRAM, record_id, kind, day, who, note)
+        return case_conference.record_status(conn, program().name, record_id, kind, day, who, note)
 
 
 @st.cache_data(show_spinner=False)
@@ -161,9 +172,9 @@ def uploads(version: tuple) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def settings(version: tuple, program: str = PROGRAM) -> dict:
-    names = ("community_name", "triage_policy", "days_between_meetings", "agenda_no_contact_days",
-             "agenda_stalled_days", "agenda_matched_days", "pit_count_individuals")
+    """The program's settings, and the community's name."""
     with store.opened() as conn:
+        names = ("community_name", *PROGRAMS[program].settings)
         return {n: store.setting(conn, program, n) for n in names}
 
 
@@ -179,13 +190,13 @@ def save_settings(program: str = PROGRAM, **values) -> None:
             raise
 
 
-def check(data: bytes, file_name: str):
-    return loading.check(data, file_name)
+def check(data: bytes, file_name: str, program: str = PROGRAM):
+    return loading.check(data, file_name, program=program)
 
 
-def ingest(data: bytes, file_name: str, who: str, progress) -> loading.IngestResult:
+def ingest(data: bytes, file_name: str, who: str, progress, program: str = PROGRAM) -> loading.IngestResult:
     with store.opened() as conn:
-        return loading.ingest(conn, data, file_name, program=PROGRAM, who=who, progress=progress)
+        return loading.ingest(conn, data, file_name, program=program, who=who, progress=progress)
 
 
 def rollback(upload_id: int, who: str) -> str:

@@ -42,4 +42,8 @@ def figure(key: str, value) -> str:
         return f"{value:.1%}"
     if key == "avg_days_to_housing":
         return f"{value:,.1f}"
+    if key == "pct_45_day_timeline":
+        return f"{value:.1f}%"
+    if key == "median_days_referral_to_ifsp":
+        return f"{value:g}"
     return f"{int(value):,}"

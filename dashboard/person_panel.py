@@ -25,8 +25,9 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
     st.subheader(f"{name}, rank {person['rank']}")
     reason = triage.why(pl.DataFrame([person]), policy).item()
     st.markdown(f"**Why rank {person['rank']}:** {reason}.")
-    st.caption(f"Client ID {person['client_id']}. Identified {formatting.day(person['identified'])}; "
-               f"{person['days_since_identification']:,} days on the list.")
+    program = data.program()
+    st.caption(f"{program.word('id')} {person['client_id']}. {program.word('entered')} "
+               f"{formatting.day(person['identified'])}; {person['days_since_identification']:,} days on the list.")
     if plan.revision:
         st.markdown(f"**Next step:** {plan.next_step or '–'} · **Owner:** {plan.owner or '–'} · **Due:** "
                     f"{formatting.day(plan.due_date)} · **Housing match:** {plan.housing_match or 'None'}")
@@ -62,18 +63,21 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
                 st.error(str(conflict), icon=":material/sync_problem:")
 
     active = [r for r in records if r["active"]]
-    with st.form(f"{key}_status_{person_id}"):
-        st.markdown("**Record a change of status**")
-        kinds = list(STATUS_CHANGES) if active else ["returned"]
-        left, middle, right = st.columns([2, 2, 3])
-        kind = left.selectbox("What happened", kinds, format_func=STATUS_CHANGES.get)
-        day = middle.date_input("On", value=dt.date.today(), max_value=dt.date.today(), format="YYYY-MM-DD")
-        reason = right.text_input("Reason (for inactive: moved away, in an institution…)")
-        if st.form_submit_button("Record"):
-            record = (active or records)[0]
-            described = data.record_status(record["record_id"], kind, day, signin.who(), reason or None)
-            live.current_version()
-            st.success(f"{described}. Every figure now includes it.", icon=":material/done:")
+    kinds = [kind for kind in STATUS_CHANGES if kind in {k.kind for k in program.event_kinds}]
+    # Status changes are the homelessness list's own; a referral's come with the next extract.
+    if kinds:
+        with st.form(f"{key}_status_{person_id}"):
+            st.markdown("**Record a change of status**")
+            kinds = kinds if active else ["returned"]
+            left, middle, right = st.columns([2, 2, 3])
+            kind = left.selectbox("What happened", kinds, format_func=STATUS_CHANGES.get)
+            day = middle.date_input("On", value=dt.date.today(), max_value=dt.date.today(), format="YYYY-MM-DD")
+            reason = right.text_input("Reason (for inactive: moved away, in an institution…)")
+            if st.form_submit_button("Record"):
+                record = (active or records)[0]
+                described = data.record_status(record["record_id"], kind, day, signin.who(), reason or None)
+                live.current_version()
+                st.success(f"{described}. Every figure now includes it.", icon=":material/done:")
 
     with st.expander("History: facts and plan changes"):
         facts = data.timeline(version, person_id)

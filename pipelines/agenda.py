@@ -11,7 +11,9 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 import queries
-from pipelines import active_list, store, triage
+from pipelines import active_list, clocks, store, triage
+from pipelines.programs import Program
+from pipelines.programs import program as get_program
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class AgendaSettings:
     no_contact_days: int = 60  # before the usual 90 days of no contact make someone inactive
     stalled_days: int = 30
     matched_days: int = 30
+    clock_days: int = 14  # days left on the 45-day clock that put a child on the agenda
+    transition_days: int = 30  # likewise before the transition conference is due
 
 
 SECTIONS = {
@@ -27,17 +31,24 @@ SECTIONS = {
     "returned": "Back on the list since the last meeting",
     "no_contact": "No contact for a while: about to go inactive",
     "stalled": "Stalled",
+    "clock": "45-day clock about to run out, or run out",
+    "transition": "Transition conference due soon, or late",
     "housed": "Housed since the last meeting: celebrate them",
 }
+SETTING_OF = {"days_between_meetings": "days_between_meetings", "no_contact_days": "agenda_no_contact_days",
+              "stalled_days": "agenda_stalled_days", "matched_days": "agenda_matched_days",
+              "clock_days": "agenda_clock_days", "transition_days": "agenda_transition_days"}
+
+
+def titles(program: Program) -> dict[str, str]:
+    """The program's sections in order, with their titles."""
+    return {key: program.words.get(f"section_{key}", SECTIONS[key]) for key in program.agenda}
 
 
 def settings_of(conn, program: str) -> AgendaSettings:
-    return AgendaSettings(
-        days_between_meetings=store.setting(conn, program, "days_between_meetings"),
-        no_contact_days=store.setting(conn, program, "agenda_no_contact_days"),
-        stalled_days=store.setting(conn, program, "agenda_stalled_days"),
-        matched_days=store.setting(conn, program, "agenda_matched_days"),
-    )
+    defined = get_program(program).settings
+    return AgendaSettings(**{field: store.setting(conn, program, key) for field, key in SETTING_OF.items()
+                             if key in defined})
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,7 @@ class Meeting:
     policy: list[str]
     ranked: pl.DataFrame  # the active list in triage order, with each person's plan in force
     sections: dict[str, pl.DataFrame]
+    titles: dict[str, str]  # each section's title, in the program's order
 
 
 def list_date_of(conn, program: str) -> dt.date:
@@ -57,7 +69,10 @@ def list_date_of(conn, program: str) -> dt.date:
 def ranked_list(conn, program: str, list_date: dt.date) -> tuple[pl.DataFrame, list[str]]:
     """The active list in triage order, without names (`active_list.named` adds them to the rows shown)."""
     policy = store.setting(conn, program, "triage_policy")
-    return triage.rank(queries.arrow(conn, "active_list", program=program), policy, list_date), policy
+    active = queries.arrow(conn, "active_list", program=program)
+    if get_program(program).has_milestones():
+        active = active.join(queries.arrow(conn, "active_milestones", program=program), on="record_id", how="left")
+    return triage.rank(active, policy, list_date), policy
 
 
 def meeting(conn, program: str, day: dt.date, list_date: dt.date | None = None) -> Meeting:
@@ -68,7 +83,10 @@ def meeting(conn, program: str, day: dt.date, list_date: dt.date | None = None) 
     plans = queries.arrow(conn, "plans_in_force", program=program)
     housed = queries.arrow(conn, "housed_between", program=program, after=last_meeting(day, settings), until=day)
     with_plans = ranked.join(plans, on="person_id", how="left", maintain_order="left")
-    return Meeting(day, list_date, settings, policy, with_plans, sections(with_plans, housed, day, settings))
+    definition = get_program(program)
+    every = sections(with_plans, housed, day, settings, definition)
+    return Meeting(day, list_date, settings, policy, with_plans, {key: every[key] for key in definition.agenda},
+                   titles(definition))
 
 
 def with_names(conn, meeting: Meeting) -> Meeting:
@@ -96,8 +114,10 @@ def last_meeting(meeting: dt.date, settings: AgendaSettings) -> dt.date:
 
 
 def sections(ranked: pl.DataFrame, housed: pl.DataFrame, meeting: dt.date,
-             settings: AgendaSettings) -> dict[str, pl.DataFrame]:
-    """The agenda's sections, from the active list in triage order with each person's plan."""
+             settings: AgendaSettings, program: Program) -> dict[str, pl.DataFrame]:
+    """The agenda's sections, from the active list in triage order with each person's plan. Each is
+    a filter of the list; the program's `agenda` says which it uses."""
+    first_entry = next(k.kind for k in program.event_kinds if k.counts_as == "identified")
     since = last_meeting(meeting, settings)
     day = pl.lit(meeting)
     people = ranked.with_columns(
@@ -110,9 +130,9 @@ def sections(ranked: pl.DataFrame, housed: pl.DataFrame, meeting: dt.date,
         pl.col("matched_since").dt.date() <= day - pl.duration(days=settings.matched_days)
     )
     stalled = (pl.col("progress_since") <= day - pl.duration(days=settings.stalled_days)) | matched_too_long
-    return {
-        "new": people.filter(entered & (pl.col("entry_kind") == "identified")),
-        "returned": people.filter(entered & (pl.col("entry_kind") != "identified")),
+    found = {
+        "new": people.filter(entered & (pl.col("entry_kind") == first_entry)),
+        "returned": people.filter(entered & (pl.col("entry_kind") != first_entry)),
         "no_contact": people.filter(pl.col("last_activity") <= day - pl.duration(days=settings.no_contact_days)),
         "stalled": people.filter(stalled).with_columns(
             pl.when(matched_too_long).then(pl.lit("matched to housing, not moved in"))
@@ -120,3 +140,8 @@ def sections(ranked: pl.DataFrame, housed: pl.DataFrame, meeting: dt.date,
         ),
         "housed": housed,
     }
+    if "days_left_45" in people.columns:
+        found["clock"] = people.filter(pl.col("days_left_45") <= settings.clock_days)
+        found["transition"] = people.filter(clocks.transition_open(meeting)
+                                            & (pl.col("transition_due") <= settings.transition_days))
+    return found

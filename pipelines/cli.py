@@ -15,8 +15,8 @@ from pathlib import Path
 from rich.console import Console
 
 from pipelines import accounts, audit, exports, figures, loading, store, triage
-from pipelines.periods import GRANULARITIES, parse_month
-from pipelines.programs import POPULATIONS, PROGRAMS
+from pipelines.periods import GRANULARITIES, parse_month, period_of
+from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, POPULATIONS, PROGRAMS
 
 SAMPLE_CASES = Path(__file__).resolve().parent.parent / "sample_cases"
 SAMPLE_COMMUNITY = "Harbor County (a fictional community)"
@@ -78,6 +78,21 @@ def cmd_report_bfz(args) -> int:
     return 0
 
 
+def cmd_report_ei(args) -> int:
+    from pipelines import ei_figures
+
+    if (args.month is None) == (args.week is None):
+        raise ValueError("give either --month YYYY-MM or --week YYYY-MM-DD (any day of the week)")
+    period = period_of(parse_month(args.month), "month") if args.month else period_of(args.week, "week")
+    with store.opened(args.db) as conn:
+        result = ei_figures.period_figures(conn, period)
+    if args.format == "json":
+        print(json.dumps(result, indent=2, default=str))
+    else:
+        _write_table([result], "csv")
+    return 0
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -123,17 +138,35 @@ def cmd_demo(args) -> int:
     if not files:
         err.print(f"no sample extracts in {SAMPLE_CASES}")
         return 1
+    extracts = [(path, HOMELESSNESS.name) for path in files]
+    extracts.append((SAMPLE_CASES / "ei_referrals.csv", EARLY_INTERVENTION.name))
     with store.opened(args.db) as conn:
         store.set_setting(conn, "", "community_name", SAMPLE_COMMUNITY)
         accounts.add_demo_accounts(conn)
-        for path in files:
+        for path, program in extracts:
             with steps(f"Loading {path.name}") as progress:
-                result = loading.ingest(conn, path.read_bytes(), path.name, who="demo", progress=progress)
+                result = loading.ingest(conn, path.read_bytes(), path.name, program=program, who="demo",
+                                        progress=progress)
             print(result.message)
             if result.status == loading.REJECTED:
                 return 1
+        reference = SAMPLE_CASES / "reference_population.csv"
+        print(loading.load_reference(conn, reference.read_bytes(), reference.name, who="demo").message)
     print(f"Sample database ready: {store.db_path(args.db)}")
     return 0
+
+
+def cmd_reference(args) -> int:
+    path = Path(args.path)
+    if not path.is_file():
+        err.print(f"{path}: no such file")
+        return 1
+    with store.opened(args.db) as conn:
+        result = loading.load_reference(conn, path.read_bytes(), path.name, who=args.who)
+    for line in result.report.lines(limit=args.show):
+        err.print(line, markup=False)
+    print(result.message)
+    return 1 if result.status == loading.REJECTED else 0
 
 
 def cmd_pack(args) -> int:
@@ -228,6 +261,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.add_argument("--pit-count", type=int, help="set the individuals in the latest point-in-time count")
     p.set_defaults(run=cmd_report_bfz)
+    p = report.add_parser("ei", help="Early Intervention: the 45-day clock, exits and timely services")
+    p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
+    p.add_argument("--month", help="YYYY-MM")
+    p.add_argument("--week", type=_date, help="any day of the week (weeks run Monday to Sunday), YYYY-MM-DD")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.set_defaults(run=cmd_report_ei)
     p = with_db(report.add_parser("flow", help="inflow and outflow per day, week or month"))
     p.add_argument("--by", choices=GRANULARITIES, default="month")
     p.add_argument("--from", dest="date_from", type=_date, required=True, help="YYYY-MM-DD")
@@ -244,6 +283,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("upload_id", type=int)
     p.add_argument("--who")
     p.set_defaults(run=cmd_uploads_rollback)
+
+    p = sub.add_parser("reference", help="load the reference population the equity page compares against (CSV)")
+    p.add_argument("path")
+    p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
+    p.add_argument("--who", help="who is loading it (default: your login name)")
+    p.add_argument("--show", type=int, default=50, help="how many findings to print (default 50)")
+    p.set_defaults(run=cmd_reference)
 
     p = with_db(sub.add_parser("demo", help="build the sample database from sample_cases/"))
     p.set_defaults(run=cmd_demo)

@@ -17,10 +17,13 @@ import polars as pl
 
 import queries
 from pipelines import audit
-from pipelines.bfz_list import STATUS_DATES, read_bfz_list
+from pipelines.bfz_list import read_bfz_list
 from pipelines.extract_files import detect_format
 from pipelines.matching import match
+from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, Program
 from pipelines.programs import program as get_program
+from pipelines.reference_population import read_reference
+from pipelines.referral_list import read_referral_list
 from pipelines.report import ValidationReport
 
 LOADED, SKIPPED, REJECTED = "loaded", "skipped", "rejected"
@@ -28,6 +31,20 @@ WRITE_ATTEMPTS = 5
 # Writers in one process (two browser sessions uploading at once) take turns; writers in other
 # processes are kept out by DuckDB's lock on the file.
 _writing = threading.Lock()
+
+# Each program's extract reader: (data, file name, today) -> (rows or None, ValidationReport).
+READERS = {HOMELESSNESS.name: read_bfz_list, EARLY_INTERVENTION.name: read_referral_list}
+
+# Every attribute the store keeps for a record, with its type; a program's rows carry their own
+# and the rest are stored empty.
+ATTRIBUTES = {
+    "household_type": pl.String, "veteran": pl.Boolean, "chronic": pl.Boolean, "race": pl.String,
+    "ethnicity": pl.String, "gender": pl.String, "age": pl.Int32, "assessment_score": pl.Float64,
+    "contact_worker": pl.String, "first_name": pl.String, "last_name": pl.String, "bnl_status": pl.String,
+    "extra": pl.String, "birth_date": pl.Date, "hispanic": pl.Boolean, "zip": pl.String,
+    "neighborhood": pl.String, "referral_source": pl.String, "eligible": pl.Boolean, "exceptional": pl.Boolean,
+    "exit_reason": pl.Int8,
+}
 
 
 def writing() -> threading.Lock:
@@ -59,9 +76,10 @@ def previous_load(conn, program: str, digest: str) -> dict | None:
     return queries.one(conn, "previous_load", program=program, sha256=digest)
 
 
-def check(data: bytes, file_name: str, today: dt.date | None = None):
+def check(data: bytes, file_name: str, today: dt.date | None = None, program: str = HOMELESSNESS.name):
     """Read and validate without touching the database: the report a data lead sees first."""
-    return read_bfz_list(data, file_name, today=today)
+    get_program(program)
+    return READERS[program](data, file_name, today)
 
 
 def ingest(
@@ -76,13 +94,13 @@ def ingest(
 ) -> IngestResult:
     """Validate and load one extract. `as_of` is the day the extract describes (by default its
     latest date); its household type, veteran and chronic values count from that day on."""
-    get_program(program)
+    definition = get_program(program)
     who = who or who_default()
     progress("reading and checking")
     # Hashing a large file takes as long as a fair part of reading it, and runs beside it.
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(sha256, data)
-        records, report = check(data, file_name, today)
+        records, report = check(data, file_name, today, program)
         digest = hashing.result()
     earlier = previous_load(conn, program, digest)
     if earlier:
@@ -92,11 +110,11 @@ def ingest(
         return IngestResult(REJECTED, f"{file_name} was not loaded: {len(report.errors)} error(s) to fix",
                             report)
     progress("writing")
-    as_of = as_of or _as_of(records)
+    as_of = as_of or _as_of(records, definition)
     with _writing:
         for attempt in range(WRITE_ATTEMPTS):
             try:
-                return _write(conn, data, file_name, program, who, as_of, records, report, digest)
+                return _write(conn, data, file_name, definition, who, as_of, records, report, digest)
             except duckdb.TransactionException:
                 # A write through another connection committed first: start again on top of it.
                 if attempt == WRITE_ATTEMPTS - 1:
@@ -104,7 +122,8 @@ def ingest(
     raise AssertionError("unreachable")
 
 
-def _write(conn, data, file_name, program, who, as_of, records, report, digest) -> IngestResult:
+def _write(conn, data, file_name, definition: Program, who, as_of, records, report, digest) -> IngestResult:
+    program = definition.name
     now = dt.datetime.now()
     conn.execute("BEGIN TRANSACTION")
     try:
@@ -122,7 +141,7 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
             next_person_id,
             next_record_id,
         )
-        with queries.registered(conn, incoming=matched.drop("row")):
+        with queries.registered(conn, incoming=_attributes(matched), incoming_events=_events(matched, definition)):
             queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of,
                         recorded_at=now, first_new_record_id=next_record_id, first_new_person_id=next_person_id)
         queries.run(conn, "refresh_states", program=program)
@@ -146,8 +165,26 @@ def _write(conn, data, file_name, program, who, as_of, records, report, digest) 
     return IngestResult(LOADED, message, report, upload_id=upload_id, counts=counts)
 
 
-def _as_of(records: pl.DataFrame) -> dt.date:
-    return records.select(pl.max_horizontal([pl.col(c).max() for c in STATUS_DATES])).item()
+def _as_of(records: pl.DataFrame, definition: Program) -> dt.date:
+    return records.select(pl.max_horizontal([pl.col(k.kind).max() for k in definition.event_kinds])).item()
+
+
+def _events(matched: pl.DataFrame, definition: Program) -> pl.DataFrame:
+    """One row per dated fact: record_id, new_record, kind, event_date."""
+    return (
+        matched.select("record_id", "new_record", *[k.kind for k in definition.event_kinds])
+        .unpivot(index=["record_id", "new_record"], variable_name="kind", value_name="event_date")
+        .drop_nulls("event_date")
+    )
+
+
+def _attributes(matched: pl.DataFrame) -> pl.DataFrame:
+    """The rows with every attribute the store keeps, those the program has no use for empty."""
+    return matched.select(
+        "record_id", "person_id", "client_id", "ordinal", "new_person", "new_record",
+        *[pl.col(name) if name in matched.columns else pl.lit(None, dtype).alias(name)
+          for name, dtype in ATTRIBUTES.items()],
+    )
 
 
 def _repeat_message(file_name: str, earlier) -> str:
@@ -194,3 +231,23 @@ def _rollback(conn, upload_id: int, program: str, who: str | None) -> None:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def load_reference(conn, data: bytes, file_name: str, who: str | None = None) -> IngestResult:
+    """Check a reference population table and, if it has no errors, put it in place of the last one."""
+    who = who or who_default()
+    rows, report = read_reference(data, file_name)
+    if rows is None:
+        return IngestResult(REJECTED, f"{file_name} was not loaded: {len(report.errors)} error(s) to fix", report)
+    with _writing:
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            with queries.registered(conn, reference_rows=rows):
+                queries.run(conn, "reference_replace", file_name=Path(file_name).name, who=who,
+                            now=dt.datetime.now())
+            audit.record(conn, who, audit.REFERENCE, Path(file_name).name, f"{rows.height:,} rows")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return IngestResult(LOADED, f"{file_name} is the reference population now: {rows.height:,} rows", report)

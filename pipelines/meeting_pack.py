@@ -114,14 +114,14 @@ def build(meeting: agenda.Meeting, weeks: pl.DataFrame, community: str, made: dt
     pdf.multi_cell(0, 5, text(f"The list as of {text(meeting.list_date)}: {meeting.ranked.height:,} people "
                               f"actively homeless. Since the last meeting ({text(since)}):"),
                    new_x="LMARGIN", new_y="NEXT")
-    for key, title in agenda.SECTIONS.items():
+    for key, title in meeting.titles.items():
         pdf.cell(0, 5, text(f"    {title}: {meeting.sections[key].height:,}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(0, 7, f"Coming onto and leaving the list, last {FLOW_WEEKS} weeks", new_x="LMARGIN", new_y="NEXT")
     flow_chart(pdf, weeks)
 
-    for key, title in agenda.SECTIONS.items():
+    for key, title in meeting.titles.items():
         people = meeting.sections[key]
         if key == "housed" or people.is_empty():
             continue
@@ -134,7 +134,7 @@ def build(meeting: agenda.Meeting, weeks: pl.DataFrame, community: str, made: dt
         housed = housed.with_columns(display_name())
         pdf.ln(4)
         pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(0, 7, text(f"{agenda.SECTIONS['housed']} ({housed.height:,})"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, text(f"{meeting.titles['housed']} ({housed.height:,})"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 9)
         for row in housed.iter_rows(named=True):
             pdf.cell(0, 5, text(f"    {row['name']}, moved in {text(row['exit_date'])}"), new_x="LMARGIN",

@@ -94,8 +94,9 @@ def write_programs(conn: duckdb.DuckDBPyConnection) -> None:
         "program_rows": pl.DataFrame(
             [(p.name, p.code, p.label) for p in programs], schema=["program", "code", "label"], orient="row"),
         "kind_rows": pl.DataFrame(
-            [(p.name, k.kind, k.label, k.role, k.tie_rank) for p in programs for k in p.event_kinds],
-            schema=["program", "kind", "label", "role", "tie_rank"], orient="row"),
+            [(p.name, k.kind, k.label, k.role, k.tie_rank, k.counts_as) for p in programs for k in p.event_kinds],
+            schema={"program": pl.String, "kind": pl.String, "label": pl.String, "role": pl.String,
+                    "tie_rank": pl.Int32, "counts_as": pl.String}, orient="row"),
         "population_rows": pl.DataFrame(
             [(p.name, pop.name, i, list(pop.household_types) if pop.household_types else None, pop.veteran,
               pop.chronic) for p in programs for i, pop in enumerate(p.populations)],

@@ -77,3 +77,20 @@ def hide(figures: dict[str, dict]) -> dict[str, dict]:
 def hide_series(rows: list[dict]) -> list[dict]:
     """One population's figures period by period: each period's row is closed on its own sums."""
     return [hide({"row": row})["row"] for row in rows]
+
+
+# Early Intervention's monthly figures. None of them is shown as the sum of others that are shown,
+# so hiding the small counts is enough; the rates and medians go with any count they come from.
+REFERRAL_COUNTS = ("referrals", "open_referrals", "exits", "lost_exits", "initial_ifsp_meetings",
+                   "ifsp_within_45_days", "ifsp_late_exceptional", "overdue_without_ifsp", "services_started",
+                   "services_timely")
+REFERRAL_DERIVED = {
+    "pct_45_day_timeline": ("initial_ifsp_meetings", "ifsp_within_45_days", "ifsp_late_exceptional"),
+    "median_days_referral_to_ifsp": ("initial_ifsp_meetings",),
+}
+
+
+def hide_referrals(figures: dict) -> dict:
+    hidden = {k for k in REFERRAL_COUNTS if figures.get(k) is not None and abs(figures[k]) in SMALL}
+    hidden |= {k for k, sources in REFERRAL_DERIVED.items() if hidden & set(sources)}
+    return {k: (None if k in hidden else v) for k, v in figures.items()}

@@ -10,6 +10,8 @@ import datetime as dt
 
 import polars as pl
 
+from pipelines import clocks
+
 # What a policy may sort on, with the words used to explain a rank.
 SORT_KEYS = {
     "chronic": "chronically homeless",
@@ -18,6 +20,8 @@ SORT_KEYS = {
     "days_since_identification": "days since identification",
     "identified": "identified",
     "age": "age",
+    "days_left_45": "days left on the 45-day clock",
+    "transition_due": "days to the transition conference deadline",
 }
 DIRECTIONS = {"asc": False, "desc": True}
 
@@ -41,7 +45,9 @@ def rank(active: pl.DataFrame, policy: list[str], list_date: dt.date) -> pl.Data
     """
     keys = _deciding(parse_policy(policy))
     frame = active.with_columns(
-        (pl.lit(list_date) - pl.col("identified")).dt.total_days().alias("days_since_identification")
+        (pl.lit(list_date) - pl.col("identified")).dt.total_days().alias("days_since_identification"),
+        # a referral list's clocks, where the list has them
+        *([clocks.days_left_45(list_date), clocks.transition_due(list_date)] if "ifsp" in active.columns else []),
     )
     # One stable sort per key, the last key first, gives the same order as a sort on all keys at
     # once in two thirds of the time on a list of 300,000.
@@ -83,6 +89,10 @@ def _reason(keys: list[tuple[str, bool]]) -> pl.Expr:
             part = pl.lit("identified ") + column.dt.strftime("%-d %b %Y")
         elif key == "days_since_identification":
             part = column.cast(pl.String) + pl.lit(" days since identification")
+        elif key in ("days_left_45", "transition_due"):
+            deadline = "the 45-day clock" if key == "days_left_45" else "the transition conference deadline"
+            part = (pl.when(column < 0).then(column.abs().cast(pl.String) + pl.lit(f" days past {deadline}"))
+                    .otherwise(column.cast(pl.String) + pl.lit(f" days to {deadline}")))
         else:
             part = pl.lit(f"{SORT_KEYS[key]} ") + column.cast(pl.Int64).cast(pl.String)
         parts.append(part.fill_null(pl.lit(f"no {SORT_KEYS[key]}")))
@@ -100,6 +110,8 @@ def describe(policy: list[str]) -> str:
         ("identified", True): "latest identified first",
         ("days_since_identification", True): "longest on the list first",
         ("days_since_identification", False): "newest on the list first",
+        ("days_left_45", False): "least time left on the 45-day clock first (overdue first)",
+        ("transition_due", False): "nearest transition deadline first",
     }
     phrases = []
     for key, descending in parse_policy(policy):

@@ -1,4 +1,4 @@
--- People whose record's latest exit is a move-in dated in ($after, $until]. Parameters: $program,
+-- People whose record's latest exit is the goal's (a move-in, say) dated in ($after, $until]. Parameters: $program,
 -- $after, $until.
 SELECT s.person_id, s.record_id, p.client_id, s.entry_date, s.exit_date, a.first_name, a.last_name,
     a.household_type, a.contact_worker
@@ -7,7 +7,7 @@ JOIN people p ON p.person_id = s.person_id
 LEFT JOIN record_attributes a ON a.record_id = s.record_id
 WHERE s.program_code = (SELECT code FROM programs WHERE program = $program)
   AND s.changed_next = DATE '9999-12-31' AND NOT s.active
-  AND s.exit_rank = (SELECT tie_rank FROM event_kinds WHERE program = $program AND kind = 'moved_in')
+  AND s.exit_rank = (SELECT tie_rank FROM event_kinds WHERE program = $program AND counts_as = 'moved_in')
   AND s.exit_date > $after AND s.exit_date <= $until
 QUALIFY row_number() OVER (PARTITION BY s.record_id ORDER BY a.valid_from DESC, a.upload_id DESC) = 1
 ORDER BY s.exit_date, p.client_id;

@@ -22,9 +22,9 @@ pops AS (
 ),
 rank_of AS (  -- the kinds the figures name, as states store them
     SELECT
-        max(tie_rank) FILTER (WHERE kind = 'identified') AS identified,
-        max(tie_rank) FILTER (WHERE kind = 'moved_in') AS moved_in,
-        max(tie_rank) FILTER (WHERE kind = 'inactive') AS inactive
+        max(tie_rank) FILTER (WHERE counts_as = 'identified') AS identified,
+        max(tie_rank) FILTER (WHERE counts_as = 'moved_in') AS moved_in,
+        max(tie_rank) FILTER (WHERE counts_as = 'inactive') AS inactive
     FROM event_kinds WHERE program = $program
 ),
 states AS NOT MATERIALIZED (

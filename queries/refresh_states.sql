@@ -23,7 +23,7 @@ facts AS (
         NULL::BIGINT AS attributes_key
     FROM events e
     SEMI JOIN touched t USING (record_id)
-    JOIN kinds k ON k.kind = e.kind
+    JOIN kinds k ON k.kind = e.kind AND k.role IN ('entry', 'exit')  -- milestones change no state
     UNION ALL
     -- A record's first attributes hold from the start (joined below); later ones from their
     -- extract's date, which makes that date a change. Their key sorts by order of arrival and

@@ -114,7 +114,7 @@ def test_moved_in_from_the_panel_moves_the_figures(db):
     with store.opened(db) as conn:
         (before,) = figures.flow(conn, "homelessness", [march], "All")
     app = open_panel(meeting_page(), "new", 0)
-    app.selectbox[-1].select("moved_in")
+    next(box for box in app.selectbox if box.label == "What happened").select("moved_in")
     app.date_input[-1].set_value(dt.date(2024, 3, 30))
     app.form_submit_button[1].click().run()
     assert not app.exception

@@ -93,6 +93,9 @@ def test_bad_arguments_exit_2(db):
 
 def test_demo_builds_the_sample_database(db):
     out = bynames("demo", db=db, check=0).stdout
-    assert out.count("loaded as upload") == 3
+    assert out.count("loaded as upload") == 4  # three monthly lists and the referrals
+    assert "reference_population.csv is the reference population now: 15 rows" in out
     report = json.loads(bynames("report", "bfz", "--month", "2025-12", db=db, check=0).stdout)
     assert report["populations"]["All"]["actively_homeless"] > 500
+    ei = json.loads(bynames("report", "ei", "--month", "2025-12", db=db, check=0).stdout)
+    assert ei["open_referrals"] > 300 and ei["pct_45_day_timeline"] is not None

@@ -6,49 +6,63 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, formatting, live, person_panel, signin
+from pipelines import clocks
 from pipelines.active_list import display_name
-from pipelines.agenda import SECTIONS, last_meeting
+from pipelines.agenda import last_meeting
 
 SHOWN_AT_MOST = 25  # per section: the meeting has an hour, not a day
 
+program = data.program()
 version = live.shown_version()
-fresh = data.freshness(version)
+fresh = data.freshness(version, program.name)
 list_date = fresh["as_of"] or dt.date.today()
 
 st.title("Case conference")
 meeting = st.date_input("Meeting on", value=list_date, format="YYYY-MM-DD", key="meeting", bind="query-params")
-today = data.meeting(version, meeting, list_date)
+today = data.meeting(version, meeting, list_date, program.name)
 sections, settings, policy = today.sections, today.settings, today.policy
-heads = data.agenda_heads(version, meeting, list_date, SHOWN_AT_MOST)
+heads = data.agenda_heads(version, meeting, list_date, SHOWN_AT_MOST, program.name)
+rules = {
+    "no_contact": f"no contact means nothing recorded for {settings.no_contact_days} days",
+    "stalled": f"stalled means no progress recorded for {settings.stalled_days} days, or matched to housing "
+               f"{settings.matched_days}+ days ago and not moved in",
+    "clock": f"the 45-day clock section has every child without an IFSP meeting {settings.clock_days} or fewer "
+             "days before the clock runs out, and those past it",
+    "transition": f"the transition section has children in their transition window whose conference is due "
+                  f"within {settings.transition_days} days (90 days before the third birthday) or late",
+}
+explained = "; ".join(rule for key, rule in rules.items() if key in sections)
 st.caption(f"Since the last meeting: {formatting.day(last_meeting(meeting, settings))} to "
-           f"{formatting.day(meeting)}. No contact means nothing recorded for {settings.no_contact_days} days; "
-           f"stalled means no progress recorded for {settings.stalled_days} days, or matched to housing "
-           f"{settings.matched_days}+ days ago and not moved in. Within each section, people are in triage order.")
+           f"{formatting.day(meeting)}. {explained.capitalize()}. Within each section, the list is in triage order.")
 
 
 pack_name = f"case-conference-{meeting:%Y-%m-%d}.pdf"
-st.download_button("Meeting pack (PDF)", lambda: data.meeting_pack(version, meeting), type="primary",
+st.download_button("Meeting pack (PDF)", lambda: data.meeting_pack(version, meeting, program.name), type="primary",
                    file_name=pack_name, mime="application/pdf", icon=":material/picture_as_pdf:", key="pack",
                    on_click=lambda: data.exported(signin.who(), "meeting pack", pack_name))
 with st.container(horizontal=True):
-    for key, title in SECTIONS.items():
+    for key, title in today.titles.items():
         st.metric(title.split(":")[0], formatting.count(sections[key].height), border=True)
 
 chosen = None
-for key, title in SECTIONS.items():
+for key, title in today.titles.items():
     people = sections[key]
     st.subheader(f"{title} ({people.height:,})")
     if people.is_empty():
         st.caption("Nobody.")
         continue
     if key == "housed":
-        st.dataframe(people.select(display_name().alias("Name"), pl.col("exit_date").map_elements(
-            formatting.day, return_dtype=pl.String).alias("Moved in"), pl.col("household_type").alias("Household"),
-            pl.col("contact_worker").alias("Contact")), hide_index=True, width="stretch", key=f"agenda_{key}")
+        st.dataframe(people.select(
+            display_name().alias("Name"),
+            pl.col("exit_date").map_elements(formatting.day, return_dtype=pl.String).alias(program.word("exit_day")),
+            pl.col("household_type").alias("Household"), pl.col("contact_worker").alias("Contact"),
+        ), hide_index=True, width="stretch", key=f"agenda_{key}")
         continue
     columns = [pl.col("rank").alias("Rank"), pl.col("name").alias("Name"),
                pl.col("next_step").fill_null("").alias("Next step"), pl.col("owner").fill_null("").alias("Owner"),
                pl.col("due_date").map_elements(formatting.day, return_dtype=pl.String).fill_null("").alias("Due")]
+    if key in ("clock", "transition"):
+        columns.append(clocks.described()[0 if key == "clock" else 1])
     if key == "stalled":
         columns.append(pl.col("why_stalled").alias("Stalled because"))
     if key == "no_contact":

@@ -6,28 +6,30 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, formatting, live, person_panel
-from pipelines import active_list, triage
+from pipelines import active_list, clocks, triage
 from pipelines.active_list import NEW_DAYS, QUIET_DAYS
-from pipelines.programs import HOMELESSNESS, POPULATIONS
 
 SHOWN_AT_MOST = 1000  # a meeting goes through a list, not a spreadsheet of every row
 
+program = data.program()
 version = live.shown_version()
-fresh = data.freshness(version)
+fresh = data.freshness(version, program.name)
 list_date = fresh["as_of"] or dt.date.today()
-ranked, policy = data.ranked_list(version, list_date)
+ranked, policy = data.ranked_list(version, list_date, program.name)
 
 st.title("By-name list")
-st.caption(f"Everyone actively homeless on {formatting.day(list_date)}, in triage order: "
+st.caption(f"Everyone {program.word('on_list')} on {formatting.day(list_date)}, in triage order: "
            f"{triage.describe(policy).lower()}.")
 
+populations = [p.name for p in program.populations]
 controls = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
-population = controls[0].selectbox("Population", POPULATIONS, key="list_population", bind="query-params")
+population = (controls[0].selectbox("Population", populations, key="list_population", bind="query-params")
+              if len(populations) > 1 else populations[0])
 new_only = controls[1].toggle(f"New in the last {NEW_DAYS} days", key="new", bind="query-params")
 quiet_only = controls[2].toggle(f"Nothing recorded for {QUIET_DAYS}+ days", key="quiet", bind="query-params")
-search = controls[3].text_input("Find a name or Client ID", key="find", placeholder="Name or ID")
+search = controls[3].text_input("Find a name or ID", key="find", placeholder="Name or ID")
 
-matching = active_list.filtered(ranked, HOMELESSNESS, population, list_date, new_only, quiet_only)
+matching = active_list.filtered(ranked, program, population, list_date, new_only, quiet_only)
 # Names are fetched for the rows on screen, or for everyone matching when searching by name.
 if search.strip():
     matching = active_list.found(data.named(version, matching), search)
@@ -35,27 +37,33 @@ if search.strip():
 else:
     shown = data.named(version, matching.head(SHOWN_AT_MOST))
 is_new = active_list.is_new(list_date)
+first_entry = next(k.kind for k in program.event_kinds if k.counts_as == "identified")
 
-table = shown.select(
-    pl.col("rank").alias("Rank"),
-    pl.col("name").alias("Name"),
-    pl.concat_list(
+
+if "days_left_45" in shown.columns:  # a referral list: its clocks instead of population flags
+    about = clocks.described()
+else:
+    about = [pl.concat_list(
         pl.col("household_type"),
         pl.when(pl.col("veteran")).then(pl.lit("Veteran")),
         pl.when(pl.col("chronic")).then(pl.lit("Chronic")),
-    ).list.drop_nulls().list.join(" · ").alias("Population"),
-    pl.col("days_since_identification").alias("Days since identification"),
+    ).list.drop_nulls().list.join(" · ").alias("Population")]
+table = shown.select(
+    pl.col("rank").alias("Rank"),
+    pl.col("name").alias("Name"),
+    *about,
+    pl.col("days_since_identification").alias(program.word("days_on_list")),
     pl.col("last_event").alias("Last event"),
     pl.col("last_event_date").map_elements(formatting.day, return_dtype=pl.String).alias("On"),
-    pl.when(is_new & (pl.col("entry_kind") == "identified")).then(pl.lit("New"))
+    pl.when(is_new & (pl.col("entry_kind") == first_entry)).then(pl.lit("New"))
     .when(is_new).then(pl.lit("Returned"))
     .otherwise(pl.lit("Active")).alias("Status"),
     pl.col("contact_worker").alias("Contact"),
 )
 more = (f" The first {SHOWN_AT_MOST:,} of {matching.height:,} are shown: filter or search to find others."
         if matching.height > SHOWN_AT_MOST else "")
-st.markdown(f"**{matching.height:,}** of {ranked.height:,} people match.{more} Rows in blue are new or returned "
-            f"in the last {NEW_DAYS} days. Select a row to see that person's history.")
+st.markdown(f"**{matching.height:,}** of {ranked.height:,} match.{more} Rows in blue are new or returned "
+            f"in the last {NEW_DAYS} days. Select a row to see that {program.word('person')}'s history.")
 HIGHLIGHT = "background-color: #dbeafe; font-weight: 600"
 styled = table.to_pandas().style.apply(
     lambda row: [HIGHLIGHT if row["Status"] in ("New", "Returned") else "" for _ in row], axis=1

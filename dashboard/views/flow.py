@@ -8,23 +8,21 @@ import streamlit as st
 from dashboard import charts, data, formatting, live, signin
 from pipelines import exports, suppression
 from pipelines.periods import add_months, period_of
-from pipelines.programs import POPULATIONS
 
 GRANULARITIES = {"week": "Weekly", "month": "Monthly"}
-KPIS = {
-    "actively_homeless": "Actively homeless",
-    "inflow": "Inflow",
-    "outflow": "Outflow",
-    "net_change": "Net change",
-}
 
+program = data.program()
+KPIS = {key: program.word(key) for key in ("actively_homeless", "inflow", "outflow", "net_change")}
+movements = charts.movement_labels(program)
+on_list = program.word("on_list")
 version = live.shown_version()
-fresh = data.freshness(version)
+fresh = data.freshness(version, program.name)
 list_date = fresh["as_of"] or dt.date.today()
 
 st.title("Flow")
 controls = st.columns([2, 2, 3])
-population = controls[0].selectbox("Population", POPULATIONS, key="population", bind="query-params")
+population = controls[0].selectbox("Population", [p.name for p in program.populations], key="population",
+                                   bind="query-params")
 by = controls[1].segmented_control("Periods", list(GRANULARITIES), format_func=GRANULARITIES.get,
                                    default="week", required=True, key="by", bind="query-params")
 # Left empty, the range follows the data: the last 26 weeks or 12 months up to the list's latest day.
@@ -42,7 +40,7 @@ if end < start:
     st.warning("The range ends before it starts: choose the first day, then the last.")
     st.stop()
 
-everyone = data.flow(version, by, start, end)
+everyone = data.flow(version, by, start, end, program.name)
 series = everyone.filter(pl.col("population") == population).sort("period_start")
 if not signin.sees_people():
     # Hidden here, on the server: the browser never receives a count from 1 to 10.
@@ -72,20 +70,22 @@ if not signin.sees_people():
 left, right = st.columns(2)
 with left, st.container(border=True):
     st.markdown("**Coming onto and leaving the active list**")
-    st.altair_chart(charts.inflow_outflow(series, by), width="stretch")
-    st.caption("Bars above zero are people who came onto the list: newly identified, or back from housing or "
-               "from inactive. Bars below zero are people who left it. When the bars below are longer than "
-               "the bars above, the list is getting shorter.")
+    st.altair_chart(charts.inflow_outflow(series, by, movements), width="stretch")
+    inflow, outflow = program.movements()
+    st.caption(f"Bars above zero came onto the list ({', '.join(movements[k].lower() for k in inflow)}); bars "
+               f"below zero left it ({', '.join(movements[k].lower() for k in outflow)}). When the bars below "
+               "are longer than the bars above, the list is getting shorter.")
 with right, st.container(border=True):
-    st.markdown("**Actively homeless at the end of each period**")
+    st.markdown(f"**{KPIS['actively_homeless']} at the end of each period**")
     threshold = None
     if population in ("Veteran", "Chronic"):
         month = data.submission(version, shown.start.replace(day=1))
         threshold = month["populations"][population]["functional_zero"]["threshold"]
-    st.altair_chart(charts.active_over_time(series, by, threshold), width="stretch")
+    st.altair_chart(charts.active_over_time(series, by, threshold, title=KPIS["actively_homeless"]),
+                    width="stretch")
     if threshold is None:
-        st.caption("Each point is how many people were actively homeless on the last day of the period. "
-                   "A falling line is progress toward zero.")
+        st.caption(f"Each point is how many were {on_list} on the last day of the period. A falling line means "
+                   "the list is getting shorter.")
     else:
         st.caption(f"Each point is how many people were actively homeless on the last day of the period. "
                    f"Below the dashed line ({threshold:.3g}) the community has reached functional zero for "
@@ -93,12 +93,13 @@ with right, st.container(border=True):
 
 table = series.select(
     pl.col("period").alias("Period"), pl.col("period_start").alias("First day"),
-    pl.col("period_end").alias("Last day"), *[pl.col(k).alias(label) for k, (label, _) in charts.KINDS.items()],
+    pl.col("period_end").alias("Last day"), *[pl.col(k).alias(label) for k, label in movements.items()],
     *[pl.col(k).alias(label) for k, label in KPIS.items()],
-    pl.col("avg_days_to_housing").alias("Average days to housing"),
+    pl.col("avg_days_to_housing").alias(program.word("average_days_to_housing")),
 )
 if not signin.sees_people():
-    counts = [label for k, (label, _) in charts.KINDS.items()] + list(KPIS.values())
+    counts = list(movements.values()) + list(KPIS.values())
     table = table.with_columns(pl.col(counts).cast(pl.String).fill_null(suppression.HIDDEN_WORDS))
-st.download_button("Download these figures (CSV)", exports.csv(table), file_name=f"flow-{population}-{by}.csv",
-                   mime="text/csv", icon=":material/download:", on_click="ignore")
+st.download_button("Download these figures (CSV)", exports.csv(table),
+                   file_name=f"flow-{program.name}-{population}-{by}.csv", mime="text/csv",
+                   icon=":material/download:", on_click="ignore")

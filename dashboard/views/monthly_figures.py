@@ -25,16 +25,47 @@ LABELS = {
     "reliability": "3-month reliability",
 }
 
+EI_LABELS = {
+    "referrals": "Referrals received",
+    "open_referrals": "Open referrals at the month's end",
+    "exits": "Exits",
+    "lost_exits": "Lost exits (eligibility not determined, withdrawal, unable to contact)",
+    "initial_ifsp_meetings": "Initial IFSP meetings",
+    "ifsp_within_45_days": "of which within 45 days of referral",
+    "ifsp_late_exceptional": "of which later, for exceptional family circumstances",
+    "pct_45_day_timeline": "45-day timeline met (%)",
+    "overdue_without_ifsp": "Past 45 days without an IFSP meeting at the month's end",
+    "services_started": "Services started",
+    "services_timely": "of which on time",
+    "median_days_referral_to_ifsp": "Median days from referral to IFSP meeting",
+}
+
+program = data.program()
 version = live.shown_version()
 st.title("Monthly figures")
-fresh = data.freshness(version)
+fresh = data.freshness(version, program.name)
 latest = fresh["as_of"] or dt.date.today()
 month = st.date_input("Month", value=latest.replace(day=1), format="YYYY-MM-DD", key="month",
                       bind="query-params").replace(day=1)
+
+if program.has_milestones():  # a referral list: the Part C indicators instead of Built for Zero's submission
+    st.caption(f"The referral list as it stood at the end of {formatting.day(month_end(month))}. Days are "
+               "calendar days; the 45-day timeline counts meetings within 45 days and those later for "
+               "exceptional family circumstances.")
+    figures = data.ei_month(version, month, program.name)
+    shown = figures if signin.sees_people() else suppression.hide_referrals(figures)
+    st.dataframe(pl.DataFrame([
+        {"Figure": label,
+         "Value": suppression.HIDDEN_WORDS if shown[key] is None and figures[key] is not None
+         else formatting.figure(key, shown[key])}
+        for key, label in EI_LABELS.items()
+    ]), hide_index=True, width="stretch", height=38 + 35 * len(EI_LABELS))
+    st.stop()
+
 st.caption(f"The list as it stood at the end of {formatting.day(month_end(month))}, as Built for Zero's "
            "monthly submission asks for it.")
 
-submission = data.submission(version, month)
+submission = data.submission(version, month, program.name)
 populations = submission["populations"]
 hidden_words = {}
 if not signin.sees_people():

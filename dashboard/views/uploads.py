@@ -4,13 +4,17 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, formatting, live, signin
+from pipelines.programs import PROGRAMS
 from pipelines.report import ERROR
 
+program = data.program()
 version = live.shown_version()
 st.title("Uploads")
 
-st.subheader("Load an extract")
-upload = st.file_uploader("A by-name list, as CSV or Excel", type=["csv", "xlsx"], key="extract")
+st.subheader(f"Load an extract: {program.label}")
+kind = "An Early Intervention referral extract" if program.has_milestones() else "A by-name list"
+upload = st.file_uploader(f"{kind}, as CSV or Excel (choose the program in the sidebar)", type=["csv", "xlsx"],
+                          key="extract")
 
 
 def findings_table(report) -> pl.DataFrame:
@@ -24,7 +28,7 @@ def findings_table(report) -> pl.DataFrame:
 
 if upload is not None:
     content = upload.getvalue()
-    records, report = data.check(content, upload.name)
+    records, report = data.check(content, upload.name, program.name)
     if records is None:
         st.error(f"**{upload.name} cannot be loaded.** {len(report.errors):,} problem(s) must be fixed in the "
                  "file first; nothing has been written.", icon=":material/block:")
@@ -38,7 +42,7 @@ if upload is not None:
             st.info(f"**{upload.name}: {records.height:,} rows, no problems found.**", icon=":material/check:")
         if st.button(f"Load {records.height:,} rows", type="primary", key="load"):
             with st.status(f"Loading {upload.name}…", expanded=True) as status:
-                result = data.ingest(content, upload.name, signin.who(), progress=st.write)
+                result = data.ingest(content, upload.name, signin.who(), progress=st.write, program=program.name)
                 status.update(label=result.message, state="complete" if result.status != ERROR else "error")
             if result.status == "loaded":
                 st.success(f"{result.message}. The figures on every page now include it.", icon=":material/done:")
@@ -55,6 +59,8 @@ else:
         history.select(
             pl.col("upload_id").alias("Upload"),
             pl.col("file_name").alias("File"),
+            pl.col("program").replace_strict({name: p.label for name, p in PROGRAMS.items()},
+                                             default=pl.col("program")).alias("Program"),
             pl.col("uploaded_at").dt.strftime("%a %-d %b %Y %H:%M").alias("Loaded"),
             pl.col("uploaded_by").alias("By"),
             pl.col("rows_read").alias("Rows"),

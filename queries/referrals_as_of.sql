@@ -1,0 +1,44 @@
+-- Every referral on the list as it stood at the end of $day: its referral and exit as the states
+-- give them, the latest date loaded for each milestone up to that day, and the attributes in force.
+-- Parameters: $program, $day.
+WITH kinds AS (
+    SELECT kind, role, tie_rank FROM event_kinds WHERE program = $program
+),
+at_day AS (
+    SELECT s.record_id, s.person_id, s.entry_date, s.exit_date, s.exit_rank, s.active, s.mask_since
+    FROM record_states s
+    WHERE s.program_code = (SELECT code FROM programs WHERE program = $program)
+      AND s.changed_on <= $day AND s.changed_next > $day
+),
+milestones AS (
+    -- a milestone date corrected by a later extract: the one loaded last counts
+    SELECT e.record_id, e.kind, arg_max(e.event_date, (e.upload_id, e.event_date)) AS event_date
+    FROM events e
+    SEMI JOIN at_day d USING (record_id)
+    WHERE e.kind IN (SELECT kind FROM kinds WHERE role = 'milestone') AND e.event_date <= $day
+    GROUP BY e.record_id, e.kind
+),
+dated AS (
+    PIVOT milestones ON kind IN ('evaluated', 'eligibility_decided', 'ifsp', 'service_start',
+        'transition_steps', 'lea_notified', 'transition_conference')
+    USING any_value(event_date) GROUP BY record_id
+),
+attributes AS (
+    SELECT a.* FROM at_day d
+    JOIN record_attributes a ON a.record_id = d.record_id
+     AND (a.valid_from = d.mask_since OR d.mask_since = DATE '0001-01-01')
+    QUALIFY row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from DESC, a.upload_id DESC) = 1
+)
+SELECT d.record_id, d.person_id, p.client_id, d.entry_date AS referred,
+    CASE WHEN d.active THEN NULL ELSE d.exit_date END AS exited,
+    CASE WHEN d.active THEN NULL ELSE xk.kind END AS exit_kind,
+    m.evaluated, m.eligibility_decided, m.ifsp, m.service_start, m.transition_steps, m.lea_notified,
+    m.transition_conference,
+    a.first_name, a.last_name, a.birth_date, a.gender AS sex, a.race, a.hispanic, a.zip, a.neighborhood,
+    a.referral_source, a.eligible, a.exceptional, a.exit_reason, a.contact_worker AS service_coordinator
+FROM at_day d
+JOIN people p ON p.person_id = d.person_id
+LEFT JOIN kinds xk ON xk.role = 'exit' AND xk.tie_rank = d.exit_rank
+LEFT JOIN dated m ON m.record_id = d.record_id
+LEFT JOIN attributes a ON a.record_id = d.record_id
+ORDER BY d.record_id;

@@ -1,0 +1,100 @@
+"""Early Intervention on the same engine: the sample referral list through loading, figures, triage,
+the agenda and every page."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from pipelines import agenda, ei_figures, figures, loading, store
+from pipelines.periods import period_of, series
+from pipelines.programs import EARLY_INTERVENTION
+from tests.conftest import ROOT, app_as
+
+SAMPLE = ROOT / "sample_cases" / "ei_referrals.csv"
+EI = EARLY_INTERVENTION.name
+DAY = dt.date(2025, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def ei_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ei") / "ei.duckdb"
+    with store.opened(path) as conn:
+        result = loading.ingest(conn, SAMPLE.read_bytes(), SAMPLE.name, program=EI, who="test",
+                                today=dt.date(2026, 1, 15))
+        assert result.status == loading.LOADED, result.message
+        reference = ROOT / "sample_cases" / "reference_population.csv"
+        assert loading.load_reference(conn, reference.read_bytes(), reference.name, who="test").status == "loaded"
+    return path
+
+
+def test_flow_figures_and_report_ei_agree_every_month(ei_db):
+    months = series(dt.date(2025, 1, 1), DAY, "month")
+    with store.opened(ei_db, read_only=True) as conn:
+        flow = figures.flow(conn, EI, months, "All children")
+        for row, month in zip(flow, months, strict=True):
+            ei = ei_figures.period_figures(conn, month)
+            assert (row["newly_identified"], row["actively_homeless"]) == (ei["referrals"], ei["open_referrals"])
+            assert (row["housing_placements"] + row["moved_to_inactive"], row["moved_to_inactive"]) == (
+                ei["exits"], ei["lost_exits"])
+            assert row["returned_from_housing"] == row["returned_from_inactive"] == 0
+            assert row["balance_gap"] == 0
+
+
+def test_the_list_is_in_order_of_the_45_day_clock_then_transition(ei_db):
+    with store.opened(ei_db, read_only=True) as conn:
+        ranked, policy = agenda.ranked_list(conn, EI, DAY)
+    assert policy == ["days_left_45 asc", "transition_due asc", "identified asc"]
+    waiting = ranked.filter(pl.col("days_left_45").is_not_null())
+    # everyone still waiting for an IFSP meeting comes first, the most overdue at the top
+    assert ranked.head(waiting.height)["record_id"].to_list() == waiting["record_id"].to_list()
+    assert waiting["days_left_45"].to_list() == sorted(waiting["days_left_45"].to_list())
+    assert waiting["days_left_45"][0] < 0  # the sample has children past the clock
+    held = ranked.slice(waiting.height)
+    due = held["transition_due"].drop_nulls().to_list()
+    assert due == sorted(due)
+    # days left = 45 - days since referral, for those without a meeting
+    assert (waiting["days_left_45"] == 45 - waiting["days_since_identification"]).all()
+
+
+def test_the_agenda_has_the_clocks_about_to_run_out(ei_db):
+    with store.opened(ei_db, read_only=True) as conn:
+        meeting = agenda.meeting(conn, EI, DAY, DAY)
+    assert list(meeting.titles) == ["new", "clock", "transition", "housed"]
+    clock = meeting.sections["clock"]
+    assert clock.height and (clock["days_left_45"] <= 14).all()
+    assert clock["rank"].to_list() == sorted(clock["rank"].to_list())
+    everyone = meeting.ranked.filter(pl.col("days_left_45") <= 14)
+    assert clock.height == everyone.height
+    new = meeting.sections["new"]
+    assert (new["entry_date"] > DAY - dt.timedelta(days=7)).all() and new.height
+    housed = meeting.sections["housed"]  # exited since the last meeting, lost or not
+    assert housed.height == 0 or (housed["exit_date"] > DAY - dt.timedelta(days=7)).all()
+
+
+def test_a_week_of_referrals_has_its_own_figures(ei_db):
+    with store.opened(ei_db, read_only=True) as conn:
+        week = ei_figures.period_figures(conn, period_of(DAY, "week"))
+        (flow,) = figures.flow(conn, EI, [period_of(DAY, "week")], "All children")
+    assert week["referrals"] == flow["newly_identified"]
+
+
+@pytest.mark.parametrize("page", ["flow", "by_name_list", "agenda", "monthly_figures", "settings", "uploads"])
+def test_every_page_works_for_early_intervention(ei_db, monkeypatch, page):
+    monkeypatch.setenv("BYNAMES_DB", str(ei_db))
+    app = app_as()
+    app.query_params["program"] = EI
+    app.run()
+    app.switch_page(f"views/{page}.py").run()
+    assert not app.exception, app.exception
+    text = " ".join(m.value for m in app.markdown) + " ".join(c.value for c in app.caption)
+    assert "homeless" not in text.lower(), text
+    if page == "flow":
+        assert [m.label for m in app.metric] == ["Open referrals", "Inflow", "Outflow", "Net change"]
+    if page == "by_name_list":
+        table = app.dataframe[0].value
+        assert list(table.columns[:4]) == ["Rank", "Name", "45-day clock", "Transition conference"]
+        assert table["45-day clock"].iloc[0].endswith("days past the 45-day clock")
+    if page == "monthly_figures":
+        values = dict(zip(app.dataframe[0].value["Figure"], app.dataframe[0].value["Value"], strict=True))
+        assert values["Open referrals at the month's end"] != "–"
