@@ -36,6 +36,7 @@ PAGES = {
     "by_name_list": st.Page("views/by_name_list.py", title="By-name list", icon=":material/format_list_numbered:"),
     "agenda": st.Page("views/agenda.py", title="Case conference", icon=":material/groups:"),
     "monthly_figures": st.Page("views/monthly_figures.py", title="Monthly figures", icon=":material/table:"),
+    "equity": st.Page("views/equity.py", title="Equity", icon=":material/balance:"),
     "uploads": st.Page("views/uploads.py", title="Uploads", icon=":material/upload_file:"),
     "settings": st.Page("views/settings.py", title="Settings", icon=":material/tune:"),
     "audit_trail": st.Page("views/audit_trail.py", title="Audit trail", icon=":material/history:"),

@@ -10,9 +10,20 @@ import polars as pl
 import streamlit as st
 
 import queries
-from pipelines import accounts, active_list, agenda, audit, case_conference, ei_figures, figures, loading, store
+from pipelines import (
+    accounts,
+    active_list,
+    agenda,
+    audit,
+    case_conference,
+    ei_figures,
+    equity_report,
+    figures,
+    loading,
+    store,
+)
 from pipelines import meeting_pack as pack
-from pipelines.periods import period_of, series
+from pipelines.periods import Period, period_of, series
 from pipelines.programs import HOMELESSNESS, PROGRAMS, Program
 
 PROGRAM = HOMELESSNESS.name
@@ -54,6 +65,12 @@ def submission(version: tuple, month: dt.date, program: str = PROGRAM) -> dict:
 def ei_month(version: tuple, month: dt.date, program: str) -> dict:
     with store.opened() as conn:
         return ei_figures.period_figures(conn, period_of(month, "month"), program)
+
+
+@st.cache_data(show_spinner=False)
+def equity(version: tuple, program: str, start: dt.date, end: dt.date, grouping: str, reference: str) -> dict:
+    with store.opened() as conn:
+        return equity_report.report(conn, PROGRAMS[program], Period(start, end, "range"), grouping, reference)
 
 
 @st.cache_data(show_spinner=False)
@@ -197,6 +214,17 @@ def check(data: bytes, file_name: str, program: str = PROGRAM):
 def ingest(data: bytes, file_name: str, who: str, progress, program: str = PROGRAM) -> loading.IngestResult:
     with store.opened() as conn:
         return loading.ingest(conn, data, file_name, program=program, who=who, progress=progress)
+
+
+@st.cache_data(show_spinner=False)
+def reference(version: tuple) -> pl.DataFrame:
+    with store.opened() as conn:
+        return queries.arrow(conn, "reference_get")
+
+
+def load_reference(content: bytes, file_name: str, who: str) -> loading.IngestResult:
+    with store.opened() as conn:
+        return loading.load_reference(conn, content, file_name, who=who)
 
 
 def rollback(upload_id: int, who: str) -> str:

@@ -10,10 +10,11 @@ from pipelines.accounts import ADMIN, CASE_TEAM, DATA_LEAD, DEMO_ACCOUNTS, DEMO_
 
 # Funders see trends only: pages built from counts, never from people.
 PAGES_BY_ROLE = {
-    FUNDER: ("flow", "monthly_figures"),
-    CASE_TEAM: ("flow", "by_name_list", "agenda", "monthly_figures"),
-    DATA_LEAD: ("flow", "by_name_list", "agenda", "monthly_figures", "uploads", "settings"),
-    ADMIN: ("flow", "by_name_list", "agenda", "monthly_figures", "uploads", "settings", "audit_trail", "users"),
+    FUNDER: ("flow", "monthly_figures", "equity"),
+    CASE_TEAM: ("flow", "by_name_list", "agenda", "monthly_figures", "equity"),
+    DATA_LEAD: ("flow", "by_name_list", "agenda", "monthly_figures", "equity", "uploads", "settings"),
+    ADMIN: ("flow", "by_name_list", "agenda", "monthly_figures", "equity", "uploads", "settings", "audit_trail",
+            "users"),
 }
 
 

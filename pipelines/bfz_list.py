@@ -151,7 +151,7 @@ def _records(parsed: pl.DataFrame) -> pl.DataFrame:
     full_name = pl.col("full_name").str.split_exact(" ", 1)
     return (
         parsed.with_columns(
-            ordinals(parsed, "identified_date"),
+            ordinals(parsed, "identified_date", "repeated"),
             _normalised(parsed, "household_type", lambda s, k: HOUSEHOLD_VALUES.get(k, s)).alias("household_type"),
             _normalised(parsed, "veteran_status", lambda s, k: k in VETERAN_VALUES).alias("veteran"),
             _normalised(parsed, "chronic_status", lambda s, k: k in CHRONIC_VALUES).alias("chronic"),

@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from pipelines import accounts, audit, exports, figures, loading, store, triage
-from pipelines.periods import GRANULARITIES, parse_month, period_of
+from pipelines.periods import GRANULARITIES, Period, parse_month, period_of
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, POPULATIONS, PROGRAMS
 
 SAMPLE_CASES = Path(__file__).resolve().parent.parent / "sample_cases"
@@ -90,6 +90,22 @@ def cmd_report_ei(args) -> int:
         print(json.dumps(result, indent=2, default=str))
     else:
         _write_table([result], "csv")
+    return 0
+
+
+def cmd_report_equity(args) -> int:
+    from pipelines import equity_report
+
+    definition = PROGRAMS[args.program]
+    if args.by not in equity_report.groupings(definition):
+        raise ValueError(f"{definition.label} is grouped by one of: {', '.join(equity_report.groupings(definition))}")
+    period = Period(args.date_from, args.date_to, "range")
+    with store.opened(args.db) as conn:
+        result = equity_report.report(conn, definition, period, args.by, args.reference)
+    if args.funder:
+        result = equity_report.for_funders(result)
+    result["summary"] = equity_report.summary(result)
+    print(json.dumps(result, indent=2, default=str))
     return 0
 
 
@@ -267,6 +283,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--week", type=_date, help="any day of the week (weeks run Monday to Sunday), YYYY-MM-DD")
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.set_defaults(run=cmd_report_ei)
+    p = with_db(report.add_parser("equity", help="equity gaps by group, as JSON (see the README)"))
+    p.add_argument("--from", dest="date_from", type=_date, required=True, help="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date, required=True, help="YYYY-MM-DD")
+    p.add_argument("--by", default="race", help="race, gender, age, household, veteran (homelessness); "
+                                                "race, gender, age, neighborhood, zip (early_intervention)")
+    p.add_argument("--reference", choices=("population", "poverty_population"), default="population",
+                   help="what shares are compared with (homelessness; referrals use children under 3)")
+    p.add_argument("--funder", action="store_true", help="as a funder sees it: counts from 1 to 10 hidden")
+    p.set_defaults(run=cmd_report_equity)
     p = with_db(report.add_parser("flow", help="inflow and outflow per day, week or month"))
     p.add_argument("--by", choices=GRANULARITIES, default="month")
     p.add_argument("--from", dest="date_from", type=_date, required=True, help="YYYY-MM-DD")

@@ -25,7 +25,7 @@ KEYS = ("referrals", "open_referrals", "exits", "lost_exits", "initial_ifsp_meet
 
 
 def referrals_as_of(conn, day: dt.date, program: str = EARLY_INTERVENTION.name) -> pl.DataFrame:
-    return queries.arrow(conn, "referrals_as_of", program=program, day=day)
+    return queries.arrow(conn, "list_as_of", program=program, day=day)
 
 
 def period_figures(conn, period: Period, program: str = EARLY_INTERVENTION.name) -> dict:

@@ -274,15 +274,31 @@ def rate_ratios(counts: pl.DataFrame, kind: str = "proportion", confidence: floa
     return _ratios(counts, kind, confidence)
 
 
-def mean_ratio(counts: pl.DataFrame, confidence: float = 0.95) -> pl.DataFrame:
-    """Mean days to housing of each group ÷ everyone else's (RATIO_SCHEMA; `rate` is the mean).
+def mean_ratio(groups: pl.DataFrame, outcomes: pl.DataFrame, *, person: str = "person_id", value: str = "value",
+               confidence: float = 0.95) -> pl.DataFrame:
+    """Mean days to housing of each group ÷ everyone else's (RATIO_SCHEMA; `rate` is the mean, `events`
+    the days, `base` the placements), with intervals.mean_ratio's interval.
 
-    counts: tally() of placements with value = whole days to housing (events = days, base = placements).
-    Unreliable when either side has fewer than 30 placements. The interval ignores how much waits vary
-    between people, so it is narrower than the truth when they vary a lot.
+    groups: (person, group). outcomes: one row per placement, `value` its whole days. Everyone else is
+    the placements of known people outside the group. Unreliable under 30 placements on either side.
     """
-    # whole days summed over placements are counts over an exposure, so the exact Poisson ratio applies
-    return _ratios(counts, "mean", confidence)
+    placed = outcomes.join(groups, on=person, how="inner")
+    known = outcomes.join(groups.filter(pl.col("group") != UNKNOWN), on=person, how="semi")
+    rows = []
+    for group in sorted(set(placed["group"]) - {UNKNOWN}, key=_order):
+        mine = placed.filter(pl.col("group") == group)[value]
+        others = known.join(groups.filter(pl.col("group") == group), on=person, how="anti")[value]
+        n1, n2 = mine.len(), others.len()
+        mean1, mean2 = (mine.mean() if n1 else None), (others.mean() if n2 else None)
+        ratio = (intervals.mean_ratio(n1, mean1, mine.var() or 0.0, n2, mean2, others.var() or 0.0, confidence)
+                 if n1 and n2 else intervals.NO_RATIO)
+        rows.append({
+            "group": group, "events": float(mine.sum()), "base": float(n1), "rate": mean1,
+            "other_events": float(others.sum()), "other_base": float(n2), "other_rate": mean2,
+            "ratio": ratio[0], "ratio_low": ratio[1], "ratio_high": ratio[2],
+            "unreliable": _unreliable(min(n1, n2), min(n1, n2)), "measure": "mean",
+        })
+    return pl.DataFrame(rows, schema=RATIO_SCHEMA)
 
 
 @dataclass(frozen=True)

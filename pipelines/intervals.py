@@ -1,4 +1,5 @@
-"""95% intervals for the equity measures: Wilson for proportions, exact Poisson for counts.
+"""95% intervals for the equity measures: Wilson for proportions, exact Poisson for counts, and for
+a ratio of two means (days to housing) the normal interval of its logarithm.
 
 Every function takes plain numbers and returns plain floats, with None wherever the quantity is
 undefined (a zero base, a zero rate to divide by), so callers never see NaN or infinity.
@@ -96,3 +97,15 @@ def rate_ratio(c1: int, t1: float, c2: int, t2: float, confidence: float = 0.95)
     p_high = float(beta.ppf(1 - alpha / 2, c1 + 1, c2))
     scale = t2 / t1
     return c1 / t1 / (c2 / t2), p_low / (1 - p_low) * scale, p_high / (1 - p_high) * scale
+
+
+def mean_ratio(n1: int, mean1: float, var1: float, n2: int, mean2: float, var2: float,
+               confidence: float = 0.95) -> Ratio:
+    """Ratio of two means with the interval of its logarithm by the delta method: each log mean has
+    variance var / (n × mean²). Waits for housing vary widely from person to person; treating the days
+    as Poisson counts would give intervals far too narrow."""
+    if n1 < 2 or n2 < 2 or mean1 <= 0 or mean2 <= 0:
+        return NO_RATIO
+    ratio = mean1 / mean2
+    spread = _z(confidence) * math.sqrt(var1 / (n1 * mean1**2) + var2 / (n2 * mean2**2))
+    return ratio, ratio * math.exp(-spread), ratio * math.exp(spread)

@@ -7,8 +7,8 @@
 DELETE FROM record_states WHERE record_id IN (SELECT record_id FROM touched);
 
 INSERT INTO record_states
-WITH kinds AS (
-    SELECT kind, role, tie_rank FROM event_kinds WHERE program = $program
+WITH kinds AS (  -- milestones (an Early Intervention evaluation, say) change no state
+    SELECT kind, role, tie_rank FROM event_kinds WHERE program = $program AND role IN ('entry', 'exit')
 ),
 attributes AS (
     SELECT a.record_id, a.valid_from, a.population_mask,
@@ -23,7 +23,7 @@ facts AS (
         NULL::BIGINT AS attributes_key
     FROM events e
     SEMI JOIN touched t USING (record_id)
-    JOIN kinds k ON k.kind = e.kind AND k.role IN ('entry', 'exit')  -- milestones change no state
+    JOIN kinds k ON k.kind = e.kind
     UNION ALL
     -- A record's first attributes hold from the start (joined below); later ones from their
     -- extract's date, which makes that date a change. Their key sorts by order of arrival and

@@ -254,3 +254,19 @@ def test_a_funder_sees_trends_with_small_counts_hidden_and_no_person(db):
         assert person not in seen
     assert "5" not in table.drop(columns="Figure").to_csv(index=False)  # the 5 active people appear nowhere
 
+
+
+def test_reference_population_is_checked_then_loaded_from_the_uploads_page(db):
+    app = run("uploads")
+    app.file_uploader(key="reference_file").upload("town.csv", b"geography,group,population\nTown,All,-5\n").run()
+    app.button(key="load_reference").click().run()
+    assert not app.exception
+    assert "town.csv was not loaded" in app.error[0].value
+    assert app.dataframe[0].value["Rule"].tolist() == ["not_a_whole_number"]
+    app.file_uploader(key="reference_file").upload(
+        "town.csv", b"geography,group,population\nTown,All,1000\nTown,White,600\n").run()
+    app.button(key="load_reference").click().run()
+    assert app.success[0].value == "town.csv is the reference population now: 2 rows"
+    with store.opened(db) as conn:
+        assert conn.execute('SELECT "group", population FROM reference_population ORDER BY 1').fetchall() == [
+            ("All", 1000), ("White", 600)]

@@ -84,3 +84,18 @@ def test_no_meetings_means_no_percentage(ei_db):
         october = ei_figures.period_figures(conn, period_of(dt.date(2024, 10, 1), "month"))
     assert (october["initial_ifsp_meetings"], october["pct_45_day_timeline"],
             october["median_days_referral_to_ifsp"]) == (0, None, None)
+
+
+def test_every_exit_category_counts_as_an_exit_and_three_as_lost(tmp_path):
+    # One child for each of the 10 federal categories, all leaving in March: 6, 9 and 10 are lost.
+    rows = [f"E{code},Kid,{code},2023-06-01,2025-02-01,,,,,,,2025-03-{10 + code},{code},Kim" for code in range(1, 11)]
+    db = tmp_path / "exits.duckdb"
+    with store.opened(db) as conn:
+        result = loading.ingest(conn, ("\n".join([HEADER, *rows]) + "\n").encode(), "exits.csv",
+                                program="early_intervention", who="test", today=dt.date(2025, 4, 30))
+        assert result.status == loading.LOADED, result.report.lines()
+        march = ei_figures.period_figures(conn, period_of(dt.date(2025, 3, 1), "month"))
+        lost = conn.execute("SELECT r.ordinal, p.client_id FROM events e JOIN records r USING (record_id) "
+                            "JOIN people p USING (person_id) WHERE e.kind = 'exited_lost' ORDER BY 2").fetchall()
+    assert (march["exits"], march["lost_exits"], march["open_referrals"]) == (10, 3, 0)
+    assert [client for _, client in lost] == ["E10", "E6", "E9"]

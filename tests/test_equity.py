@@ -1,6 +1,7 @@
 """Golden tests of the equity measures: groups, bands, representation, ratios and the sentences."""
 
 import datetime as dt
+import math
 
 import polars as pl
 import pytest
@@ -294,16 +295,30 @@ def test_rate_ratio_undefined_when_everyone_else_has_none():
 
 
 def test_mean_ratio_days_to_housing():
-    counts = pl.DataFrame({"group": [BLACK, WHITE], "events": [3600, 1800], "base": [30, 20],
-                           "total_events": [7200, 7200], "total_base": [70, 70]})
-    got = mean_ratio(counts)
-    # Black: 3600 days / 30 placements = 120 vs 3600 / 40 = 90 -> 1.3333333
-    # White: 1800 / 20 = 90 vs 5400 / 50 = 108 -> 0.8333333; 20 placements: unreliable
-    assert got.select("group", "rate", "other_rate", "unreliable").rows() == [
-        (BLACK, 120.0, 90.0, False), (WHITE, 90.0, 108.0, True)]
-    assert got.select("ratio", "ratio_low", "ratio_high").row(0) == intervals.rate_ratio(3600, 30, 3600, 40)
-    assert got["ratio"].to_list() == pytest.approx([4 / 3, 5 / 6])
+    groups = long([("p1", BLACK), ("p2", BLACK), ("p3", BLACK), ("p4", WHITE), ("p5", WHITE), ("p6", UNKNOWN)])
+    days = pl.DataFrame({"person_id": ["p1", "p2", "p3", "p4", "p5", "p6"],
+                         "value": [100.0, 120.0, 140.0, 60.0, 80.0, 500.0]})
+    got = mean_ratio(groups, days)
+    # Black: mean 120 (variance 400, 3 placements) against White's 70 (variance 200, 2); Unknown's
+    # 500 days are nobody's "everyone else". log ratio ln(120/70) +- 1.96 sqrt(400/(3*120^2) + 200/(2*70^2))
+    spread = 1.959963984540054 * math.sqrt(400 / (3 * 120**2) + 200 / (2 * 70**2))
+    assert got.select("group", "events", "base", "rate", "other_rate", "unreliable").rows() == [
+        (BLACK, 360.0, 3.0, 120.0, 70.0, True), (WHITE, 140.0, 2.0, 70.0, 120.0, True)]
+    ratio, low, high = got.select("ratio", "ratio_low", "ratio_high").row(0)
+    assert (ratio, low, high) == pytest.approx((12 / 7, 12 / 7 * math.exp(-spread), 12 / 7 * math.exp(spread)))
+    assert (round(low, 4), round(high, 4)) == (1.2231, 2.4027)
     assert got["measure"].unique().to_list() == ["mean"]
+
+
+def test_mean_ratio_interval_widens_with_the_spread_of_waits():
+    groups = long([(f"p{i}", BLACK if i < 40 else WHITE) for i in range(80)])
+    even = pl.DataFrame({"person_id": [f"p{i}" for i in range(80)], "value": [100.0] * 40 + [80.0] * 40})
+    spread = even.with_columns(pl.when(pl.int_range(80) % 2 == 0).then(pl.col("value") * 1.9)
+                               .otherwise(pl.col("value") * 0.1).alias("value"))
+    narrow, wide = mean_ratio(groups, even).row(0, named=True), mean_ratio(groups, spread).row(0, named=True)
+    assert narrow["ratio"] == pytest.approx(wide["ratio"]) == pytest.approx(1.25)
+    assert narrow["ratio_low"] == narrow["ratio_high"] == pytest.approx(1.25)  # no spread, no doubt
+    assert wide["ratio_low"] < 1 < wide["ratio_high"]
 
 
 # --- sentences ------------------------------------------------------------------------------------------
@@ -327,11 +342,16 @@ def test_largest_gaps_sentences():
 
 
 def test_largest_gaps_other_wordings():
-    waits = mean_ratio(pl.DataFrame({"group": [BLACK], "events": [3600], "base": [30], "total_events": [7200],
-                                     "total_base": [70]}))
+    # 30 Black people waiting 110 or 130 days (mean 120), 40 White people 80 or 100 (mean 90)
+    people = [f"p{i}" for i in range(70)]
+    waits = mean_ratio(long([(p, BLACK if i < 30 else WHITE) for i, p in enumerate(people)]).filter(
+        pl.col("group") == BLACK).vstack(long([(p, WHITE) for p in people[30:]])),
+        pl.DataFrame({"person_id": people, "value": [110.0 + 20 * (i % 2) for i in range(30)]
+                      + [80.0 + 20 * (i % 2) for i in range(40)]})).filter(pl.col("group") == BLACK)
     referred = rate_ratios(pl.DataFrame({"group": [BLACK], "events": [40], "base": [2000], "total_events": [100],
                                          "total_base": [10000]}), kind="rate")
-    # waits: 1.333 (1.273 to 1.397); referrals: 2.667 (1.741 to 4.045)
+    # waits: 1.333, log interval +- 1.96 sqrt(103.45/(30 x 120^2) + 102.56/(40 x 90^2)): 1.273 to 1.396;
+    # referrals: 2.667 (1.741 to 4.045)
     measures = [Measures(waits, "wait for housing"), Measures(referred, "referred", who="{group} children")]
     assert largest_gaps(measures) == [
         "Black, African American or African children are referred at 2.7 times the rate of everyone else "

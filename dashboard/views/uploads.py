@@ -50,6 +50,25 @@ if upload is not None:
                 st.info(result.message)
             live.current_version()
 
+with st.expander("Reference population (for the equity page)"):
+    reference = data.reference(live.current_version())
+    if reference.is_empty():
+        st.caption("None loaded yet: the equity page compares groups with everyone else only.")
+    else:
+        first = reference.row(0, named=True)
+        st.caption(f"{first['file_name']}, loaded by {first['loaded_by']} on "
+                   f"{formatting.day(first['loaded_at'].date())}: {reference.height:,} rows.")
+    table = st.file_uploader("A CSV of geography, group, population, poverty_population, children_under_3",
+                             type=["csv"], key="reference_file")
+    if table is not None and st.button(f"Check and load {table.name}", key="load_reference"):
+        result = data.load_reference(table.getvalue(), table.name, signin.who())
+        if result.status == "loaded":
+            st.success(result.message, icon=":material/done:")
+            live.current_version()
+        else:
+            st.error(result.message, icon=":material/block:")
+            st.dataframe(findings_table(result.report), hide_index=True, width="stretch", key="reference_errors")
+
 st.subheader("History")
 history = data.uploads(live.current_version())
 if history.is_empty():

@@ -16,7 +16,7 @@ LIST = bfz_csv(*[f"{cid},{first},{last},3/{i + 4}/2024,,,,Single Adult,Yes,No"
                  for i, (cid, first, last) in enumerate(PEOPLE)],
                "X-99901,Quill,Hawthorne,3/4/2024,,,3/10/2024,Youth,No,No", header=HEADER)
 PERSONAL = [value for person in PEOPLE for value in person] + ["X-99901", "Quill", "Hawthorne"]
-PAGES = {"funder": ["Flow", "Monthly figures"], "case team": ["Flow", "By-name list", "Case conference"]}
+PAGES = {"funder": ["Flow", "Monthly figures", "Equity"], "case team": ["Flow", "By-name list", "Case conference"]}
 
 
 @pytest.fixture

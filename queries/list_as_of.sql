@@ -1,11 +1,11 @@
--- Every referral on the list as it stood at the end of $day: its referral and exit as the states
--- give them, the latest date loaded for each milestone up to that day, and the attributes in force.
--- Parameters: $program, $day.
+-- Every record on the list as it stood at the end of $day: its entry and exit as the states give
+-- them, the latest date loaded for each milestone up to that day (a referral's evaluation, IFSP
+-- meeting...), and the attributes in force. Parameters: $program, $day.
 WITH kinds AS (
-    SELECT kind, role, tie_rank FROM event_kinds WHERE program = $program
+    SELECT kind, role, tie_rank, counts_as FROM event_kinds WHERE program = $program
 ),
 at_day AS (
-    SELECT s.record_id, s.person_id, s.entry_date, s.exit_date, s.exit_rank, s.active, s.mask_since
+    SELECT s.record_id, s.person_id, s.entry_date, s.entry_rank, s.exit_date, s.exit_rank, s.active, s.mask_since
     FROM record_states s
     WHERE s.program_code = (SELECT code FROM programs WHERE program = $program)
       AND s.changed_on <= $day AND s.changed_next > $day
@@ -29,15 +29,18 @@ attributes AS (
      AND (a.valid_from = d.mask_since OR d.mask_since = DATE '0001-01-01')
     QUALIFY row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from DESC, a.upload_id DESC) = 1
 )
-SELECT d.record_id, d.person_id, p.client_id, d.entry_date AS referred,
+SELECT d.record_id, d.person_id, p.client_id, d.entry_date AS referred, d.active,
+    ek.counts_as AS entry_counts_as, d.exit_date AS latest_exit, xk.counts_as AS exit_counts_as,
     CASE WHEN d.active THEN NULL ELSE d.exit_date END AS exited,
     CASE WHEN d.active THEN NULL ELSE xk.kind END AS exit_kind,
     m.evaluated, m.eligibility_decided, m.ifsp, m.service_start, m.transition_steps, m.lea_notified,
     m.transition_conference,
     a.first_name, a.last_name, a.birth_date, a.gender AS sex, a.race, a.hispanic, a.zip, a.neighborhood,
-    a.referral_source, a.eligible, a.exceptional, a.exit_reason, a.contact_worker AS service_coordinator
+    a.referral_source, a.eligible, a.exceptional, a.exit_reason, a.contact_worker AS service_coordinator,
+    a.ethnicity, a.age, a.household_type, a.veteran, a.chronic
 FROM at_day d
 JOIN people p ON p.person_id = d.person_id
+JOIN kinds ek ON ek.role = 'entry' AND ek.tie_rank = d.entry_rank
 LEFT JOIN kinds xk ON xk.role = 'exit' AND xk.tie_rank = d.exit_rank
 LEFT JOIN dated m ON m.record_id = d.record_id
 LEFT JOIN attributes a ON a.record_id = d.record_id

@@ -1,0 +1,92 @@
+"""Equity gaps: who is on the list, who comes in, who is housed or served on time, who is lost,
+group by group. Built from counts only; funders see small counts hidden."""
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, formatting, live, signin
+from pipelines import equity_report
+from pipelines.periods import add_months, month_end
+
+# Each measure's title, the sentence under its chart, and the value the chart draws.
+SHOWN = {
+    "active": ("Actively homeless", "Share of everyone actively homeless at the end of the period, against the "
+               "group's share of the reference population.", "index"),
+    "came_in": ("Came onto the list", "Share of those who came onto the list in the period.", "index"),
+    "housed": ("Housed", "Share of those housed in the period.", "index"),
+    "returned": ("Returned to the list", "Share of those who came back from housing or inactive.", "index"),
+    "housing_rate": ("Housing rate", "Housed in the period, out of everyone on the list in it, against everyone "
+                     "else's rate.", "ratio"),
+    "days_to_housing": ("Days to housing", "Average days from entry to move-in against everyone else's; above 1 "
+                        "means a longer wait.", "ratio"),
+    "referrals": ("Share of referrals", "Share of the period's referrals against the group's share of children "
+                  "under 3.", "index"),
+    "referral_rate": ("Referral rate", "Referrals per 1,000 children under 3 against everyone else's rate.",
+                      "ratio"),
+    "timeline_45": ("45-day timeline", "Initial IFSP meetings held within 45 days of referral (or later for "
+                    "exceptional family circumstances), against everyone else.", "ratio"),
+    "lost_exits": ("Lost exits", "Exits because eligibility was not determined, the parent withdrew or the family "
+                   "could not be reached, out of all exits, against everyone else. Above 1 is worse.", "ratio"),
+}
+
+program = data.program()
+version = live.shown_version()
+fresh = data.freshness(version, program.name)
+list_date = fresh["as_of"] or dt.date.today()
+
+st.title("Equity")
+controls = st.columns([2, 2, 2])
+options = equity_report.groupings(program)
+grouping = controls[0].selectbox("Group people by", list(options), format_func=options.get, key="equity_by")
+months = controls[1].segmented_control("Period", [3, 6, 12], format_func=lambda m: f"{m} months", default=12,
+                                       required=True, key="equity_months")
+reference = "population"
+if not program.has_milestones():
+    reference = controls[2].selectbox("Compare shares with", list(equity_report.REFERENCES),
+                                      format_func=equity_report.REFERENCES.get, key="equity_reference")
+end = month_end(list_date) if list_date == month_end(list_date) else list_date.replace(day=1) - dt.timedelta(days=1)
+start = add_months(end.replace(day=1), -(months - 1))
+result = data.equity(version, program.name, start, end, grouping, reference)
+if not signin.sees_people():
+    # Hidden here, on the server: the browser never receives a count from 1 to 10.
+    result = equity_report.for_funders(result)
+st.caption(f"{formatting.day(start)} – {formatting.day(end)}, {formatting.count(result['people'])} on the list "
+           "in that time. 1.0 is parity; each line is a 95% interval, and hollow dots rest on fewer than 10 events "
+           "or a base under 30.")
+
+gaps = equity_report.summary(result)
+with st.container(border=True):
+    st.markdown("**The largest gaps**")
+    if gaps:
+        st.markdown("\n".join(f"- {sentence}" for sentence in gaps))
+    else:
+        st.markdown("No gap in this period is both reliable and clear of parity at 95%.")
+
+for name, measure in result["measures"].items():
+    title, explanation, value = SHOWN[name]
+    rows = pl.DataFrame(measure["rows"], infer_schema_length=None)
+    if rows.is_empty():
+        continue
+    with st.container(border=True):
+        st.markdown(f"**{title}**")
+        left, right = st.columns([3, 2])
+        low, high = f"{value}_low", f"{value}_high"
+        axis = "Representation index (share ÷ reference share)" if value == "index" else "Ratio to everyone else"
+        left.altair_chart(charts.gap_dots(rows, value, low, high, axis), width="stretch")
+        table = rows.select(
+            pl.col("group").alias("Group"),
+            *([pl.col("count").alias("People"), (pl.col("share") * 100).round(1).alias("Share %"),
+               (pl.col("reference_share") * 100).round(1).alias("Reference %"),
+               pl.col("difference_pp").round(1).alias("Points apart")] if value == "index" else
+              [pl.col("events").alias("Events" if name != "days_to_housing" else "Days"),
+               pl.col("base").alias("Out of" if name != "days_to_housing" else "Placements"),
+               (pl.col("rate") * measure["per"]).round(2).alias("Rate" if measure["per"] == 1 else "Per 1,000")]),
+            pl.col(value).round(2).alias("Index" if value == "index" else "Ratio"),
+            pl.when(pl.col(value).is_null() & pl.col("hidden").fill_null(False) if "hidden" in rows.columns
+                    else pl.lit(False)).then(pl.lit("hidden: fewer than 11"))
+            .when(pl.col("unreliable")).then(pl.lit("few: read with care")).otherwise(pl.lit("")).alias("Note"),
+        )
+        right.dataframe(table, hide_index=True, width="stretch")
+        st.caption(explanation)

@@ -1,0 +1,211 @@
+"""Equity gaps on the list (DESIGN §2.3): who is on it, who comes in, who is housed or served on
+time, and who is lost, group by group, against the reference population and against everyone else.
+
+`report` gives everything the equity page and `bynames report equity` show for one program,
+period and way of grouping people; `for_funders` hides what a funder may not see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import polars as pl
+
+import queries
+from pipelines import equity, suppression
+from pipelines.clocks import CLOCK_DAYS
+from pipelines.periods import Period
+from pipelines.programs import Program
+
+# Ways of grouping people, with the words the page uses; each program offers those its list has.
+GROUPINGS = {
+    "race": "Race and ethnicity",
+    "gender": "Sex or gender",
+    "age": "Age",
+    "household": "Household type",
+    "veteran": "Veteran status",
+    "neighborhood": "Neighbourhood",
+    "zip": "ZIP code",
+}
+REFERENCES = {"population": "the general population", "poverty_population": "the population in poverty"}
+# How the sentences name a group's members; {people} is "people" or "children".
+WHO = {"race": "{group} {people}", "gender": "{people} recorded as {group}", "age": "{people} aged {group}",
+       "household": "{group} households", "veteran": "{group}", "neighborhood": "{people} in {group}",
+       "zip": "{people} in ZIP {group}"}
+
+
+def groupings(program: Program) -> dict[str, str]:
+    keys = ("race", "gender", "age", "neighborhood", "zip") if program.has_milestones() else (
+        "race", "gender", "age", "household", "veteran")
+    return {key: GROUPINGS[key] for key in keys}
+
+
+def people(conn, program: Program, period: Period) -> pl.DataFrame:
+    """One row per record on the list at the period's end, with what happened to it in the period."""
+    rows = queries.arrow(conn, "list_as_of", program=program.name, day=period.end)
+    start = pl.lit(period.start)
+    entered = pl.col("referred") >= start  # `referred` is the entry date, whatever the program
+    left = pl.col("exited") >= start
+    on_time = ((pl.col("ifsp") - pl.col("referred")).dt.total_days() <= CLOCK_DAYS) | pl.col("exceptional")
+    return rows.with_columns(
+        # an entry in the period counts even if the exit follows in it (as Built for Zero counts inflow)
+        entered.alias("came_in"),
+        (left & (pl.col("exit_counts_as") == "moved_in")).alias("housed"),
+        (pl.col("active") & entered & (pl.col("entry_counts_as") == "returned")).alias("returned"),
+        (pl.col("active") | left.fill_null(False)).alias("on_list_in_period"),
+        left.fill_null(False).alias("exited_in_period"),
+        (left & (pl.col("exit_counts_as") == "inactive")).alias("lost"),
+        (pl.col("ifsp") >= start).fill_null(False).alias("met"),
+        on_time.fill_null(False).alias("on_time"),
+        # whole days from entry to a move-in, counted up (as Built for Zero averages them)
+        pl.when(left & (pl.col("exit_counts_as") == "moved_in") & (pl.col("exited") > pl.col("referred")))
+        .then((pl.col("exited") - pl.col("referred")).dt.total_days()).alias("days_to_exit"),
+    ).with_columns(pl.col(c).fill_null(False) for c in ("came_in", "housed", "returned", "lost"))
+
+
+def groups_of(rows: pl.DataFrame, grouping: str, day: dt.date) -> pl.DataFrame:
+    """(person_id, group): one row per person per group they are in."""
+    if grouping == "race":
+        hispanic = "hispanic" if rows["hispanic"].is_not_null().any() else "ethnicity"
+        return equity.race_groups(rows, race="race", hispanic=hispanic)
+    column = {
+        "gender": pl.col("sex"),
+        "age": (equity.infant_age_band("birth_date", day) if rows["birth_date"].is_not_null().any()
+                else equity.age_band("age")),
+        "household": pl.col("household_type"),
+        "veteran": pl.when(pl.col("veteran")).then(pl.lit("Veterans")).otherwise(pl.lit("Non-veterans")),
+        "neighborhood": pl.col("neighborhood"),
+        "zip": pl.col("zip"),
+    }[grouping]
+    return rows.select("person_id", column.fill_null(equity.UNKNOWN).alias("group")).unique()
+
+
+def report(conn, program: Program, period: Period, grouping: str, reference: str = "population") -> dict:
+    """Every measure for one program, period and grouping, as plain data (what the CLI prints)."""
+    rows = people(conn, program, period)
+    groups = groups_of(rows, grouping, period.end)
+    geography = queries.arrow(conn, "reference_get")
+    people_word = "children" if program.has_milestones() else "people"
+    who = WHO[grouping].replace("{people}", people_word)
+    measures = _referral_measures(rows, groups, geography, who) if program.has_milestones() else (
+        _homelessness_measures(rows, groups, geography, reference, who))
+    return {
+        "program": program.name, "period_start": period.start, "period_end": period.end, "grouping": grouping,
+        "reference": reference, "people": rows["person_id"].n_unique(),
+        "measures": {name: m for name, m in measures.items()},
+    }
+
+
+def _reference_counts(geography: pl.DataFrame, column: str, groups: pl.DataFrame) -> pl.DataFrame | None:
+    """The reference rows of the groups in use (and "All"), or None when the table has none of them."""
+    wanted = set(groups["group"].unique()) | {equity.ALL}
+    rows = geography.filter(pl.col("group").is_in(list(wanted)) & pl.col(column).is_not_null())
+    if rows.filter(pl.col("group") != equity.ALL).is_empty():
+        return None
+    return rows.select("group", pl.col(column).alias("population"))
+
+
+def _stage(rows: pl.DataFrame, groups: pl.DataFrame, flag: str) -> pl.DataFrame:
+    return groups.join(rows.filter(pl.col(flag)).select("person_id").unique(), on="person_id", how="semi")
+
+
+def _outcome(rows: pl.DataFrame, base: str, value: str) -> pl.DataFrame:
+    return rows.filter(pl.col(base)).group_by("person_id").agg(pl.col(value).max().cast(pl.Float64).alias("value"))
+
+
+def _homelessness_measures(rows, groups, geography, reference, who) -> dict:
+    ref = _reference_counts(geography, reference, groups)
+    measures = {}
+    for stage, words in (("active", "those actively homeless"), ("came_in", "those who came onto the list"),
+                         ("housed", "those housed"), ("returned", "those who returned to the list")):
+        if ref is not None:
+            measures[stage] = _described(equity.representation(_stage(rows, groups, stage), ref), words,
+                                         REFERENCES[reference], who)
+    housed = equity.rate_ratios(equity.tally(groups, _outcome(rows, "on_list_in_period", "housed")), "proportion")
+    measures["housing_rate"] = _described(housed, "housed", who=who)
+    placements = rows.filter(pl.col("days_to_exit").is_not_null()).select(
+        "person_id", pl.col("days_to_exit").cast(pl.Float64).alias("value"))
+    measures["days_to_housing"] = _described(equity.mean_ratio(groups, placements), "wait for housing", who=who)
+    return measures
+
+
+def _referral_measures(rows, groups, geography, who) -> dict:
+    measures = {}
+    ref = _reference_counts(geography, "children_under_3", groups)
+    referred = rows.filter(pl.col("came_in"))
+    if ref is not None:
+        measures["referrals"] = _described(
+            equity.representation(_stage(rows, groups, "came_in"), ref), "referrals", "children under 3",
+            who=who)
+        counts = (groups.join(referred.select("person_id"), on="person_id", how="semi")
+                  .group_by("group").agg(pl.len().cast(pl.Float64).alias("events")))
+        exposure = ref.filter(pl.col("group") != equity.ALL).rename({"population": "base"})
+        everyone = ref.filter(pl.col("group") == equity.ALL)["population"]
+        total_base = float(everyone[0]) if everyone.len() else float(exposure["base"].sum())
+        known = groups.filter(pl.col("group") != equity.UNKNOWN).join(referred.select("person_id"),
+                                                                      on="person_id", how="semi")
+        rates = exposure.join(counts, on="group", how="left").with_columns(
+            pl.col("events").fill_null(0.0), pl.col("base").cast(pl.Float64),
+            pl.lit(float(known["person_id"].n_unique())).alias("total_events"), pl.lit(total_base).alias("total_base"))
+        # referrals per 1,000 children under 3
+        measures["referral_rate"] = _described(
+            equity.rate_ratios(rates.select("group", "events", "base", "total_events", "total_base"), "rate"),
+            "referred", who=who, per=1000)
+    measures["timeline_45"] = _described(
+        equity.rate_ratios(equity.tally(groups, _outcome(rows, "met", "on_time")), "proportion"),
+        "met within the 45-day timeline", who=who)
+    measures["lost_exits"] = _described(
+        equity.rate_ratios(equity.tally(groups, _outcome(rows, "exited_in_period", "lost")), "proportion"),
+        "lost at exit", who=who)
+    return measures
+
+
+def _described(frame: pl.DataFrame, what: str, reference: str = "", who: str = "{group} people",
+               per: int = 1) -> dict:
+    return {"what": what, "reference": reference, "who": who, "per": per, "rows": frame.to_dicts()}
+
+
+def measures_of(result: dict) -> list[equity.Measures]:
+    return [equity.Measures(pl.DataFrame(m["rows"], infer_schema_length=None), m["what"], m["reference"], m["who"])
+            for m in result["measures"].values() if m["rows"]]
+
+
+def summary(result: dict, n: int = 3) -> list[str]:
+    """The largest reliable gaps, in plain sentences."""
+    return equity.largest_gaps(measures_of(result), n)
+
+
+# What each row shows that a funder may see only if no count behind it is small.
+COUNT_FIELDS = ("count", "base", "events", "other_events", "other_base")
+
+
+def for_funders(result: dict) -> dict:
+    """The same result with every group whose count or base is from 1 to 10 hidden, and another with it
+    wherever one would stand alone (so it cannot be worked out from the total). Totals of everyone
+    else are not shown to funders at all."""
+    out = {**result, "measures": {}}
+    for name, measure in result["measures"].items():
+        rows = [dict(r) for r in measure["rows"]]
+        small = {i for i, r in enumerate(rows) if _small(r.get("count", r.get("events"))) or _small(r.get("base"))}
+        if len(small) == 1 and len(rows) > 1:
+            # the smallest other count gives least away; a zero gives nothing away, so it does not count
+            sizes = {i: row.get("count", row.get("events")) or 0 for i, row in enumerate(rows) if i not in small}
+            others = sorted(sizes, key=lambda i: (sizes[i] == 0, sizes[i]))
+            small.add(others[0])
+        for i, row in enumerate(rows):
+            for field in ("other_events", "other_base"):
+                row.pop(field, None)
+            if i in small:
+                for field, value in row.items():
+                    if field not in ("group", "measure", "unreliable") and value is not None:
+                        row[field] = None
+                row["hidden"] = True
+        out["measures"][name] = {**measure, "rows": rows}
+    return out
+
+
+def _small(value) -> bool:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    return abs(value) in suppression.SMALL
