@@ -30,7 +30,7 @@ back_again AS (
     WHERE e.kind IN (SELECT kind FROM kinds WHERE role = 'entry')
     GROUP BY e.record_id
 )
-SELECT c.record_id, c.person_id,
+SELECT c.record_id, c.person_id, c.mask_since,
     a.household_type, a.veteran, a.chronic, a.assessment_score, a.age,
     coalesce(b.identified, c.entry_date) AS identified, c.entry_date, ek.kind AS entry_kind, c.exit_date,
     xk.kind AS exit_kind,

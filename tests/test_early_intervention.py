@@ -93,7 +93,7 @@ def test_every_page_works_for_early_intervention(ei_db, monkeypatch, page):
         assert [m.label for m in app.metric] == ["Open referrals", "Inflow", "Outflow", "Net change"]
     if page == "by_name_list":
         table = app.dataframe[0].value
-        assert list(table.columns[:4]) == ["Rank", "Name", "45-day clock", "Transition conference"]
+        assert list(table.columns[:4]) == ["Rank", "Name", "45-day clock", "Transition"]
         assert table["45-day clock"].iloc[0].endswith("days past the 45-day clock")
     if page == "monthly_figures":
         values = dict(zip(app.dataframe[0].value["Figure"], app.dataframe[0].value["Value"], strict=True))

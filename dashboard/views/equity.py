@@ -80,8 +80,8 @@ for name, measure in result["measures"].items():
             *([pl.col("count").alias("People"), (pl.col("share") * 100).round(1).alias("Share %"),
                (pl.col("reference_share") * 100).round(1).alias("Reference %"),
                pl.col("difference_pp").round(1).alias("Points apart")] if value == "index" else
-              [pl.col("events").alias("Events" if name != "days_to_housing" else "Days"),
-               pl.col("base").alias("Out of" if name != "days_to_housing" else "Placements"),
+              [pl.col("events").cast(pl.Int64).alias("Events" if name != "days_to_housing" else "Days"),
+               pl.col("base").cast(pl.Int64).alias("Out of" if name != "days_to_housing" else "Placements"),
                (pl.col("rate") * measure["per"]).round(2).alias("Rate" if measure["per"] == 1 else "Per 1,000")]),
             pl.col(value).round(2).alias("Index" if value == "index" else "Ratio"),
             pl.when(pl.col(value).is_null() & pl.col("hidden").fill_null(False) if "hidden" in rows.columns

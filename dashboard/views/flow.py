@@ -95,7 +95,7 @@ table = series.select(
     pl.col("period").alias("Period"), pl.col("period_start").alias("First day"),
     pl.col("period_end").alias("Last day"), *[pl.col(k).alias(label) for k, label in movements.items()],
     *[pl.col(k).alias(label) for k, label in KPIS.items()],
-    pl.col("avg_days_to_housing").alias(program.word("average_days_to_housing")),
+    pl.col("avg_days_to_housing").alias(program.word("avg_days_to_housing")),
 )
 if not signin.sees_people():
     counts = list(movements.values()) + list(KPIS.values())

@@ -9,22 +9,6 @@ from dashboard import data, formatting, live, signin
 from pipelines import suppression
 from pipelines.periods import month_end
 
-LABELS = {
-    "actively_homeless": "Actively homeless",
-    "newly_identified": "Newly identified",
-    "returned_from_housing": "Returned from housing",
-    "returned_from_inactive": "Returned from inactive",
-    "housing_placements": "Housing placements",
-    "moved_to_inactive": "Moved to inactive",
-    "no_longer_meets_population": "No longer meets population criteria",
-    "inflow": "Inflow",
-    "outflow": "Outflow",
-    "net_change": "Net change",
-    "balance_gap": "Balance gap",
-    "avg_days_to_housing": "Average days to housing",
-    "reliability": "3-month reliability",
-}
-
 EI_LABELS = {
     "referrals": "Referrals received",
     "open_referrals": "Open referrals at the month's end",
@@ -41,6 +25,11 @@ EI_LABELS = {
 }
 
 program = data.program()
+# Built for Zero's figures, in the order of its submission form.
+LABELS = {key: program.word(key) for key in (
+    "actively_homeless", "newly_identified", "returned_from_housing", "returned_from_inactive", "housing_placements",
+    "moved_to_inactive", "no_longer_meets_population", "inflow", "outflow", "net_change", "balance_gap",
+    "avg_days_to_housing", "reliability")}
 version = live.shown_version()
 st.title("Monthly figures")
 fresh = data.freshness(version, program.name)
