@@ -165,17 +165,24 @@ def _write(conn, data, file_name, definition: Program, who, as_of, records, repo
     return IngestResult(LOADED, message, report, upload_id=upload_id, counts=counts)
 
 
+def _dates(column: str, records: pl.DataFrame) -> pl.Expr:
+    # A list's column holds one date per row; an HMIS export's, every date of that kind in the history.
+    return pl.col(column).list.max() if records.schema[column] == pl.List(pl.Date) else pl.col(column)
+
+
 def _as_of(records: pl.DataFrame, definition: Program) -> dt.date:
-    return records.select(pl.max_horizontal([pl.col(k.kind).max() for k in definition.event_kinds])).item()
+    kinds = [k.kind for k in definition.event_kinds]
+    return records.select(pl.max_horizontal([_dates(k, records).max() for k in kinds])).item()
 
 
 def _events(matched: pl.DataFrame, definition: Program) -> pl.DataFrame:
     """One row per dated fact: record_id, new_record, kind, event_date."""
-    return (
-        matched.select("record_id", "new_record", *[k.kind for k in definition.event_kinds])
-        .unpivot(index=["record_id", "new_record"], variable_name="kind", value_name="event_date")
-        .drop_nulls("event_date")
-    )
+    long = matched.select("record_id", "new_record", *[k.kind for k in definition.event_kinds]).unpivot(
+        index=["record_id", "new_record"], variable_name="kind", value_name="event_date")
+    if long.schema["event_date"] == pl.List(pl.Date):
+        # the same fact twice (two enrollments starting the same day) is stored once
+        return long.explode("event_date").drop_nulls("event_date").unique(maintain_order=True)
+    return long.drop_nulls("event_date")
 
 
 def _attributes(matched: pl.DataFrame) -> pl.DataFrame:
