@@ -1,9 +1,12 @@
 """Local accounts: who may sign in, with which role. Passwords are hashed with Argon2 (argon2-cffi);
-an account is locked for a while after repeated wrong passwords."""
+an account is locked for a while after repeated wrong passwords. An identity provider (OpenID Connect)
+may vouch for someone's email instead of a password; the role still comes from the account here."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from urllib.parse import urlparse
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -27,6 +30,11 @@ _hasher = PasswordHasher()
 
 class SignInRefused(Exception):
     pass
+
+
+class IdentityExpired(SignInRefused):
+    """The provider's identity token has run out. Not a failed attempt: the person signs in through the
+    provider again."""
 
 
 def add_user(conn, email: str, role: str) -> None:
@@ -82,3 +90,68 @@ def add_demo_accounts(conn) -> None:
 
 def users(conn) -> list[dict]:
     return queries.rows(conn, "users_list")
+
+
+def identity_providers(auth: Mapping) -> dict[str, str]:
+    """The identity providers that the `[auth]` section of secrets.toml sets up, by the name st.login takes
+    ("default" for the unnamed one), each with the name its button shows. ValueError says what is missing,
+    so a half-done setup is reported on the sign-in page rather than when someone clicks."""
+    sections = {name: section for name, section in auth.items()
+                if isinstance(section, Mapping) and "client_id" in section}
+    if "client_id" in auth:
+        sections = {"default": auth, **sections}
+    if not sections:
+        return {}
+    missing = [key for key in ("redirect_uri", "cookie_secret") if not auth.get(key)]
+    missing += [f"{name}.{key}" if name != "default" else key for name, section in sections.items()
+                for key in ("client_secret", "server_metadata_url") if not section.get(key)]
+    if missing:
+        raise ValueError(f"[auth] in secrets.toml needs {', '.join(missing)}")
+    if not str(auth["redirect_uri"]).endswith("/oauth2callback"):
+        raise ValueError("[auth] redirect_uri in secrets.toml must end with /oauth2callback")
+    if any("_" in name for name in sections):
+        # Streamlit reads an underscore as the end of the provider's name.
+        raise ValueError("a provider's name in secrets.toml ([auth.NAME]) cannot contain an underscore")
+    return {name: (urlparse(str(section["server_metadata_url"])).hostname or "your identity provider")
+            if name == "default" else " ".join(part.capitalize() for part in name.split("-"))
+            for name, section in sections.items()}
+
+
+def identity_email(claims: Mapping, now: dt.datetime | None = None) -> str:
+    """The email address an identity provider vouches for in its claims (what st.user holds). Refused
+    when it sent none or says the address is unverified: anyone can type an address into an account at
+    most providers, and the address is what decides the role here."""
+    now = now or dt.datetime.now()
+    expires = claims.get("exp")
+    # Streamlit keeps the identity in a cookie for 30 days; the token's own expiry bounds how long that
+    # cookie alone may sign someone in.
+    if isinstance(expires, int | float) and not isinstance(expires, bool) and expires <= now.timestamp():
+        raise IdentityExpired("the sign-in through your identity provider has expired")
+    email = str(claims.get("email") or "").strip().lower()
+    if not email:
+        raise SignInRefused("your identity provider did not say which email address you signed in with")
+    # Some providers send the flag as the string "true".
+    if "email_verified" in claims and str(claims["email_verified"]).lower() != "true":
+        raise SignInRefused(f"your identity provider has not verified {email}")
+    return email
+
+
+def sign_in_with_identity(conn, claims: Mapping, provider: str, now: dt.datetime | None = None) -> dict:
+    """The account whose email the provider vouched for, as sign_in gives it, or SignInRefused with a
+    reason safe to show. Password lock-outs do not apply: the password was not used."""
+    try:
+        email = identity_email(claims, now)
+    except IdentityExpired:
+        raise
+    except SignInRefused:
+        claimed = str(claims.get("email") or "").strip().lower()
+        reason = "email not verified" if claimed else "no email"
+        audit.record(conn, claimed or "unknown", audit.SIGN_IN_FAILED, claimed or None, f"via {provider}: {reason}")
+        raise
+    user = queries.one(conn, "user_get", email=email)
+    if user is None:
+        audit.record(conn, email, audit.SIGN_IN_FAILED, email, f"via {provider}: no such account")
+        raise SignInRefused(f"{provider} signed you in as {email}, but there is no bynames account for that "
+                            "email: ask an admin to add you")
+    audit.record(conn, email, audit.SIGNED_IN, email, f"via {provider}")
+    return {"email": email, "role": user["role"]}

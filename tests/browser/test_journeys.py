@@ -30,7 +30,7 @@ def test_upload_a_file_through_the_page_and_see_the_figures_change(seed, app_url
     expect(page.get_by_role("heading", name="Load an extract")).to_be_visible()
     extract = tmp_path / "april.csv"
     extract.write_bytes(APRIL)
-    page.locator("input[type=file]").set_input_files(str(extract))
+    page.locator("input[type=file]").first.set_input_files(str(extract))
     expect(page.get_by_text("april.csv: 12 rows, no problems found.")).to_be_visible()
     page.get_by_role("button", name="Load 12 rows").click()
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(

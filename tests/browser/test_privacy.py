@@ -53,7 +53,7 @@ def visit(page, app_url, role):
     page.goto(app_url)
     page.get_by_label("Email").fill(f"{role.replace(' ', '')}@example.org")
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     text = []
     for program in ("Homelessness (Built for Zero)", "Early Intervention (IDEA Part C)"):
         page.get_by_label("Program").click()
