@@ -20,6 +20,7 @@ from pipelines import (
     equity_report,
     figures,
     loading,
+    person_links,
     store,
 )
 from pipelines import meeting_pack as pack
@@ -211,9 +212,21 @@ def check(data: bytes, file_name: str, program: str = PROGRAM):
     return loading.check(data, file_name, program=program)
 
 
-def ingest(data: bytes, file_name: str, who: str, progress, program: str = PROGRAM) -> loading.IngestResult:
+def ingest(data: bytes, file_name: str, who: str, progress, program: str = PROGRAM,
+           source: str = "") -> loading.IngestResult:
     with store.opened() as conn:
-        return loading.ingest(conn, data, file_name, program=program, who=who, progress=progress)
+        return loading.ingest(conn, data, file_name, program=program, who=who, progress=progress, source=source)
+
+
+@st.cache_data(show_spinner=False)
+def pairs(version: tuple, program: str, status: str | None) -> pl.DataFrame:
+    with store.opened() as conn:
+        return person_links.listed(conn, program, status)
+
+
+def decide_pair(link_id: int, decision: str, who: str) -> str:
+    with store.opened() as conn:
+        return person_links.decide(conn, link_id, decision, who)
 
 
 @st.cache_data(show_spinner=False)

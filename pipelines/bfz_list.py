@@ -40,6 +40,9 @@ OPTIONAL = {
     "last_name": ("Last Name",),
     "full_name": ("Name", "Client Name", "Full Name"),
     "contact_worker": ("Contact", "Contact Worker", "Case Manager", "Assigned Staff"),
+    # identity, for linking people across sources; the SSN is never stored (pipelines/identities.py)
+    "birth_date": ("Date of Birth", "DOB", "Birth Date"),
+    "ssn": ("SSN", "Social Security Number"),
 }
 STATUS_DATES = ("identified", "returned", "moved_in", "inactive")
 EARLIEST = dt.date(1971, 1, 1)
@@ -57,7 +60,7 @@ HOUSEHOLD_VALUES = {
 RECORD_COLUMNS = [
     "row", "client_id", "ordinal", *STATUS_DATES, "household_type", "veteran", "chronic",
     "race", "ethnicity", "gender", "age", "assessment_score", "contact_worker", "first_name",
-    "last_name", "bnl_status", "extra",
+    "last_name", "bnl_status", "extra", "birth_date", "ssn",
 ]
 
 
@@ -83,7 +86,7 @@ def read_bfz_list(data: bytes, file_name: str, today: dt.date | None = None):
         return None, report
     text = text_frame(extract, REQUIRED | OPTIONAL)
     headers, header_of = extract.headers, extract.header_of
-    parsed = parse_dates(text, [*STATUS_DATES, "homeless_start"]).with_columns(
+    parsed = parse_dates(text, [*STATUS_DATES, "homeless_start", "birth_date"]).with_columns(
         (pl.col("client_id").is_not_null() & pl.col("client_id").is_duplicated()).alias("repeated")
     )
     _check_rows(parsed, header_of, report, today)
@@ -101,7 +104,7 @@ def _check_rows(parsed: pl.DataFrame, header_of: dict, report: ValidationReport,
     add_findings(report, parsed.filter(pl.col("identified").is_null()), ERROR,
                  "missing_identification_date", header_of["identified"],
                  "every row needs a date of identification")
-    for field in (*STATUS_DATES, "homeless_start"):
+    for field in (*STATUS_DATES, "homeless_start", "birth_date"):
         if field not in header_of:
             continue
         column = header_of[field]
@@ -110,8 +113,9 @@ def _check_rows(parsed: pl.DataFrame, header_of: dict, report: ValidationReport,
                      column, "not a date; write it as 1/2/2018, 2018-01-02 or January 2, 2018", field)
         add_findings(report, parsed.filter(date > today), ERROR, "date_in_future", column,
                      f"the date is after today ({today:%Y-%m-%d})", field)
-        add_findings(report, parsed.filter(date < EARLIEST), ERROR, "date_before_1971", column,
-                     "the date is before 1971", field)
+        if field != "birth_date":  # people were born before 1971; the list's own dates were not
+            add_findings(report, parsed.filter(date < EARLIEST), ERROR, "date_before_1971", column,
+                         "the date is before 1971", field)
     for field in ("moved_in", "inactive"):
         add_findings(
             report, parsed.filter(pl.col(f"{field}_date") < pl.col("identified_date")), WARNING,
@@ -159,7 +163,7 @@ def _records(parsed: pl.DataFrame) -> pl.DataFrame:
             pl.col("assessment_score").cast(pl.Float64, strict=False).alias("assessment_score"),
             pl.coalesce(pl.col("first_name"), full_name.struct.field("field_0")).alias("first_name"),
             pl.coalesce(pl.col("last_name"), full_name.struct.field("field_1")).alias("last_name"),
-            *[pl.col(f"{f}_date").alias(f) for f in STATUS_DATES],
+            *[pl.col(f"{f}_date").alias(f) for f in (*STATUS_DATES, "birth_date")],
         )
         .select(RECORD_COLUMNS)
     )

@@ -40,7 +40,7 @@ def cmd_ingest(args) -> int:
         return 1
     with store.opened(args.db) as conn, steps(f"Loading {path.name}") as progress:
         result = loading.ingest(conn, path.read_bytes(), path.name, program=args.program, who=args.who,
-                                progress=progress, as_of=args.as_of)
+                                progress=progress, as_of=args.as_of, source=args.source)
     for line in result.report.lines(limit=args.show):
         err.print(line, markup=False)
     print(result.message)
@@ -106,6 +106,27 @@ def cmd_report_equity(args) -> int:
         result = equity_report.for_funders(result)
     result["summary"] = equity_report.summary(result)
     print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+def cmd_matches(args) -> int:
+    from pipelines import person_links
+
+    with store.opened(args.db) as conn:
+        if args.decision:
+            print(person_links.decide(conn, args.link_id, args.decision, args.who or getpass.getuser()))
+            return 0
+        pairs = person_links.listed(conn, args.program, None if args.all else person_links.PENDING)
+    if args.format == "json":
+        print(json.dumps(pairs.to_dicts(), indent=2, default=str))
+        return 0
+    if pairs.is_empty():
+        print("No pairs waiting for review." if not args.all else "No pairs found yet.")
+    for r in pairs.iter_rows(named=True):
+        print(f"{r['link_id']:>5}  {r['status']:<9} {r['source_a'] or 'list'}:{r['client_id_a']} "
+              f"{r['first_a'] or ''} {r['last_a'] or ''} {r['birth_date_a'] or ''}  ~  "
+              f"{r['source_b'] or 'list'}:{r['client_id_b']} {r['first_b'] or ''} {r['last_b'] or ''} "
+              f"{r['birth_date_b'] or ''}  ({r['method']})")
     return 0
 
 
@@ -269,6 +290,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--who", help="who is loading it (default: your login name)")
     p.add_argument("--show", type=int, default=50, help="how many findings to print (default 50)")
     p.add_argument("--as-of", type=_date, help="the day the extract describes (default: its latest date)")
+    p.add_argument("--source", default="", help="the system the extract comes from, when people arrive from "
+                                                "several (their IDs are then one person within a source only)")
     p.set_defaults(run=cmd_ingest)
 
     report = sub.add_parser("report", help="figures").add_subparsers(dest="report", required=True)
@@ -315,6 +338,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--who", help="who is loading it (default: your login name)")
     p.add_argument("--show", type=int, default=50, help="how many findings to print (default 50)")
     p.set_defaults(run=cmd_reference)
+
+    p = with_db(sub.add_parser("matches", help="people matched across sources: the review queue"))
+    p.add_argument("decision", nargs="?", choices=("accept", "reject", "undo"),
+                   help="leave out to list the pairs waiting for review")
+    p.add_argument("link_id", nargs="?", type=int, help="the pair's number, as listed")
+    p.add_argument("--all", action="store_true", help="list every pair found, whatever its status")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--who", help="who decides (default: your login name)")
+    p.set_defaults(run=cmd_matches)
 
     p = with_db(sub.add_parser("demo", help="build the sample database from sample_cases/"))
     p.set_defaults(run=cmd_demo)

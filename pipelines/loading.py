@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 import queries
-from pipelines import audit
+from pipelines import audit, person_links
 from pipelines.bfz_list import read_bfz_list
 from pipelines.extract_files import detect_format
 from pipelines.matching import match
@@ -91,9 +91,12 @@ def ingest(
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda step: None,
     as_of: dt.date | None = None,
+    source: str = "",
 ) -> IngestResult:
     """Validate and load one extract. `as_of` is the day the extract describes (by default its
-    latest date); its household type, veteran and chronic values count from that day on."""
+    latest date); its household type, veteran and chronic values count from that day on. `source`
+    names the system the extract comes from: a Client ID is one person within its source, and people
+    of different sources are linked by pipelines/identities.py's rules."""
     definition = get_program(program)
     who = who or who_default()
     progress("reading and checking")
@@ -114,7 +117,7 @@ def ingest(
     with _writing:
         for attempt in range(WRITE_ATTEMPTS):
             try:
-                return _write(conn, data, file_name, definition, who, as_of, records, report, digest)
+                return _write(conn, data, file_name, definition, who, as_of, records, report, digest, source)
             except duckdb.TransactionException:
                 # A write through another connection committed first: start again on top of it.
                 if attempt == WRITE_ATTEMPTS - 1:
@@ -122,7 +125,8 @@ def ingest(
     raise AssertionError("unreachable")
 
 
-def _write(conn, data, file_name, definition: Program, who, as_of, records, report, digest) -> IngestResult:
+def _write(conn, data, file_name, definition: Program, who, as_of, records, report, digest,
+           source) -> IngestResult:
     program = definition.name
     now = dt.datetime.now()
     conn.execute("BEGIN TRANSACTION")
@@ -131,9 +135,9 @@ def _write(conn, data, file_name, definition: Program, who, as_of, records, repo
         upload_id, next_person_id, next_record_id = ids["upload_id"], ids["next_person_id"], ids["next_record_id"]
         queries.run(conn, "upload_begin", upload_id=upload_id, file_name=Path(file_name).name, sha256=digest,
                     format=detect_format(data, file_name), program=program, who=who, now=now, as_of=as_of,
-                    rows_read=records.height, report=json.dumps(report.to_dict()))
+                    rows_read=records.height, report=json.dumps(report.to_dict()), source=source)
         with queries.registered(conn, incoming_people=records.select("client_id")):
-            known = queries.arrow(conn, "known_records", program=program)
+            known = queries.arrow(conn, "known_records", program=program, source=source)
         matched = match(
             records,
             known.select("client_id", "person_id").unique(),
@@ -143,7 +147,9 @@ def _write(conn, data, file_name, definition: Program, who, as_of, records, repo
         )
         with queries.registered(conn, incoming=_attributes(matched), incoming_events=_events(matched, definition)):
             queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of,
-                        recorded_at=now, first_new_record_id=next_record_id, first_new_person_id=next_person_id)
+                        recorded_at=now, first_new_record_id=next_record_id, first_new_person_id=next_person_id,
+                        source=source)
+        person_links.link_upload(conn, program, upload_id, matched)
         queries.run(conn, "refresh_states", program=program)
         counts = queries.one(conn, "upload_finish", upload_id=upload_id)
         audit.record(conn, who, audit.UPLOAD, f"upload {upload_id}",
@@ -232,6 +238,7 @@ def _rollback(conn, upload_id: int, program: str, who: str | None) -> None:
     conn.execute("BEGIN TRANSACTION")
     try:
         queries.run(conn, "rollback_upload", upload_id=upload_id, now=dt.datetime.now(), who=who or who_default())
+        person_links.regroup(conn, program)
         queries.run(conn, "refresh_states", program=program)
         audit.record(conn, who or who_default(), audit.ROLLBACK, f"upload {upload_id}")
         conn.execute("COMMIT")

@@ -1,8 +1,8 @@
 -- Load one validated, matched extract (registered as the view `incoming`) inside the caller's
 -- transaction. Only facts not already known are added; nothing already stored is changed.
 
-INSERT INTO people (person_id, program, client_id, first_upload_id)
-SELECT person_id, $program, client_id, $upload_id FROM incoming WHERE new_person;
+INSERT INTO people (person_id, program, client_id, first_upload_id, source)
+SELECT person_id, $program, client_id, $upload_id, $source FROM incoming WHERE new_person;
 
 INSERT INTO records (record_id, person_id, program, ordinal, first_upload_id)
 SELECT record_id, person_id, $program, ordinal, $upload_id FROM incoming WHERE new_record;

@@ -45,12 +45,17 @@ timeline AS (
                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     QUALIFY changed_next <> changed_on
 ),
+counted AS (  -- who each person counts as: themself, or the group linked across sources
+    SELECT person_id, coalesce(counted_as, person_id) AS counted_id FROM people WHERE program = $program
+),
 owners AS (  -- each touched record's person, whether that person has other records, first attributes
     SELECT r.record_id, r.person_id, r.shared_person, a.population_mask AS first_mask
     FROM (
-        SELECT record_id, person_id, count(*) OVER (PARTITION BY person_id) > 1 AS shared_person
-        FROM records
-        WHERE person_id IN (SELECT r.person_id FROM records r SEMI JOIN touched t USING (record_id))
+        SELECT r.record_id, c.counted_id AS person_id,
+            count(*) OVER (PARTITION BY c.counted_id) > 1 AS shared_person
+        FROM records r JOIN counted c USING (person_id)
+        WHERE c.counted_id IN (SELECT c.counted_id FROM records r SEMI JOIN touched t USING (record_id)
+                               JOIN counted c USING (person_id))
     ) r
     JOIN attributes a ON a.record_id = r.record_id AND a.nth = 1
 )

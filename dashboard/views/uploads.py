@@ -15,6 +15,9 @@ st.subheader(f"Load an extract: {program.label}")
 kind = "An Early Intervention referral extract" if program.has_milestones() else "A by-name list"
 upload = st.file_uploader(f"{kind}, as CSV or Excel (choose the program in the sidebar)", type=["csv", "xlsx"],
                           key="extract")
+source = st.text_input("Where it comes from", key="source", placeholder="e.g. County HMIS (leave empty for the list)",
+                       help="When people arrive from several systems, their IDs are one person within a system "
+                            "only; people of different systems are matched by name, date of birth and SSN.")
 
 
 def findings_table(report) -> pl.DataFrame:
@@ -42,13 +45,49 @@ if upload is not None:
             st.info(f"**{upload.name}: {records.height:,} rows, no problems found.**", icon=":material/check:")
         if st.button(f"Load {records.height:,} rows", type="primary", key="load"):
             with st.status(f"Loading {upload.name}…", expanded=True) as status:
-                result = data.ingest(content, upload.name, signin.who(), progress=st.write, program=program.name)
+                result = data.ingest(content, upload.name, signin.who(), progress=st.write, program=program.name,
+                                     source=source.strip())
                 status.update(label=result.message, state="complete" if result.status != ERROR else "error")
             if result.status == "loaded":
                 st.success(f"{result.message}. The figures on every page now include it.", icon=":material/done:")
             else:
                 st.info(result.message)
             live.current_version()
+
+st.subheader("Possible matches")
+pending = data.pairs(live.current_version(), program.name, "pending")
+if pending.is_empty():
+    st.caption("No pair of people from different sources is waiting for a decision. Pairs that agree on two of "
+               "name, date of birth and SSN are linked without asking.")
+else:
+    st.caption("These people from different sources may be the same person: the names sound alike, or a date of "
+               "birth or an SSN is one swap of two digits away. Linked people count once in every figure; "
+               "nothing is merged, and a link can be undone. A rejected pair is never offered again.")
+    queue = st.dataframe(pending.select(
+        pl.col("link_id").alias("Pair"),
+        (pl.col("source_a").replace("", "list") + ": " + pl.col("client_id_a")).alias("One"),
+        pl.concat_str("first_a", "last_a", separator=" ", ignore_nulls=True).alias("Name"),
+        pl.col("birth_date_a").alias("Born"),
+        (pl.col("source_b").replace("", "list") + ": " + pl.col("client_id_b")).alias("The other"),
+        pl.concat_str("first_b", "last_b", separator=" ", ignore_nulls=True).alias("Their name"),
+        pl.col("birth_date_b").alias("Born "),
+        pl.col("method").alias("What agrees"),
+    ), hide_index=True, width="stretch", key="matches", on_select="rerun", selection_mode="single-row")
+    chosen = queue.selection.rows if queue else []
+    if chosen:
+        pair = pending.row(chosen[0], named=True)
+        same, different = st.columns(2)
+        decision = None
+        if same.button(f"Same person: link pair {pair['link_id']}", type="primary", key="accept_pair"):
+            decision = "accept"
+        if different.button(f"Different people: reject pair {pair['link_id']}", key="reject_pair"):
+            decision = "reject"
+        if decision:
+            st.session_state["pair_decided"] = data.decide_pair(pair["link_id"], decision, signin.who())
+            live.current_version()
+            st.rerun()  # the queue is drawn again without the pair
+if "pair_decided" in st.session_state:
+    st.success(st.session_state.pop("pair_decided").capitalize() + ".", icon=":material/done:")
 
 with st.expander("Reference population (for the equity page)"):
     reference = data.reference(live.current_version())
