@@ -209,7 +209,9 @@ def save_settings(program: str = PROGRAM, **values) -> None:
 
 
 def check(data: bytes, file_name: str, program: str = PROGRAM):
-    return loading.check(data, file_name, program=program)
+    with store.opened() as conn:
+        inactivity = store.setting(conn, program, "inactivity_days") or 90
+    return loading.check(data, file_name, program=program, inactivity_days=inactivity)
 
 
 def ingest(data: bytes, file_name: str, who: str, progress, program: str = PROGRAM,

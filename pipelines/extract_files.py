@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
+from pathlib import Path
 
 import fastexcel
 import polars as pl
 
-XLSX_MAGIC = b"PK\x03\x04"
+ZIP_MAGIC = b"PK\x03\x04"  # zips, so Excel workbooks and HMIS exports alike
 
 
 def detect_format(data: bytes, file_name: str) -> str:
+    """"hmis" for an HMIS CSV export (a zip holding Export.csv), "xlsx" for a workbook, else "csv"."""
     name = file_name.lower()
-    if name.endswith((".xlsx", ".xlsm", ".xls")) or data[:4] == XLSX_MAGIC:
+    if name.endswith(".zip") or (data[:4] == ZIP_MAGIC and _holds_export(data)):
+        return "hmis"
+    if name.endswith((".xlsx", ".xlsm", ".xls")) or data[:4] == ZIP_MAGIC:
         return "xlsx"
     return "csv"
+
+
+def _holds_export(data: bytes) -> bool:
+    # A workbook is a zip too; an HMIS export is the zip with Export.csv in it (the name list is
+    # at the end of the file, so nothing is unpacked to tell).
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(Path(n).name.lower() == "export.csv" for n in archive.namelist())
+    except zipfile.BadZipFile:
+        return False
 
 
 def _read_csv(data: bytes) -> pl.DataFrame:

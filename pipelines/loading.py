@@ -16,9 +16,10 @@ import duckdb
 import polars as pl
 
 import queries
-from pipelines import audit, person_links
+from pipelines import audit, person_links, store
 from pipelines.bfz_list import read_bfz_list
 from pipelines.extract_files import detect_format
+from pipelines.hmis_export import read_hmis_export
 from pipelines.matching import match
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, Program
 from pipelines.programs import program as get_program
@@ -32,8 +33,15 @@ WRITE_ATTEMPTS = 5
 # processes are kept out by DuckDB's lock on the file.
 _writing = threading.Lock()
 
-# Each program's extract reader: (data, file name, today) -> (rows or None, ValidationReport).
-READERS = {HOMELESSNESS.name: read_bfz_list, EARLY_INTERVENTION.name: read_referral_list}
+def read_homelessness_list(data: bytes, file_name: str, today: dt.date | None = None, inactivity_days: int = 90):
+    """A by-name list (CSV or Excel) or an HMIS CSV export (zip), told apart by what the file is."""
+    if detect_format(data, file_name) == "hmis":
+        return read_hmis_export(data, file_name, today, inactivity_days=inactivity_days)
+    return read_bfz_list(data, file_name, today)
+
+
+# Each program's extract reader: (data, file name, today, **settings) -> (rows or None, ValidationReport).
+READERS = {HOMELESSNESS.name: read_homelessness_list, EARLY_INTERVENTION.name: read_referral_list}
 
 # Every attribute the store keeps for a record, with its type; a program's rows carry their own
 # and the rest are stored empty.
@@ -76,10 +84,12 @@ def previous_load(conn, program: str, digest: str) -> dict | None:
     return queries.one(conn, "previous_load", program=program, sha256=digest)
 
 
-def check(data: bytes, file_name: str, today: dt.date | None = None, program: str = HOMELESSNESS.name):
-    """Read and validate without touching the database: the report a data lead sees first."""
+def check(data: bytes, file_name: str, today: dt.date | None = None, program: str = HOMELESSNESS.name,
+          inactivity_days: int = 90):
+    """Read and validate without touching the database: the report a data lead sees first.
+    `inactivity_days` (a setting) matters to exports that carry contacts rather than dates."""
     get_program(program)
-    return READERS[program](data, file_name, today)
+    return READERS[program](data, file_name, today, inactivity_days=inactivity_days)
 
 
 def ingest(
@@ -103,7 +113,7 @@ def ingest(
     # Hashing a large file takes as long as a fair part of reading it, and runs beside it.
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(sha256, data)
-        records, report = check(data, file_name, today, program)
+        records, report = check(data, file_name, today, program, store.setting(conn, program, "inactivity_days") or 90)
         digest = hashing.result()
     earlier = previous_load(conn, program, digest)
     if earlier:

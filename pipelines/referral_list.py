@@ -13,8 +13,9 @@ from pipelines.programs import CHILD, EARLY_INTERVENTION
 MILESTONES = [k.kind for k in EARLY_INTERVENTION.event_kinds if k.role == "milestone"]
 
 
-def read_referral_list(data: bytes, file_name: str, today: dt.date | None = None):
-    """Read and check a referral extract. Returns (rows to load or None, ValidationReport)."""
+def read_referral_list(data: bytes, file_name: str, today: dt.date | None = None, **_settings):
+    """Read and check a referral extract. Returns (rows to load or None, ValidationReport). Settings
+    other readers use (the inactivity period) mean nothing to a referral list."""
     referrals, report = read_referrals(data, file_name, today=today)
     if referrals is None:
         return None, report

@@ -224,7 +224,7 @@ def test_a_reader_may_give_every_date_of_a_kind_as_a_list(conn, monkeypatch):
     from pipelines.periods import Period
     from pipelines.report import ValidationReport
 
-    def history(data, file_name, today):
+    def history(data, file_name, today, **settings):
         dates = pl.Series([[dt.date(2024, 1, 5)], [dt.date(2024, 3, 1)], [dt.date(2024, 2, 10)], [None]],
                           dtype=pl.List(pl.Date))
         rows = pl.DataFrame({"row": [2], "client_id": ["H1"], "ordinal": pl.Series([1], dtype=pl.Int32),

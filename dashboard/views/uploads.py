@@ -13,7 +13,10 @@ st.title("Uploads")
 
 st.subheader(f"Load an extract: {program.label}")
 kind = "An Early Intervention referral extract" if program.has_milestones() else "A by-name list"
-upload = st.file_uploader(f"{kind}, as CSV or Excel (choose the program in the sidebar)", type=["csv", "xlsx"],
+# Homelessness lists also come as HUD's HMIS CSV export, a zip.
+hmis, types = ("", ["csv", "xlsx"]) if program.has_milestones() else (", or an HMIS CSV export (zip)",
+                                                                      ["csv", "xlsx", "zip"])
+upload = st.file_uploader(f"{kind}, as CSV or Excel{hmis} (choose the program in the sidebar)", type=types,
                           key="extract")
 source = st.text_input("Where it comes from", key="source", placeholder="e.g. County HMIS (leave empty for the list)",
                        help="When people arrive from several systems, their IDs are one person within a system "
