@@ -266,11 +266,19 @@ def cmd_setting(args) -> int:
 
 
 def cmd_generate(args) -> int:
-    from pipelines.sample_data import write_extracts
+    out = Path(args.out)
+    if out.suffix.lower() == ".zip":
+        from pipelines.hmis_sample import write_export
 
-    with steps(f"Generating {args.records:,} records") as progress:
-        progress("drawing people")
-        paths = write_extracts(args.records, Path(args.out), snapshots=args.snapshots, seed=args.seed)
+        with steps(f"Generating an HMIS CSV export of {args.records:,} clients") as progress:
+            progress("drawing households and their stays")
+            paths = [write_export(args.records, out, seed=args.seed, version=args.fy)]
+    else:
+        from pipelines.sample_data import write_extracts
+
+        with steps(f"Generating {args.records:,} records") as progress:
+            progress("drawing people")
+            paths = write_extracts(args.records, out, snapshots=args.snapshots, seed=args.seed)
     for p in paths:
         print(p)
     return 0
@@ -382,9 +390,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("value", nargs="?", help="JSON or plain text; leave out to show the current value")
     p.set_defaults(run=cmd_setting)
 
-    p = sub.add_parser("generate", help="write a fictional community's by-name list")
-    p.add_argument("--records", type=int, required=True)
-    p.add_argument("--out", required=True, help="a .csv/.xlsx file, or a folder for several snapshots")
+    p = sub.add_parser("generate", help="write a fictional community's by-name list or HMIS CSV export")
+    p.add_argument("--records", type=int, required=True, help="records on the list, or clients in an export")
+    p.add_argument("--out", required=True, help="a .csv/.xlsx file, a folder for several snapshots, or a .zip "
+                                                "for an HMIS CSV export")
+    p.add_argument("--fy", type=int, default=2026, choices=(2024, 2026), help="the HMIS CSV specification of a "
+                                                                              ".zip export (default 2026)")
     p.add_argument("--snapshots", type=int, default=1, help="monthly extracts to write (default 1)")
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(run=cmd_generate)
