@@ -1,14 +1,23 @@
--- Everyone on the active list now (the latest state of each record), with what triage and the case
--- conference need to order and sort them. Names come separately (list_names.sql) for the rows a
+-- Everyone on the active list now (the latest state of each person's records), with what triage
+-- and the case conference need to order and sort them. Names come separately (list_names.sql) for the rows a
 -- page shows: fetching them for all of a large list costs more than the rest. Parameter: $program.
 WITH kinds AS (
     SELECT kind, role, tie_rank, label FROM event_kinds WHERE program = $program
 ),
-current AS (
-    SELECT s.record_id, s.person_id, s.entry_date, s.entry_rank, s.exit_date, s.exit_rank, s.mask_since
+live AS (
+    SELECT s.record_id, s.person_id, s.entry_date, s.entry_rank, s.exit_date, s.exit_rank, s.mask_since,
+        s.shared_person
     FROM record_states s
     WHERE s.program_code = (SELECT code FROM programs WHERE program = $program)
       AND s.changed_next = DATE '9999-12-31' AND s.active
+),
+current AS (
+    -- One row per person: a person with several active records (two rows of one list, or records
+    -- from two sources linked as one person) is shown by the record with the latest entry.
+    SELECT * EXCLUDE (shared_person) FROM live WHERE NOT shared_person
+    UNION ALL
+    SELECT * EXCLUDE (shared_person) FROM live WHERE shared_person
+    QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY entry_date DESC, record_id DESC) = 1
 ),
 attributes AS (
     -- The attributes in force now. A record whose attributes never changed has one row of them,
