@@ -30,9 +30,7 @@ def sound_key(key: pl.Expr) -> pl.Expr:
     """The sound classes of a name's consonants, a run of one class written once, four at most; a
     first letter that is a vowel is kept as it is. "smith" and "smyth" agree, and so do "catherine"
     and "kathryn": the first letter is coded too, as c and k sound alike."""
-    coded = key
-    for letters, digit in SOUND_CLASSES.items():
-        coded = coded.str.replace_all(letters, digit, literal=True)
+    coded = key.str.replace_many(list(SOUND_CLASSES), list(SOUND_CLASSES.values()))
     first_vowel = key.str.slice(0, 1).str.contains("^[aeiouyhw]$")
     coded = pl.when(first_vowel).then(key.str.slice(0, 1) + coded.str.slice(1)).otherwise(coded)
     coded = pl.concat_str(coded.str.slice(0, 1), coded.str.slice(1).str.replace_all(r"[a-z]", ""))
