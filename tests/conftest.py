@@ -45,3 +45,17 @@ def app_as(role: str = "admin", email: str | None = None):
     app = AppTest.from_file(APP, default_timeout=60)
     app.session_state["user"] = {"email": email or f"{role.replace(' ', '')}@example.org", "role": role}
     return app
+
+
+def uploaded_on_page(tmp_path, monkeypatch, name: str, data: bytes):
+    """A data lead's Uploads page on a new, empty database, with `data` chosen as the file to load."""
+    db = tmp_path / "page.duckdb"
+    with store.opened(db):
+        pass
+    monkeypatch.setenv("BYNAMES_DB", str(db))
+    app = app_as("data lead")
+    app.run()
+    app.switch_page("views/uploads.py").run()
+    app.file_uploader(key="extract").upload(name, data).run()
+    assert not app.exception, app.exception
+    return app

@@ -8,7 +8,7 @@ import pytest
 
 from pipelines import agenda, cli, figures, loading, store
 from pipelines.periods import Period
-from tests.conftest import SHARED, app_as
+from tests.conftest import SHARED, app_as, uploaded_on_page
 
 HUD_SAMPLE = SHARED / "data" / "hud" / "sample-hmis-export-fy2026.zip"
 needs_hud = pytest.mark.skipif(not HUD_SAMPLE.exists(), reason="../shared is not beside the project")
@@ -59,15 +59,7 @@ def test_the_pages_show_it(hud_db, monkeypatch, page):
 
 @needs_hud
 def test_a_data_lead_loads_the_export_through_the_uploads_page(tmp_path, monkeypatch):
-    db = tmp_path / "page.duckdb"
-    with store.opened(db):
-        pass
-    monkeypatch.setenv("BYNAMES_DB", str(db))
-    app = app_as("data lead")
-    app.run()
-    app.switch_page("views/uploads.py").run()
-    app.file_uploader(key="extract").upload(HUD_SAMPLE.name, HUD_SAMPLE.read_bytes()).run()
-    assert not app.exception, app.exception
+    app = uploaded_on_page(tmp_path, monkeypatch, HUD_SAMPLE.name, HUD_SAMPLE.read_bytes())
     assert "9,647 rows" in app.warning[0].value  # the sample's warnings are shown before anything is written
     app.text_input(key="source").input("Square Peg HMIS")
     app.button(key="load").click().run()

@@ -9,7 +9,7 @@ import pytest
 from pipelines import agenda, cli, figures, hmis_export, hmis_sample, hmis_spec, store
 from pipelines.periods import Period
 from pipelines.programs import FAMILY, SINGLE_ADULT, YOUTH
-from tests.conftest import app_as
+from tests.conftest import uploaded_on_page
 
 CLIENTS = 4000
 TODAY = dt.date(2026, 6, 1)
@@ -84,17 +84,9 @@ def test_generated_through_the_cli_it_loads_and_the_figures_count_its_active_peo
 
 
 def test_a_data_lead_loads_a_generated_export_through_the_uploads_page_and_the_list_shows_it(tmp_path, monkeypatch):
-    data = hmis_sample.export_zip(hmis_sample.draw(1200, seed=8))
-    active = hmis_sample.draw(1200, seed=8).expected.filter(pl.col("state") == "active").height
-    db = tmp_path / "page.duckdb"
-    with store.opened(db):
-        pass
-    monkeypatch.setenv("BYNAMES_DB", str(db))
-    app = app_as("data lead")
-    app.run()
-    app.switch_page("views/uploads.py").run()
-    app.file_uploader(key="extract").upload("county-export.zip", data).run()
-    assert not app.exception, app.exception
+    drawn = hmis_sample.draw(1200, seed=8)
+    active = drawn.expected.filter(pl.col("state") == "active").height
+    app = uploaded_on_page(tmp_path, monkeypatch, "county-export.zip", hmis_sample.export_zip(drawn))
     app.button(key="load").click().run()
     assert app.success[0].value.startswith("county-export.zip loaded as upload 1: 1,200 rows")
     app.switch_page("views/by_name_list.py").run()
