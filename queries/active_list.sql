@@ -1,6 +1,7 @@
 -- Everyone on the active list now (the latest state of each person's records), with what triage
--- and the case conference need to order and sort them. Names come separately (list_names.sql) for the rows a
--- page shows: fetching them for all of a large list costs more than the rest. Parameter: $program.
+-- and the case conference need to order and sort them. Names come separately (list_names.sql) for
+-- the rows a page shows: fetching them for all of a large list costs more than the rest.
+-- Parameter: $program.
 WITH kinds AS (
     SELECT kind, role, tie_rank, label FROM event_kinds WHERE program = $program
 ),
