@@ -51,7 +51,7 @@ ATTRIBUTES = {
     "contact_worker": pl.String, "first_name": pl.String, "last_name": pl.String, "bnl_status": pl.String,
     "extra": pl.String, "birth_date": pl.Date, "hispanic": pl.Boolean, "zip": pl.String,
     "neighborhood": pl.String, "referral_source": pl.String, "eligible": pl.Boolean, "exceptional": pl.Boolean,
-    "exit_reason": pl.Int8,
+    "exit_reason": pl.Int8, "eligible_on": pl.Date,
 }
 
 
@@ -155,7 +155,7 @@ def _write(conn, data, file_name, definition: Program, who, as_of, records, repo
             next_person_id,
             next_record_id,
         )
-        with queries.registered(conn, incoming=_attributes(matched), incoming_events=_events(matched, definition)):
+        with queries.registered(conn, incoming=_attributes(matched, definition), incoming_events=_events(matched, definition)):
             queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of,
                         recorded_at=now, first_new_record_id=next_record_id, first_new_person_id=next_person_id,
                         source=source)
@@ -191,20 +191,36 @@ def _as_of(records: pl.DataFrame, definition: Program) -> dt.date:
     return records.select(pl.max_horizontal([_dates(k, records).max() for k in kinds])).item()
 
 
+def _identified_kind(definition: Program) -> str:
+    return next(k.kind for k in definition.event_kinds if k.counts_as == "identified")
+
+
+def _seen_from(matched: pl.DataFrame, definition: Program) -> pl.Expr:
+    """The day a row's facts are first on the list: its identification (the earliest, for an export
+    that carries several). A fact dated before it is seen from then on, never earlier (DESIGN §2.1)."""
+    kind = _identified_kind(definition)
+    first = pl.col(kind).list.min() if matched.schema[kind] == pl.List(pl.Date) else pl.col(kind)
+    return first.alias("seen_from")
+
+
 def _events(matched: pl.DataFrame, definition: Program) -> pl.DataFrame:
-    """One row per dated fact: record_id, new_record, kind, event_date."""
-    long = matched.select("record_id", "new_record", *[k.kind for k in definition.event_kinds]).unpivot(
-        index=["record_id", "new_record"], variable_name="kind", value_name="event_date")
+    """One row per dated fact: record_id, new_record, kind, event_date, seen_from."""
+    long = matched.select("record_id", "new_record", _seen_from(matched, definition),
+                          *[k.kind for k in definition.event_kinds]).unpivot(
+        index=["record_id", "new_record", "seen_from"], variable_name="kind", value_name="event_date")
     if long.schema["event_date"] == pl.List(pl.Date):
         # the same fact twice (two enrollments starting the same day) is stored once
-        return long.explode("event_date").drop_nulls("event_date").unique(maintain_order=True)
-    return long.drop_nulls("event_date")
+        long = long.explode("event_date").drop_nulls("event_date").unique(maintain_order=True)
+    else:
+        long = long.drop_nulls("event_date")
+    return long.with_columns(pl.max_horizontal("event_date", "seen_from").alias("seen_from"))
 
 
-def _attributes(matched: pl.DataFrame) -> pl.DataFrame:
+def _attributes(matched: pl.DataFrame, definition: Program) -> pl.DataFrame:
     """The rows with every attribute the store keeps, those the program has no use for empty."""
     return matched.select(
         "record_id", "person_id", "client_id", "ordinal", "new_person", "new_record",
+        _seen_from(matched, definition),
         *[pl.col(name) if name in matched.columns else pl.lit(None, dtype).alias(name)
           for name, dtype in ATTRIBUTES.items()],
     )

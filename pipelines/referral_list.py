@@ -28,6 +28,9 @@ def as_list(referrals: pl.DataFrame) -> pl.DataFrame:
         # The exit is one of two kinds so the flow figures can tell lost children from the others.
         pl.when(lost).then(pl.col("exited")).alias("exited_lost"),
         pl.when(~lost).then(pl.col("exited")).alias("exited"),
+        # The result is known from the decision, or from the evaluation where no decision is dated.
+        pl.when(pl.col("eligible").is_not_null())
+        .then(pl.coalesce("eligibility_decided", "evaluated")).alias("eligible_on"),
         pl.lit(CHILD).alias("household_type"),
         pl.lit(False).alias("veteran"),
         pl.lit(False).alias("chronic"),

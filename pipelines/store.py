@@ -86,6 +86,24 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> None:
             raise
     if pending or not conn.execute("SELECT count(*) FROM event_kinds").fetchone()[0]:
         write_programs(conn)
+    if pending:
+        rebuild_states(conn)
+
+
+def rebuild_states(conn: duckdb.DuckDBPyConnection) -> None:
+    """Derive every record's states again (a migration that changes how they are derived empties them)."""
+    if conn.execute("SELECT count(*) FROM record_states").fetchone()[0] or not conn.execute(
+            "SELECT count(*) FROM records").fetchone()[0]:
+        return
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        for name in PROGRAMS:
+            queries.run(conn, "touch_program", program=name)
+            queries.run(conn, "refresh_states", program=name)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def write_programs(conn: duckdb.DuckDBPyConnection) -> None:

@@ -6,7 +6,7 @@ WITH kinds AS (
     SELECT kind, role, tie_rank, label FROM event_kinds WHERE program = $program
 ),
 live AS (
-    SELECT s.record_id, s.person_id, s.entry_date, s.entry_rank, s.exit_date, s.exit_rank, s.mask_since,
+    SELECT s.record_id, s.person_id, s.entry_date, s.entry_rank, s.exit_date, s.exit_rank, s.attributes_upload,
         s.shared_person
     FROM record_states s
     WHERE s.program_code = (SELECT code FROM programs WHERE program = $program)
@@ -20,15 +20,9 @@ current AS (
     SELECT * EXCLUDE (shared_person) FROM live WHERE shared_person
     QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY entry_date DESC, record_id DESC) = 1
 ),
-attributes AS (
-    -- The attributes in force now. A record whose attributes never changed has one row of them,
-    -- otherwise they are the rows from the day they last changed, the latest upload's if two.
-    SELECT a.* FROM current c JOIN record_attributes a ON a.record_id = c.record_id
-    WHERE c.mask_since = DATE '0001-01-01'
-    UNION ALL
-    SELECT a.* FROM current c JOIN record_attributes a ON a.record_id = c.record_id AND a.valid_from = c.mask_since
-    WHERE c.mask_since <> DATE '0001-01-01'
-    QUALIFY row_number() OVER (PARTITION BY a.record_id ORDER BY a.upload_id DESC) = 1
+attributes AS (  -- the attributes in force now
+    SELECT a.* FROM current c
+    JOIN record_attributes a ON a.record_id = c.record_id AND a.upload_id = c.attributes_upload
 ),
 back_again AS (
     -- Active records whose latest entry is a return: the day they were first identified. For
@@ -40,7 +34,7 @@ back_again AS (
     WHERE e.kind IN (SELECT kind FROM kinds WHERE role = 'entry')
     GROUP BY e.record_id
 )
-SELECT c.record_id, c.person_id, c.mask_since,
+SELECT c.record_id, c.person_id, c.attributes_upload,
     a.household_type, a.veteran, a.chronic, a.assessment_score, a.age,
     coalesce(b.identified, c.entry_date) AS identified, c.entry_date, ek.kind AS entry_kind, c.exit_date,
     xk.kind AS exit_kind,

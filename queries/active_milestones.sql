@@ -1,7 +1,7 @@
 -- For everyone on the active list now, the latest-loaded date of each milestone (an evaluation, an
 -- IFSP meeting...) and the attributes the program's clocks need. Parameter: $program.
 WITH current AS (
-    SELECT s.record_id, s.mask_since
+    SELECT s.record_id, s.attributes_upload
     FROM record_states s
     WHERE s.program_code = (SELECT code FROM programs WHERE program = $program)
       AND s.changed_next = DATE '9999-12-31' AND s.active
@@ -20,9 +20,7 @@ dated AS (
 ),
 attributes AS (
     SELECT a.record_id, a.birth_date, a.eligible, a.exceptional FROM current c
-    JOIN record_attributes a ON a.record_id = c.record_id
-     AND (a.valid_from = c.mask_since OR c.mask_since = DATE '0001-01-01')
-    QUALIFY row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from DESC, a.upload_id DESC) = 1
+    JOIN record_attributes a ON a.record_id = c.record_id AND a.upload_id = c.attributes_upload
 )
 SELECT c.record_id, a.birth_date, a.eligible, a.exceptional, m.evaluated, m.eligibility_decided, m.ifsp,
     m.service_start, m.transition_steps, m.lea_notified, m.transition_conference

@@ -1,11 +1,11 @@
 -- Every record on the list as it stood at the end of $day: its entry and exit as the states give
--- them, the latest date loaded for each milestone up to that day (a referral's evaluation, IFSP
+-- them, the latest date loaded for each milestone seen by that day (a referral's evaluation, IFSP
 -- meeting...), and the attributes in force. Parameters: $program, $day.
 WITH kinds AS (
     SELECT kind, role, tie_rank, counts_as FROM event_kinds WHERE program = $program
 ),
 at_day AS (
-    SELECT s.record_id, s.person_id, s.entry_date, s.entry_rank, s.exit_date, s.exit_rank, s.active, s.mask_since
+    SELECT s.record_id, s.person_id, s.entry_date, s.entry_rank, s.exit_date, s.exit_rank, s.active, s.attributes_upload
     FROM record_states s
     WHERE s.program_code = (SELECT code FROM programs WHERE program = $program)
       AND s.changed_on <= $day AND s.changed_next > $day
@@ -15,7 +15,7 @@ milestones AS (
     SELECT e.record_id, e.kind, arg_max(e.event_date, (e.upload_id, e.event_date)) AS event_date
     FROM events e
     SEMI JOIN at_day d USING (record_id)
-    WHERE e.kind IN (SELECT kind FROM kinds WHERE role = 'milestone') AND e.event_date <= $day
+    WHERE e.kind IN (SELECT kind FROM kinds WHERE role = 'milestone') AND e.seen_from <= $day
     GROUP BY e.record_id, e.kind
 ),
 dated AS (
@@ -25,9 +25,7 @@ dated AS (
 ),
 attributes AS (
     SELECT a.* FROM at_day d
-    JOIN record_attributes a ON a.record_id = d.record_id
-     AND (a.valid_from = d.mask_since OR d.mask_since = DATE '0001-01-01')
-    QUALIFY row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from DESC, a.upload_id DESC) = 1
+    JOIN record_attributes a ON a.record_id = d.record_id AND a.upload_id = d.attributes_upload
 )
 SELECT d.record_id, d.person_id, p.client_id, d.entry_date AS referred, d.active,
     ek.counts_as AS entry_counts_as, d.exit_date AS latest_exit, xk.counts_as AS exit_counts_as,
@@ -36,7 +34,9 @@ SELECT d.record_id, d.person_id, p.client_id, d.entry_date AS referred, d.active
     m.evaluated, m.eligibility_decided, m.ifsp, m.service_start, m.transition_steps, m.lea_notified,
     m.transition_conference,
     a.first_name, a.last_name, a.birth_date, a.gender AS sex, a.race, a.hispanic, a.zip, a.neighborhood,
-    a.referral_source, a.eligible, a.exceptional, a.exit_reason, a.contact_worker AS service_coordinator,
+    a.referral_source,
+    -- a child is found eligible or not from the day of the decision, not before
+    CASE WHEN a.eligible_on IS NULL OR a.eligible_on <= $day THEN a.eligible END AS eligible, a.exceptional, a.exit_reason, a.contact_worker AS service_coordinator,
     a.ethnicity, a.age, a.household_type, a.veteran, a.chronic
 FROM at_day d
 JOIN people p ON p.person_id = d.person_id

@@ -7,18 +7,22 @@ SELECT person_id, $program, client_id, $upload_id, $source FROM incoming WHERE n
 INSERT INTO records (record_id, person_id, program, ordinal, first_upload_id)
 SELECT record_id, person_id, $program, ordinal, $upload_id FROM incoming WHERE new_record;
 
-INSERT INTO events (record_id, kind, event_date, upload_id, recorded_at)
+-- A fact already stored is stored again only when this extract shows it earlier (its row's
+-- identification is earlier), so the list as it stood on each day keeps it from the first day seen.
+INSERT INTO events (record_id, kind, event_date, upload_id, recorded_at, seen_from)
 WITH dated AS (SELECT * FROM incoming_events)
-SELECT record_id, kind, event_date, $upload_id, $recorded_at FROM dated WHERE new_record
+SELECT record_id, kind, event_date, $upload_id, $recorded_at, seen_from FROM dated WHERE new_record
 UNION ALL
-SELECT d.record_id, d.kind, d.event_date, $upload_id, $recorded_at
+SELECT d.record_id, d.kind, d.event_date, $upload_id, $recorded_at, d.seen_from
 FROM dated d
 ANTI JOIN events e ON e.record_id = d.record_id AND e.kind = d.kind AND e.event_date = d.event_date
+                  AND e.seen_from <= d.seen_from
 WHERE NOT d.new_record;
 
 INSERT INTO record_attributes (record_id, upload_id, valid_from, household_type, veteran, chronic, race,
     ethnicity, gender, age, assessment_score, contact_worker, first_name, last_name, bnl_status, extra,
-    population_mask, birth_date, hispanic, zip, neighborhood, referral_source, eligible, exceptional, exit_reason)
+    population_mask, birth_date, hispanic, zip, neighborhood, referral_source, eligible, exceptional, exit_reason,
+    eligible_on, seen_from)
 WITH combinations AS (
     SELECT DISTINCT household_type, veteran, chronic FROM incoming
 ),
@@ -44,19 +48,20 @@ latest AS (
 SELECT i.record_id, $upload_id, $as_of, i.household_type, i.veteran, i.chronic, i.race, i.ethnicity,
     i.gender, i.age, i.assessment_score, i.contact_worker, i.first_name, i.last_name, i.bnl_status,
     i.extra::JSON, m.population_mask, i.birth_date, i.hispanic, i.zip, i.neighborhood, i.referral_source,
-    i.eligible, i.exceptional, i.exit_reason
+    i.eligible, i.exceptional, i.exit_reason, i.eligible_on, i.seen_from
 FROM incoming i
 JOIN masks m ON m.household_type IS NOT DISTINCT FROM i.household_type
             AND m.veteran = i.veteran AND m.chronic = i.chronic
 LEFT JOIN latest a ON a.record_id = i.record_id
 WHERE a.record_id IS NULL
+   OR i.seen_from < a.seen_from  -- the same attributes, seen earlier than before (see events above)
    OR (i.household_type, i.veteran, i.chronic, i.race, i.ethnicity, i.gender, i.age, i.assessment_score,
        i.contact_worker, i.first_name, i.last_name, i.bnl_status, i.extra::JSON, i.birth_date, i.hispanic,
-       i.zip, i.neighborhood, i.referral_source, i.eligible, i.exceptional, i.exit_reason)
+       i.zip, i.neighborhood, i.referral_source, i.eligible, i.exceptional, i.exit_reason, i.eligible_on)
       IS DISTINCT FROM
       (a.household_type, a.veteran, a.chronic, a.race, a.ethnicity, a.gender, a.age, a.assessment_score,
        a.contact_worker, a.first_name, a.last_name, a.bnl_status, a.extra, a.birth_date, a.hispanic,
-       a.zip, a.neighborhood, a.referral_source, a.eligible, a.exceptional, a.exit_reason);
+       a.zip, a.neighborhood, a.referral_source, a.eligible, a.exceptional, a.exit_reason, a.eligible_on);
 
 -- The records whose states must be rebuilt: the new ones, the known ones this upload added facts
 -- to, and the other records of the people they belong to (whether a person has several records

@@ -4,8 +4,9 @@ INSERT INTO uploads (upload_id, file_name, sha256, format, program, uploaded_by,
     status, report)
 VALUES ($upload_id, $description, '', 'case conference', $program, $who, $now, $as_of, 1, 'loaded', NULL);
 
-INSERT INTO events (record_id, kind, event_date, upload_id, recorded_at, note)
-SELECT $record_id, $kind, $event_date, $upload_id, $now, $note
+-- the record is on the list already, so the fact is seen from its own date
+INSERT INTO events (record_id, kind, event_date, upload_id, recorded_at, note, seen_from)
+SELECT $record_id, $kind, $event_date, $upload_id, $now, $note, $event_date
 WHERE NOT EXISTS (SELECT 1 FROM events WHERE record_id = $record_id AND kind = $kind AND event_date = $event_date);
 
 -- only this record's states change (its person keeps the same records)
