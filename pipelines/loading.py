@@ -155,7 +155,8 @@ def _write(conn, data, file_name, definition: Program, who, as_of, records, repo
             next_person_id,
             next_record_id,
         )
-        with queries.registered(conn, incoming=_attributes(matched, definition), incoming_events=_events(matched, definition)):
+        with queries.registered(conn, incoming=_attributes(matched, definition),
+                                incoming_events=_events(matched, definition)):
             queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of,
                         recorded_at=now, first_new_record_id=next_record_id, first_new_person_id=next_person_id,
                         source=source)
