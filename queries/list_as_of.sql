@@ -36,7 +36,9 @@ SELECT d.record_id, d.person_id, p.client_id, d.entry_date AS referred, d.active
     a.first_name, a.last_name, a.birth_date, a.gender AS sex, a.race, a.hispanic, a.zip, a.neighborhood,
     a.referral_source,
     -- a child is found eligible or not from the day of the decision, not before
-    CASE WHEN a.eligible_on IS NULL OR a.eligible_on <= $day THEN a.eligible END AS eligible, a.exceptional, a.exit_reason, a.contact_worker AS service_coordinator,
+    CASE WHEN a.eligible_on IS NULL OR a.eligible_on <= $day THEN a.eligible END AS eligible, a.exceptional,
+    CASE WHEN NOT d.active THEN a.exit_reason END AS exit_reason,  -- a reason is known once the child exits
+    a.contact_worker AS service_coordinator,
     a.ethnicity, a.age, a.household_type, a.veteran, a.chronic
 FROM at_day d
 JOIN people p ON p.person_id = d.person_id
