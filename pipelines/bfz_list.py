@@ -19,11 +19,11 @@ from pipelines.report import ERROR, WARNING, ValidationReport
 # Canonical field -> header spellings (compared after header_key). The first four are the dates
 # that decide a record's status; the next four complete Built for Zero's required columns.
 REQUIRED = {
-    "client_id": ("Client ID",),
+    "client_id": ("Client ID", "ID Number"),
     "identified": ("Date of Identification", "Identification Date"),
-    "moved_in": ("Housing Move-In Date", "Move-In Date"),
+    "moved_in": ("Housing Move-In Date", "Move-In Date", "Date of Housing Move-In"),
     "inactive": ("Inactive Date",),
-    "returned": ("Returned to Active Date",),
+    "returned": ("Returned to Active Date", "Return to Active Date"),
     "household_type": ("Household Type",),
     "chronic_status": ("Chronic Status",),
     "veteran_status": ("Veteran Status",),
@@ -110,7 +110,7 @@ def _check_rows(parsed: pl.DataFrame, header_of: dict, report: ValidationReport,
         column = header_of[field]
         raw, date = pl.col(field), pl.col(f"{field}_date")
         add_findings(report, parsed.filter(raw.is_not_null() & date.is_null()), ERROR, "unparseable_date",
-                     column, "not a date; write it as 1/2/2018, 2018-01-02 or January 2, 2018", field)
+                     column, "not a date; write it as 1/2/2018, 2018-01-02, January 2, 2018 or January 2018", field)
         add_findings(report, parsed.filter(date > today), ERROR, "date_in_future", column,
                      f"the date is after today ({today:%Y-%m-%d})", field)
         if field != "birth_date":  # people were born before 1971; the list's own dates were not

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import json
 
+import pytest
 import xlsxwriter
 
 from pipelines.bfz_list import read_bfz_list
@@ -113,3 +114,39 @@ def test_a_windows_1252_file_from_excel_keeps_its_accents():
     header = BFZ_HEADER + ",Last Name"
     frame = read(bfz_csv("A1,1/2/2018,,,,Youth,No,No,Muñoz", header=header).decode().encode("cp1252"))
     assert frame["last_name"].to_list() == ["Muñoz"]
+
+
+# Built for Zero's own submission tool takes these header names and date forms.
+BFZ_TOOL_HEADER = ("ID Number,Date of Identification,Return to Active Date,Date of Housing Move-In,Inactive Date,"
+                   "Household Type,Chronic Status,Veteran Status")
+
+
+@pytest.mark.parametrize("written, day", [
+    ("Friday, May 01, 2020", dt.date(2020, 5, 1)),
+    ("Friday May 01, 2020", dt.date(2020, 5, 1)),
+    ("May 01 2020", dt.date(2020, 5, 1)),
+    ("May 2020", dt.date(2020, 5, 31)),  # a month alone: its last day
+    ("Feb 2020", dt.date(2020, 2, 29)),
+    ("2020-05", dt.date(2020, 5, 1)),    # ...but written as numbers, its first
+    ("2020-05-01 10:00:00", dt.date(2020, 5, 1)),
+    ("5/1/2020 10:00:00", dt.date(2020, 5, 1)),
+    ("5/1/2020 10:00 PM", dt.date(2020, 5, 1)),
+    ("5/1/20", dt.date(2020, 5, 1)),
+])
+def test_built_for_zeros_date_forms(written, day):
+    frame = read(bfz_csv(f'A1,"{written}",,,,Single Adult,No,No', header=BFZ_TOOL_HEADER))
+    assert frame["identified"].to_list() == [day]
+
+
+@pytest.mark.parametrize("written, rule", [
+    ("May 1970", "date_before_1971"),
+    ("Dec 2026", "date_in_future"),
+    ("2026-13", "unparseable_date"),
+    ("Mayo 2020", "unparseable_date"),
+])
+def test_dates_out_of_range_stay_errors_in_every_form(written, rule):
+    frame, report = read_bfz_list(bfz_csv(f'A1,"{written}",,,,Single Adult,No,No', header=BFZ_TOOL_HEADER),
+                                  "list.csv", today=TODAY)
+    assert frame is None
+    assert [(f.rule, f.row, f.column, f.value) for f in report.errors] == [
+        (rule, 2, "Date of Identification", written)]

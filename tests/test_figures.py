@@ -167,3 +167,21 @@ def test_point_in_time_count_setting_sets_the_chronic_threshold(conn):
     store.set_setting(conn, "homelessness", "pit_count_individuals", 6000)
     fz = figures.monthly_submission(conn, "homelessness", january)["populations"]["Chronic"]["functional_zero"]
     assert (fz["threshold"], fz["pit_count_individuals"], fz["actively_homeless"], fz["met"]) == (6, 6000, 5, True)
+
+
+def test_a_list_in_built_for_zeros_own_header_names_and_date_forms(conn):
+    header = ("ID Number,Date of Identification,Return to Active Date,Date of Housing Move-In,Inactive Date,"
+              "Household Type,Chronic Status,Veteran Status")
+    data = bfz_csv(
+        '1,"Friday, May 01, 2020",,,,Single Adult,No,No',        # identified 1 May
+        '2,4/2/2020 10:00:00,,May 2020,,Single Adult,No,No',      # housed 31 May, 59 days after 2 April
+        '3,2020-04,,,"Friday May 08, 2020",Single Adult,No,No',   # 1 April; inactive 8 May
+        '4,Apr 15 2020,2020-05-10 10:00:00,,4/20/20,Single Adult,No,No',  # inactive 20 April, back 10 May
+        '5,6/1/2020,,,,Single Adult,No,No',                       # not on the May list
+        header=header,
+    )
+    assert ingest(conn, data).status == "loaded"
+    may = Period(dt.date(2020, 5, 1), dt.date(2020, 5, 31), "month")
+    # Active at the end of May: 1 and 4. Placed: 2 (59 days). Inactive: 3. New: 1. Back from
+    # inactive: 4. At the start: 2 and 3.
+    assert values(flow(conn, may)) == (2, 1, 1, 1, 0, 1, 59.0, 2, 2, 2, 0, 0)
