@@ -22,6 +22,7 @@ from pipelines import (
     loading,
     person_links,
     store,
+    submissions,
 )
 from pipelines import meeting_pack as pack
 from pipelines.periods import Period, period_of, series
@@ -60,6 +61,25 @@ def flow(version: tuple, by: str, start: dt.date, end: dt.date, program: str = P
 def submission(version: tuple, month: dt.date, program: str = PROGRAM) -> dict:
     with store.opened() as conn:
         return figures.monthly_submission(conn, program, month)
+
+
+def submit(month: dt.date, program: str, who: str) -> dict:
+    """Keep the month's figures as submitted to Built for Zero (data leads and admins only)."""
+    with store.opened() as conn, loading.writing():
+        return submissions.submit(conn, program, month, who)
+
+
+@st.cache_data(show_spinner=False)
+def submitted(version: tuple, program: str) -> tuple[list[dict], list[dict]]:
+    """(every submission, newest first; each submitted month's drift since)."""
+    with store.opened() as conn:
+        return submissions.listed(conn, program), submissions.drift(conn, program)
+
+
+@st.cache_data(show_spinner=False)
+def submission_file(version: tuple, month: dt.date, program: str) -> list[dict]:
+    with store.opened() as conn:
+        return submissions.for_month(conn, program, month)
 
 
 @st.cache_data(show_spinner=False)

@@ -47,6 +47,11 @@ def sees_people() -> bool:
     return st.session_state["user"]["role"] != FUNDER
 
 
+def submits_figures() -> bool:
+    """Data leads (and admins) hand the monthly figures in to Built for Zero."""
+    return st.session_state["user"]["role"] in (DATA_LEAD, ADMIN)
+
+
 def who() -> str:
     """The signed-in person's email: the name on everything they record."""
     return st.session_state["user"]["email"]

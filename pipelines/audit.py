@@ -11,6 +11,7 @@ import queries
 UPLOAD, ROLLBACK, PLAN_SAVED, STATUS_RECORDED = "upload", "rollback", "plan saved", "status recorded"
 PERSON_VIEWED, EXPORT = "person viewed", "export"
 REFERENCE = "reference population loaded"
+SUBMITTED = "figures submitted"
 MATCH_DECIDED = "match decided"
 SIGNED_IN, SIGN_IN_FAILED, SIGNED_OUT = "signed in", "sign-in failed", "signed out"
 

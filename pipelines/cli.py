@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipelines import accounts, audit, exports, figures, loading, store, triage
+from pipelines import accounts, audit, exports, figures, loading, store, submissions, triage
 from pipelines.periods import GRANULARITIES, Period, parse_month, period_of
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, POPULATIONS, PROGRAMS
 
@@ -63,7 +63,12 @@ def cmd_report_bfz(args) -> int:
     with store.opened(args.db) as conn:
         if args.pit_count is not None:
             store.set_setting(conn, args.program, "pit_count_individuals", args.pit_count)
+        if args.format == "bfz":
+            _write_table(submissions.for_month(conn, args.program, month), "csv")
+            return 0
         submission = figures.monthly_submission(conn, args.program, month)
+        submission["drift"] = [{k: str(v) if k == "submitted_at" else v for k, v in row.items()}
+                               for row in submissions.drift(conn, args.program)]
     if args.format == "json":
         print(json.dumps(submission, indent=2))
     else:
@@ -75,6 +80,43 @@ def cmd_report_bfz(args) -> int:
                          "functional_zero_threshold": fz.get("threshold"),
                          "functional_zero_met": fz.get("met")})
         _write_table(rows, "csv")
+    return 0
+
+
+def cmd_submit(args) -> int:
+    month = parse_month(args.month)
+    with store.opened(args.db) as conn:
+        kept = submissions.submit(conn, args.program, month, args.who or loading.who_default())
+    print(f"The figures for {kept['month']} are kept as submitted (submission {kept['submission_id']}): "
+          f"{kept['populations']['All']['actively_homeless']:,} actively homeless")
+    return 0
+
+
+def cmd_submissions_list(args) -> int:
+    with store.opened(args.db) as conn:
+        rows = submissions.listed(conn, args.program)
+        drift = {row["month"]: row for row in submissions.drift(conn, args.program)}
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, default=str))
+        return 0
+    if not rows:
+        print("No month has been submitted yet (bynames submit bfz --month YYYY-MM).")
+    for r in rows:
+        month = f"{r['month']:%Y-%m}"
+        state = drift[month] if r["counts"] and month in drift else None
+        note = submissions.drift_sentence(state) if state else "replaced by a later submission"
+        print(f"{r['submission_id']:>4}  {month}  {r['submitted_at']:%Y-%m-%d %H:%M}  {r['submitted_by']:<24} {note}")
+    return 0
+
+
+def cmd_export_bfz_list(args) -> int:
+    with store.opened(args.db) as conn:
+        rows = submissions.bfz_list(conn)
+        audit.record(conn, args.who or loading.who_default(), audit.EXPORT, Path(args.out).name,
+                     "de-identified list for Built for Zero")
+    Path(args.out).write_text(exports.csv(rows))
+    print(f"{rows.height:,} records written to {args.out} (Client ID and Built for Zero's seven columns; "
+          "no names, birth dates or SSNs)")
     return 0
 
 
@@ -305,7 +347,8 @@ def parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="figures").add_subparsers(dest="report", required=True)
     p = with_db(report.add_parser("bfz", help="Built for Zero's monthly submission"))
     p.add_argument("--month", required=True, help="YYYY-MM")
-    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("--format", choices=("json", "csv", "bfz"), default="json",
+                   help="bfz: the submission file, one row per population in Built for Zero's field names")
     p.add_argument("--pit-count", type=int, help="set the individuals in the latest point-in-time count")
     p.set_defaults(run=cmd_report_bfz)
     p = report.add_parser("ei", help="Early Intervention: the 45-day clock, exits and timely services")
@@ -330,6 +373,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--population", choices=POPULATIONS)
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.set_defaults(run=cmd_report_flow)
+
+    submit = sub.add_parser("submit", help="keep a month's figures as submitted").add_subparsers(
+        dest="submit", required=True)
+    p = submit.add_parser("bfz", help="Built for Zero's monthly figures, kept as they are now")
+    p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--who", help="who submits them (default: your login name)")
+    p.set_defaults(run=cmd_submit, program=HOMELESSNESS.name)
+    submitted = sub.add_parser("submissions", help="months submitted").add_subparsers(dest="submissions",
+                                                                                      required=True)
+    p = submitted.add_parser("list", help="every submission, newest month first, with the drift since")
+    p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(run=cmd_submissions_list, program=HOMELESSNESS.name)
+    export = sub.add_parser("export", help="files to share").add_subparsers(dest="export", required=True)
+    p = export.add_parser("bfz-list", help="the de-identified list Built for Zero takes (CSV)")
+    p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
+    p.add_argument("--out", required=True, help="the CSV file to write")
+    p.add_argument("--who", help="who is exporting it (default: your login name)")
+    p.set_defaults(run=cmd_export_bfz_list)
 
     uploads = sub.add_parser("uploads", help="upload history").add_subparsers(dest="uploads", required=True)
     p = with_db(uploads.add_parser("list", help="every upload, newest first"))

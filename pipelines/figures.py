@@ -7,6 +7,7 @@ Zero defines on top of those counts.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import queries
 from pipelines.periods import Period, add_months, month_end, series
@@ -53,17 +54,15 @@ def flow_series(conn, program: str, by: str, start: dt.date, end: dt.date, popul
     return flow(conn, program, series(start, end, by), population)
 
 
-def earliest_date(conn, program: str) -> dt.date | None:
-    return queries.one(conn, "earliest_date", program=program)["earliest"]
-
-
 def monthly_submission(conn, program: str, month: dt.date) -> dict:
     """Built for Zero's monthly figures for every population, with reliability and functional zero."""
     first = add_months(month, -8)
     months = series(first, month_end(month), "month")
     rows = flow(conn, program, months)
     by = {(r["period_start"], r["population"]): r for r in rows}
-    earliest = earliest_date(conn, program)
+    before = [add_months(month, o) for o in (-3, -2, -1)]
+    submitted = {r["month"]: json.loads(r["figures"])
+                 for r in queries.rows(conn, "submitted_months", program=program, first=before[0], last=before[-1])}
     pit = setting(conn, program, "pit_count_individuals")
     populations = {}
     for row in (r for r in rows if r["period_start"] == month):
@@ -71,10 +70,8 @@ def monthly_submission(conn, program: str, month: dt.date) -> dict:
         months_back = {o: by[(add_months(month, o), name)] for o in range(-7, 1)}
         figures = {k: row[k] for k in COUNTS if k != "active_at_start"}
         figures["avg_days_to_housing"] = row["avg_days_to_housing"]
-        figures["reliability"] = reliability(
-            [months_back[o] for o in (-3, -2, -1, 0)],
-            has_history=earliest is not None and earliest <= month_end(add_months(month, -3)),
-        )
+        figures["reliability"], figures["reliability_note"] = reliability(
+            row, {m: submitted.get(m, {}).get(name) for m in before})
         days = row["avg_days_to_housing"]
         figures["brief"] = None if days is None else days <= BRIEF_DAYS
         if name == "Veteran":
@@ -85,16 +82,21 @@ def monthly_submission(conn, program: str, month: dt.date) -> dict:
     return {"month": f"{month:%Y-%m}", "populations": populations}
 
 
-def reliability(last_four: list[dict], has_history: bool) -> float | None:
-    """(active now - active 3 months ago - net change over the 3 months) / active now.
+def reliability(now: dict, submitted: dict[dt.date, dict | None]) -> tuple[float | None, str | None]:
+    """(active now - active 3 months ago - net change over the 3 months) / active now, with the three
+    months before taken as they were submitted (Built for Zero's 3-month data reliability); and, when
+    it cannot be worked out, why.
 
-    `last_four` holds the month 3 months back, then the three months that end with this one.
+    `submitted` holds the three months before this one, oldest first: their submitted figures or None.
     """
-    now = last_four[-1]["actively_homeless"]
-    if not has_history or now == 0:
-        return None
-    net = sum(r["net_change"] for r in last_four[1:])
-    return round((now - last_four[0]["actively_homeless"] - net) / now, 4)
+    missing = [f"{m:%Y-%m}" for m, figures in submitted.items() if figures is None]
+    if missing:
+        return None, f"needs the figures submitted for {', '.join(missing)}"
+    if now["actively_homeless"] == 0:
+        return None, "nobody is actively homeless this month"
+    oldest, *later = submitted.values()
+    net = sum(f["net_change"] for f in later) + now["net_change"]
+    return round((now["actively_homeless"] - oldest["actively_homeless"] - net) / now["actively_homeless"], 4), None
 
 
 def veteran_threshold(placements_last_six: list[int]) -> tuple[float, float]:

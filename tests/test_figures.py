@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from pipelines import figures
+from pipelines import figures, submissions
 from pipelines.periods import Period, series
 from tests.conftest import bfz_csv, ingest
 
@@ -144,8 +144,10 @@ def test_reliability_and_functional_zero(conn):
     chronic = march["populations"]["Chronic"]["functional_zero"]
     assert (chronic["threshold"], chronic["met"]) == (3, True)
 
-    # ...and in April it is: active 3, none at the end of January, net change Feb-Apr:
-    # February (3 new + Y back) - (3 placed + Y inactive) = 0, March 5 - 3 = 2, April 0.
+    # ...and once January to March are submitted, April's is: active 3, none at the end of January,
+    # net change Feb-Apr: February (3 new + Y back) - (3 placed + Y inactive) = 0, March 5 - 3 = 2, April 0.
+    for month in (1, 2, 3):
+        submissions.submit(conn, "homelessness", dt.date(2024, month, 1), "tester")
     april = figures.monthly_submission(conn, "homelessness", dt.date(2024, 4, 1))
     assert april["populations"]["Veteran"]["reliability"] == round((3 - 0 - 2) / 3, 4)
 

@@ -75,7 +75,7 @@ def test_report_lines_name_file_row_column_value_and_rule():
     _, report = read_bfz_list(bfz_csv("A1,1/2/2018,,soon,,Youth,No,No"), "march.csv", today=TODAY)
     assert report.lines() == [
         "ERROR march.csv, row 2, column 'Housing Move-In Date': value 'soon': not a date; write it as "
-        "1/2/2018, 2018-01-02 or January 2, 2018 [unparseable_date]"
+        "1/2/2018, 2018-01-02, January 2, 2018 or January 2018 [unparseable_date]"
     ]
 
 

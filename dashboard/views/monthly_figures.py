@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, formatting, live, signin
-from pipelines import suppression
+from pipelines import exports, submissions, suppression
 from pipelines.periods import month_end
 
 EI_LABELS = {
@@ -79,3 +79,43 @@ for name in ("Veteran", "Chronic"):
         shown = suppression.HIDDEN_WORDS if active is None else formatting.count(active)
         st.markdown(f"**{name} functional zero: {state}.** Threshold {fz['threshold']:g}, "
                     f"actively homeless {shown}. _{fz['rule']}._")
+
+reliability_note = submission["populations"]["All"].get("reliability_note")
+if reliability_note:
+    st.caption(f"3-month reliability compares this month with the figures submitted for the three months "
+               f"before; here it {reliability_note}.")
+
+if signin.sees_people():
+    st.subheader("Submitted to Built for Zero")
+    listed, drift = data.submitted(version, program.name)
+    this_month = [r for r in listed if r["month"] == month]
+    if signin.submits_figures():
+        rows = data.submission_file(version, month, program.name)
+        left, right = st.columns(2)
+        left.download_button(
+            "Download the submission file (CSV)", exports.csv(pl.DataFrame(rows)),
+            file_name=f"bfz-submission-{month:%Y-%m}.csv", mime="text/csv", icon=":material/download:",
+            on_click="ignore", help="One row per population, in Built for Zero's own field names")
+        label = f"Submit the figures for {month:%B %Y}" + (" again" if this_month else "")
+        if right.button(label, icon=":material/send:", key="submit"):
+            kept = data.submit(month, program.name, signin.who())
+            st.session_state["submitted_message"] = (
+                f"The figures for {kept['month']} are kept as submitted: "
+                f"{kept['populations']['All']['actively_homeless']:,} actively homeless. The reliability of "
+                "the months after it is worked out from them.")
+            live.current_version()
+            st.rerun()
+        if message := st.session_state.pop("submitted_message", None):
+            st.success(message)
+    if this_month:
+        latest_kept = this_month[0]
+        st.write(f"{month:%B %Y} was submitted by {latest_kept['submitted_by']} on "
+                 f"{latest_kept['submitted_at']:%d %b %Y at %H:%M}"
+                 + (f" ({len(this_month)} times; the latest counts)." if len(this_month) > 1 else "."))
+    if drift:
+        st.caption("How far today's figures have moved from what was submitted (actively homeless, All):")
+        for row in drift:
+            st.text(submissions.drift_sentence(row))
+    else:
+        st.caption("No month has been submitted yet. A data lead submits a month here or with "
+                   "`bynames submit bfz --month YYYY-MM`; the figures are then kept as they were handed in.")
