@@ -109,7 +109,7 @@ if signin.sees_people():
             st.success(message)
     if this_month:
         latest_kept = this_month[0]
-        st.write(f"{month:%B %Y} was submitted by {latest_kept['submitted_by']} on "
+        st.text(f"{month:%B %Y} was submitted by {latest_kept['submitted_by']} on "
                  f"{latest_kept['submitted_at']:%d %b %Y at %H:%M}"
                  + (f" ({len(this_month)} times; the latest counts)." if len(this_month) > 1 else "."))
     if drift:

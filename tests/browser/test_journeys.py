@@ -51,3 +51,24 @@ def test_a_cli_upload_shows_on_an_open_page_without_a_reload(seed, app_url, page
     assert loaded.returncode == 0, loaded.stderr
     expect(active_homeless(page)).to_have_text("10", timeout=20_000)
     assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_submit_a_month_then_see_how_far_it_drifted(seed, app_url, page, db, tmp_path):
+    seed(MARCH, "march.csv")
+    sign_in(page, app_url, "Monthly figures")
+    expect(page.get_by_text("No month has been submitted yet")).to_be_visible()
+    page.get_by_role("button", name="Submit the figures for March 2024").click()
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
+        "The figures for 2024-03 are kept as submitted: 6 actively homeless")
+    expect(page.get_by_text("March 2024 was submitted by lead@example.org on")).to_be_visible()
+    expect(page.get_by_text("2024-03: submitted 6, now 6")).to_be_visible()
+    # Four more people identified in March arrive in a later extract: the page says so by itself.
+    extract = tmp_path / "april.csv"
+    extract.write_bytes(APRIL)
+    loaded = subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(extract), "--db", str(db)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    expect(page.get_by_text(
+        "2024-03: submitted 6, now 10: 5 records entered or corrected after it was submitted")).to_be_visible(
+        timeout=20_000)
+    expect(page.get_by_role("button", name="Submit the figures for March 2024 again")).to_be_visible()
