@@ -3,7 +3,7 @@
 -- the rows a page shows: fetching them for all of a large list costs more than the rest.
 -- Parameter: $program.
 WITH kinds AS (
-    SELECT kind, role, tie_rank, label FROM event_kinds WHERE program = $program
+    SELECT kind, role, tie_rank, label, counts_as FROM event_kinds WHERE program = $program
 ),
 live AS (
     SELECT s.record_id, s.person_id, s.entry_date, s.entry_rank, s.exit_date, s.exit_rank, s.attributes_upload,
@@ -25,13 +25,13 @@ attributes AS (  -- the attributes in force now
     JOIN record_attributes a ON a.record_id = c.record_id AND a.upload_id = c.attributes_upload
 ),
 back_again AS (
-    -- Active records whose latest entry is a return: the day they were first identified. For
-    -- everyone else it is their entry date.
+    -- Active records whose latest entry is a return: the day they were first identified (a return
+    -- typed before it does not count earlier). For everyone else it is their entry date.
     SELECT e.record_id, min(e.event_date) AS identified
     FROM events e
     JOIN current c ON c.record_id = e.record_id
      AND c.entry_rank <> (SELECT min(tie_rank) FROM kinds WHERE role = 'entry')
-    WHERE e.kind IN (SELECT kind FROM kinds WHERE role = 'entry')
+    WHERE e.kind IN (SELECT kind FROM kinds WHERE counts_as = 'identified')
     GROUP BY e.record_id
 )
 SELECT c.record_id, c.person_id, c.attributes_upload,

@@ -42,24 +42,34 @@ facts AS (
 timeline AS (
     -- Only the last row of each day is kept: it holds the state at the end of that day.
     SELECT record_id, changed_on,
-        lead(changed_on, 1, DATE '9999-12-31') OVER so_far AS changed_next,
+        lead(changed_on, 1, DATE '9999-12-31') OVER so_far AS next_fact,
         max(entry_key) OVER so_far AS entry_key,
         max(exit_key) OVER so_far AS exit_key,
         bool_or(identifies) OVER so_far AS identified,
         coalesce(max(described_key) OVER so_far, min(first_key) OVER so_far) AS akey
     FROM facts
     WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-    QUALIFY changed_next <> changed_on
+    QUALIFY next_fact <> changed_on
+),
+changes AS (  -- the days the state changed: the same state two days running is one state
+    SELECT * FROM (
+        SELECT record_id, changed_on, entry_key, exit_key, akey,
+            akey IS DISTINCT FROM lag(akey) OVER by_day AS regrouped,
+            entry_key IS DISTINCT FROM lag(entry_key) OVER by_day
+                OR exit_key IS DISTINCT FROM lag(exit_key) OVER by_day
+                OR akey IS DISTINCT FROM lag(akey) OVER by_day AS changed
+        FROM timeline WHERE identified AND entry_key IS NOT NULL
+        WINDOW by_day AS (PARTITION BY record_id ORDER BY changed_on)
+    )
+    WHERE changed
 ),
 on_list AS (
     SELECT *,
+        lead(changed_on, 1, DATE '9999-12-31') OVER by_day AS changed_next,
         -- the day the attributes in force took effect: the last day they changed
-        max(CASE WHEN akey IS DISTINCT FROM previous_akey THEN changed_on END)
-            OVER (PARTITION BY record_id ORDER BY changed_on) AS mask_since
-    FROM (
-        SELECT *, lag(akey) OVER (PARTITION BY record_id ORDER BY changed_on) AS previous_akey
-        FROM timeline WHERE identified AND entry_key IS NOT NULL
-    )
+        max(CASE WHEN regrouped THEN changed_on END) OVER by_day AS mask_since
+    FROM changes
+    WINDOW by_day AS (PARTITION BY record_id ORDER BY changed_on)
 ),
 counted AS (  -- who each person counts as: themself, or the group linked across sources
     SELECT person_id, coalesce(counted_as, person_id) AS counted_id FROM people WHERE program = $program
