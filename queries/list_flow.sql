@@ -28,7 +28,8 @@ rank_of AS (  -- the kinds the figures name, as states store them
     FROM event_kinds WHERE program = $program
 ),
 states AS NOT MATERIALIZED (
-    SELECT * FROM record_states WHERE program_code = (SELECT code FROM programs WHERE program = $program)
+    SELECT * EXCLUDE (attributes_upload) FROM record_states
+    WHERE program_code = (SELECT code FROM programs WHERE program = $program)
 ),
 single_edges AS (
     -- One record per person: +1 the day an active stretch opens, -1 the day it closes, counted per

@@ -5,6 +5,8 @@
 -- record's state on the day it is first seen (seen_from: its own date, or the identification of the
 -- row that brought it when that is later), so the state on any day R is derived from exactly the
 -- facts the list held at the end of R. A record is on the list from the first identification seen.
+-- Two days running may hold the same state (a date seen again that changes nothing): the figures
+-- count changes of state, not rows, so that is harmless.
 --
 -- A dated fact becomes a sortable key, the day times ten plus the kind's tie rank, so the latest
 -- entry and the latest exit so far are running maxima: the later date wins, and on one day the
@@ -15,11 +17,16 @@ INSERT INTO record_states BY NAME
 WITH kinds AS (  -- milestones (an Early Intervention evaluation, say) change no state
     SELECT kind, role, tie_rank, counts_as FROM event_kinds WHERE program = $program AND role IN ('entry', 'exit')
 ),
-attributes AS (
+revised AS (  -- records with several versions of their attributes (few: most have one all along)
+    SELECT record_id FROM record_attributes SEMI JOIN touched USING (record_id)
+    GROUP BY record_id HAVING count(*) > 1
+),
+versions AS (
     -- Each extract's attributes, as a key that sorts by the day they describe, then by upload, and
     -- carries the upload (24 bits) and the population bits (7 bits, 8 reserved).
     SELECT a.record_id, a.seen_from, greatest(a.valid_from, a.seen_from) AS in_force_from,
-        ((a.valid_from - DATE '0001-01-01')::BIGINT << 32) | (a.upload_id::BIGINT << 8) | a.population_mask AS akey
+        ((a.valid_from - DATE '0001-01-01')::BIGINT << 32) | (a.upload_id::BIGINT << 8) | a.population_mask AS akey,
+        a.record_id IN (SELECT record_id FROM revised) AS revised
     FROM record_attributes a
     SEMI JOIN touched t USING (record_id)
 ),
@@ -28,48 +35,56 @@ facts AS (
         CASE WHEN k.role = 'entry' THEN (e.event_date - DATE '1970-01-01') * 10 + k.tie_rank END AS entry_key,
         CASE WHEN k.role = 'exit' THEN (e.event_date - DATE '1970-01-01') * 10 + k.tie_rank END AS exit_key,
         k.counts_as = 'identified' AS identifies,
-        NULL::BIGINT AS described_key, NULL::BIGINT AS first_key
+        e.record_id IN (SELECT record_id FROM revised) AS revised
     FROM events e
     SEMI JOIN touched t USING (record_id)
     JOIN kinds k ON k.kind = e.kind
-    UNION ALL
-    -- The attributes in force on a day: of those seen by then, the latest that describes a day on or
-    -- before it; before any does, the earliest seen (a record's first attributes hold from the start).
-    SELECT record_id, in_force_from, NULL, NULL, NULL, akey, NULL FROM attributes
-    UNION ALL
-    SELECT record_id, seen_from, NULL, NULL, NULL, NULL, akey FROM attributes
+),
+on_list_from AS (  -- a record is on the list from the first identification seen
+    SELECT record_id, min(changed_on) AS day FROM facts WHERE identifies GROUP BY record_id
 ),
 timeline AS (
     -- Only the last row of each day is kept: it holds the state at the end of that day.
     SELECT record_id, changed_on,
-        lead(changed_on, 1, DATE '9999-12-31') OVER so_far AS next_fact,
+        lead(changed_on, 1, DATE '9999-12-31') OVER so_far AS changed_next,
         max(entry_key) OVER so_far AS entry_key,
         max(exit_key) OVER so_far AS exit_key,
-        bool_or(identifies) OVER so_far AS identified,
-        coalesce(max(described_key) OVER so_far, min(first_key) OVER so_far) AS akey
+        NULL::BIGINT AS akey, NULL::DATE AS mask_since
     FROM facts
+    WHERE NOT revised
     WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-    QUALIFY next_fact <> changed_on
-),
-changes AS (  -- the days the state changed: the same state two days running is one state
-    SELECT * FROM (
-        SELECT record_id, changed_on, entry_key, exit_key, akey,
-            akey IS DISTINCT FROM lag(akey) OVER by_day AS regrouped,
-            entry_key IS DISTINCT FROM lag(entry_key) OVER by_day
-                OR exit_key IS DISTINCT FROM lag(exit_key) OVER by_day
-                OR akey IS DISTINCT FROM lag(akey) OVER by_day AS changed
-        FROM timeline WHERE identified AND entry_key IS NOT NULL
-        WINDOW by_day AS (PARTITION BY record_id ORDER BY changed_on)
+    QUALIFY changed_next <> changed_on
+    UNION ALL
+    -- A record with several versions: those in force on a day are, of the versions seen by then, the
+    -- latest that describes a day on or before it; before any does, the earliest seen (a record's
+    -- first attributes hold from the start). Each version is a fact twice: on the day it is seen, and
+    -- on the day it comes in force as the latest.
+    SELECT record_id, changed_on,
+        lead(changed_on, 1, DATE '9999-12-31') OVER so_far AS changed_next,
+        max(entry_key) OVER so_far AS entry_key,
+        max(exit_key) OVER so_far AS exit_key,
+        coalesce(max(described_key) OVER so_far, min(first_key) OVER so_far) AS akey,
+        -- the day the version in force took effect (list_flow.sql looks at records regrouped in a period)
+        coalesce(arg_max(changed_on, described_key) OVER so_far, arg_min(changed_on, first_key) OVER so_far)
+            AS mask_since
+    FROM (
+        SELECT record_id, changed_on, entry_key, exit_key, NULL::BIGINT AS described_key, NULL::BIGINT AS first_key
+        FROM facts WHERE revised
+        UNION ALL
+        SELECT record_id, in_force_from, NULL, NULL, akey, NULL FROM versions WHERE revised
+        UNION ALL
+        SELECT record_id, seen_from, NULL, NULL, NULL, akey FROM versions WHERE revised
     )
-    WHERE changed
+    WINDOW so_far AS (PARTITION BY record_id ORDER BY changed_on ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+    QUALIFY changed_next <> changed_on
 ),
 on_list AS (
-    SELECT *,
-        lead(changed_on, 1, DATE '9999-12-31') OVER by_day AS changed_next,
-        -- the day the attributes in force took effect: the last day they changed
-        max(CASE WHEN regrouped THEN changed_on END) OVER by_day AS mask_since
-    FROM changes
-    WINDOW by_day AS (PARTITION BY record_id ORDER BY changed_on)
+    SELECT t.record_id, t.changed_on, t.changed_next, t.entry_key, t.exit_key,
+        coalesce(t.akey, v.akey) AS akey, coalesce(t.mask_since, DATE '0001-01-01') AS mask_since
+    FROM timeline t
+    JOIN on_list_from f ON f.record_id = t.record_id AND t.changed_on >= f.day
+    LEFT JOIN versions v ON v.record_id = t.record_id AND NOT v.revised
+    WHERE t.entry_key IS NOT NULL
 ),
 counted AS (  -- who each person counts as: themself, or the group linked across sources
     SELECT person_id, coalesce(counted_as, person_id) AS counted_id FROM people WHERE program = $program
