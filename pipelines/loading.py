@@ -51,7 +51,7 @@ ATTRIBUTES = {
     "contact_worker": pl.String, "first_name": pl.String, "last_name": pl.String, "bnl_status": pl.String,
     "extra": pl.String, "birth_date": pl.Date, "hispanic": pl.Boolean, "zip": pl.String,
     "neighborhood": pl.String, "referral_source": pl.String, "eligible": pl.Boolean, "exceptional": pl.Boolean,
-    "exit_reason": pl.Int8, "eligible_on": pl.Date,
+    "exit_reason": pl.Int8, "eligible_on": pl.Date, "exit_reason_on": pl.Date,
 }
 
 

@@ -31,6 +31,7 @@ def as_list(referrals: pl.DataFrame) -> pl.DataFrame:
         # The result is known from the decision, or from the evaluation where no decision is dated.
         pl.when(pl.col("eligible").is_not_null())
         .then(pl.coalesce("eligibility_decided", "evaluated")).alias("eligible_on"),
+        pl.when(pl.col("exit_reason").is_not_null()).then(pl.col("exited")).alias("exit_reason_on"),
         pl.lit(CHILD).alias("household_type"),
         pl.lit(False).alias("veteran"),
         pl.lit(False).alias("chronic"),

@@ -37,7 +37,9 @@ SELECT d.record_id, d.person_id, p.client_id, d.entry_date AS referred, d.active
     a.referral_source,
     -- a child is found eligible or not from the day of the decision, not before
     CASE WHEN a.eligible_on IS NULL OR a.eligible_on <= $day THEN a.eligible END AS eligible, a.exceptional,
-    CASE WHEN NOT d.active THEN a.exit_reason END AS exit_reason,  -- a reason is known once the child exits
+    -- a reason is known once the child has exited, and not before the exit it was given with
+    CASE WHEN NOT d.active AND (a.exit_reason_on IS NULL OR a.exit_reason_on <= $day) THEN a.exit_reason END
+        AS exit_reason,
     a.contact_worker AS service_coordinator,
     a.ethnicity, a.age, a.household_type, a.veteran, a.chronic
 FROM at_day d

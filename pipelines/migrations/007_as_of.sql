@@ -15,6 +15,8 @@ UPDATE record_attributes a SET seen_from = coalesce((
 -- An Early Intervention eligibility result is known from its decision (or, without one, from the
 -- evaluation): before that day the child is not yet found eligible or not.
 ALTER TABLE record_attributes ADD COLUMN eligible_on DATE;
+-- ...and an exit reason from the exit it was given with.
+ALTER TABLE record_attributes ADD COLUMN exit_reason_on DATE;
 
 -- The attributes in force, by the upload that gave them (one row per record and upload at most).
 ALTER TABLE record_states ADD COLUMN attributes_upload INTEGER;
