@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import figures, store
+from pipelines import figures, store, submissions
 from pipelines.periods import Period
 from tests.conftest import app_as, bfz_csv, ingest
 
@@ -270,3 +270,32 @@ def test_reference_population_is_checked_then_loaded_from_the_uploads_page(db):
     with store.opened(db) as conn:
         assert conn.execute('SELECT "group", population FROM reference_population ORDER BY 1').fetchall() == [
             ("All", 1000), ("White", 600)]
+
+
+@pytest.mark.parametrize("role, submits", [("data lead", True), ("admin", True), ("case team", False),
+                                           ("funder", False)])
+def test_monthly_figures_submission_by_role(db, role, submits):
+    app = app_as(role).run()
+    app.switch_page("views/monthly_figures.py").run()
+    assert not app.exception, app.exception
+    buttons = [b.label for b in app.button]
+    assert ("Submit the figures for March 2024" in buttons) is submits
+    assert any("needs the figures submitted for 2023-12, 2024-01, 2024-02" in c.value for c in app.caption)
+    if not submits:
+        return
+    app.button(key="submit").click().run()
+    assert not app.exception, app.exception
+    assert "kept as submitted: 5 actively homeless" in app.success[0].value
+    assert any(t.value.startswith("March 2024 was submitted by ") for t in app.text)
+    assert "2024-03: submitted 5, now 5" in [t.value for t in app.text]
+    with store.opened(db) as conn:
+        (kept,) = submissions.listed(conn, "homelessness")
+    assert (kept["month"], kept["submitted_by"]) == (dt.date(2024, 3, 1), f"{role.replace(' ', '')}@example.org")
+
+
+def test_monthly_figures_on_an_empty_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("BYNAMES_DB", str(tmp_path / "empty.duckdb"))
+    app = app_as("data lead").run()
+    app.switch_page("views/monthly_figures.py").run()
+    assert not app.exception, app.exception
+    assert any("No month has been submitted yet" in c.value for c in app.caption)
