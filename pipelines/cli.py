@@ -67,10 +67,9 @@ def cmd_report_bfz(args) -> int:
             _write_table(submissions.for_month(conn, args.program, month), "csv")
             return 0
         submission = figures.monthly_submission(conn, args.program, month)
-        submission["drift"] = [{k: str(v) if k == "submitted_at" else v for k, v in row.items()}
-                               for row in submissions.drift(conn, args.program)]
+        submission["drift"] = submissions.drift(conn, args.program)
     if args.format == "json":
-        print(json.dumps(submission, indent=2))
+        print(json.dumps(submission, indent=2, default=str))
     else:
         rows = []
         for population, values in submission["populations"].items():

@@ -92,8 +92,7 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> None:
 
 def rebuild_states(conn: duckdb.DuckDBPyConnection) -> None:
     """Derive every record's states again (a migration that changes how they are derived empties them)."""
-    if conn.execute("SELECT count(*) FROM record_states").fetchone()[0] or not conn.execute(
-            "SELECT count(*) FROM records").fetchone()[0]:
+    if not queries.one(conn, "states_missing")["missing"]:
         return
     conn.execute("BEGIN TRANSACTION")
     try:

@@ -110,8 +110,8 @@ if signin.sees_people():
     if this_month:
         latest_kept = this_month[0]
         st.text(f"{month:%B %Y} was submitted by {latest_kept['submitted_by']} on "
-                 f"{latest_kept['submitted_at']:%d %b %Y at %H:%M}"
-                 + (f" ({len(this_month)} times; the latest counts)." if len(this_month) > 1 else "."))
+                f"{latest_kept['submitted_at']:%d %b %Y at %H:%M}"
+                + (f" ({len(this_month)} times; the latest counts)." if len(this_month) > 1 else "."))
     if drift:
         st.caption("How far today's figures have moved from what was submitted (actively homeless, All):")
         for row in drift:
