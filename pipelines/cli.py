@@ -309,7 +309,7 @@ def cmd_setting(args) -> int:
 def cmd_generate(args) -> int:
     out = Path(args.out)
     if out.suffix.lower() == ".zip":
-        from pipelines.hmis_sample import write_export
+        from pipelines.hmis.sample import write_export
 
         with steps(f"Generating an HMIS CSV export of {args.records:,} clients") as progress:
             progress("drawing households and their stays")

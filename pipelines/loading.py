@@ -19,7 +19,7 @@ import queries
 from pipelines import audit, person_links, store
 from pipelines.bfz_list import read_bfz_list
 from pipelines.extract_files import detect_format
-from pipelines.hmis_export import read_hmis_export
+from pipelines.hmis.export import read_hmis_export
 from pipelines.matching import match
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, Program
 from pipelines.programs import program as get_program

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import zipfile
 
-from pipelines import hmis_spec as spec
+from pipelines.hmis import spec
 
 EXPORT_DATE = "2026-01-05 10:00:00"
 EXPORT_END = dt.date(2025, 12, 31)  # the day the statuses describe

@@ -8,7 +8,12 @@ import zipfile
 import polars as pl
 import pytest
 
-from pipelines import figures, hmis_export, hmis_spec, hmis_statuses, hmis_tables, hmis_zip, loading
+from pipelines import figures, loading
+from pipelines.hmis import archive as hmis_zip
+from pipelines.hmis import export as hmis_export
+from pipelines.hmis import spec as hmis_spec
+from pipelines.hmis import statuses as hmis_statuses
+from pipelines.hmis import tables as hmis_tables
 from pipelines.periods import Period
 from pipelines.report import ERROR, WARNING
 from tests.conftest import SHARED, ingest

@@ -6,7 +6,10 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from pipelines import agenda, cli, figures, hmis_export, hmis_sample, hmis_spec, store
+from pipelines import agenda, cli, figures, store
+from pipelines.hmis import export as hmis_export
+from pipelines.hmis import sample as hmis_sample
+from pipelines.hmis import spec as hmis_spec
 from pipelines.periods import Period
 from pipelines.programs import FAMILY, SINGLE_ADULT, YOUTH
 from tests.conftest import uploaded_on_page

@@ -8,7 +8,8 @@ import datetime as dt
 
 import pytest
 
-from pipelines import hmis_export, hmis_statuses
+from pipelines.hmis import export as hmis_export
+from pipelines.hmis import statuses as hmis_statuses
 from tests.hmis_builder import TODAY, client, enrollment, exit_row, export_zip, living_situation, service
 
 D = dt.date.fromisoformat

@@ -20,7 +20,7 @@ import datetime as dt
 
 import polars as pl
 
-from pipelines import hmis_spec as spec
+from pipelines.hmis import spec
 
 YEAR_DAYS = 365
 LOOKBACK_DAYS = 3 * 365

@@ -14,7 +14,7 @@ import datetime as dt
 
 import polars as pl
 
-from pipelines import hmis_spec as spec
+from pipelines.hmis import spec
 
 SPAN_SCHEMA = {"PersonalID": pl.String, "EnrollmentID": pl.String, "start": pl.Date, "end": pl.Date,
                "source": pl.String, "for_status": pl.Boolean, "for_chronic": pl.Boolean}

@@ -21,8 +21,8 @@ import gc
 
 import polars as pl
 
-from pipelines import hmis_spec as spec
-from pipelines.hmis_contacts import situation_category
+from pipelines.hmis import spec
+from pipelines.hmis.contacts import situation_category
 
 CONTACT, MOVE_IN, EXIT_PERMANENT, EXIT_ELSEWHERE = 0, 1, 2, 3
 OFF, ACTIVE, HOUSED, INACTIVE = "not yet identified", "active", "housed", "inactive"

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipelines import hmis_spec as spec
 from pipelines.columns import FINDINGS_PER_RULE
 from pipelines.extract_files import read_cells
+from pipelines.hmis import spec
 from pipelines.report import ERROR, WARNING, ValidationReport
 
 BLOCKING, ERROR_GROUP, WARNING_GROUP = "blocking", "error", "warning"

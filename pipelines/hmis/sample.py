@@ -20,8 +20,8 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
-from pipelines import hmis_spec as spec
-from pipelines.hmis_statuses import ACTIVE, HOUSED, INACTIVE
+from pipelines.hmis import spec
+from pipelines.hmis.statuses import ACTIVE, HOUSED, INACTIVE
 from pipelines.sample_data import FIRST_NAMES, LAST_NAMES
 
 EPOCH = dt.date(1970, 1, 1)

@@ -6,16 +6,16 @@ an entry date, exit before entry, an exit whose person is not the enrollment's, 
 enrollment, a household with no head or several, a move-in date outside its enrollment. Warnings:
 rows pointing at enrollments or organizations that are not in the export, move-in dates recorded by
 projects that are not permanent housing. (Unreadable dates, dates in the future and codes outside the
-spec's lists are found while the files are read: pipelines/hmis_tables.py.)
+spec's lists are found while the files are read: pipelines/hmis/tables.py.)
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from pipelines import hmis_spec as spec
 from pipelines.columns import FINDINGS_PER_RULE
-from pipelines.hmis_tables import BLOCKING, ERROR_GROUP, WARNING_GROUP, add, add_rows
+from pipelines.hmis import spec
+from pipelines.hmis.tables import BLOCKING, ERROR_GROUP, WARNING_GROUP, add, add_rows
 from pipelines.report import ValidationReport
 
 

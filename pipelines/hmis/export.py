@@ -14,11 +14,10 @@ from typing import NamedTuple
 
 import polars as pl
 
-from pipelines import hmis_chronic, hmis_contacts, hmis_statuses, hmis_zip
-from pipelines import hmis_spec as spec
 from pipelines.bfz_list import RECORD_COLUMNS
-from pipelines.hmis_checks import check
-from pipelines.hmis_tables import BLOCKING, HmisExport, add, read_export
+from pipelines.hmis import archive, chronic, contacts, spec, statuses
+from pipelines.hmis.checks import check
+from pipelines.hmis.tables import BLOCKING, HmisExport, add, read_export
 from pipelines.programs import FAMILY, SINGLE_ADULT, YOUTH
 from pipelines.report import ERROR, ValidationReport
 
@@ -58,8 +57,8 @@ def open_export(data: bytes, file_name: str, today: dt.date | None = None):
     today = today or dt.date.today()
     report = ValidationReport(file_name)
     try:
-        files = hmis_zip.members(data, wanted=lambda name: name.lower() in _READ_MEMBERS)
-    except hmis_zip.RefusedZip as exc:
+        files = archive.members(data, wanted=lambda name: name.lower() in _READ_MEMBERS)
+    except archive.RefusedZip as exc:
         add(report, BLOCKING, "refused_zip", str(exc))
         return None, report
     export = read_export(files, report, today)
@@ -74,23 +73,23 @@ def open_export(data: bytes, file_name: str, today: dt.date | None = None):
 def derive(export: HmisExport, inactivity_days: int = 90) -> Derived:
     """The by-name list and what it was derived from, as the export stands at `export.as_of`."""
     tables, as_of = export.tables, export.as_of
-    enrolled = hmis_contacts.enrollments(tables)
-    spans = hmis_contacts.spans(enrolled, tables, as_of)
-    statuses = hmis_statuses.walk(hmis_statuses.events(enrolled, spans, as_of), as_of, inactivity_days)
+    enrolled = contacts.enrollments(tables)
+    spans = contacts.spans(enrolled, tables, as_of)
+    walked = statuses.walk(statuses.events(enrolled, spans, as_of), as_of, inactivity_days)
     households = _household_types(enrolled, tables["Client"])
-    at_entry = hmis_chronic.at_entry(enrolled).join(households, on="EnrollmentID", how="left")
-    chronic = hmis_chronic.history(spans, at_entry, as_of)
-    people = _people(statuses, tables["Client"], at_entry, chronic, as_of)
+    at_entry = chronic.at_entry(enrolled).join(households, on="EnrollmentID", how="left")
+    chronic_history = chronic.history(spans, at_entry, as_of)
+    people = _people(walked, tables["Client"], at_entry, chronic_history, as_of)
     counts = {
         "clients": tables["Client"].height,
         "enrollments": tables["Enrollment"].height,
         "exits": tables["Exit"].height,
         "projects": tables["Project"].height,
         "people_on_list": people.height,
-        "active_at_end": int(hmis_statuses.actively_homeless(people, as_of).sum()),
+        "active_at_end": int(statuses.actively_homeless(people, as_of).sum()),
         "as_of": as_of,
     }
-    return Derived(people, at_entry, chronic, statuses, counts)
+    return Derived(people, at_entry, chronic_history, walked, counts)
 
 
 def _sort(report: ValidationReport) -> None:
@@ -134,15 +133,15 @@ def _household_types(enrolled: pl.DataFrame, clients: pl.DataFrame) -> pl.DataFr
         "EnrollmentID", "age_at_entry", "household_type")
 
 
-def _people(statuses: pl.DataFrame, clients: pl.DataFrame, at_entry: pl.DataFrame, chronic: pl.DataFrame,
+def _people(walked: pl.DataFrame, clients: pl.DataFrame, at_entry: pl.DataFrame, chronic_history: pl.DataFrame,
             as_of: dt.date) -> pl.DataFrame:
     latest = (at_entry.sort("PersonalID", "EntryDate", "EnrollmentID")
               .group_by("PersonalID", maintain_order=True).agg(pl.col("household_type").last()))
     veteran = pl.col("VeteranStatus")
     return (
-        statuses.join(clients, on="PersonalID", how="left")
+        walked.join(clients, on="PersonalID", how="left")
         .join(latest, on="PersonalID", how="left")
-        .join(chronic.select("PersonalID", pl.col("chronic")), on="PersonalID", how="left")
+        .join(chronic_history.select("PersonalID", pl.col("chronic")), on="PersonalID", how="left")
         .with_columns(
             pl.col("PersonalID").alias("client_id"),
             pl.lit(1, pl.Int32).alias("ordinal"),
