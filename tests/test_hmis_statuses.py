@@ -74,27 +74,74 @@ def test_waiting_in_rapid_rehousing_for_a_home_counts_as_still_homeless():
         "identified": ["2025-03-01"], "active": True}
 
 
-# Inactive: the inactivity period without contact, dated at the last contact.
+# Inactive: dated on the day it happens, never earlier.
 
-def test_no_contact_for_the_inactivity_period_is_inactive_dated_at_the_last_contact():
-    files = {"enrollments": [enrollment("E1", "P1", "SO", "2025-01-10")],
-             "situations": [living_situation("E1", "P1", "2025-03-01", 116)]}
-    assert dates(**files) == {"identified": ["2025-01-10"], "inactive": ["2025-03-01"], "active": False}
+def active_on(days: list[str], **files) -> list[bool]:
+    people = derived(**files).people
+    row = people.filter(people["client_id"] == "P1")
+    return [hmis_statuses.actively_homeless(row, D(day)).item() for day in days]
+
+
+def seen_by_outreach(*days: str, situation: int = 116) -> dict:
+    """An outreach enrollment from the first day, with a contact recorded on each day."""
+    return {"enrollments": [enrollment("E1", "P1", "SO", days[0])],
+            "situations": [living_situation("E1", "P1", d, situation) for d in days]}
+
+
+def test_no_contact_for_the_inactivity_period_is_inactive_on_the_day_it_runs_out():
+    # Last seen on 10 January: active through 9 April, inactive from 10 April (90 days on).
+    files = seen_by_outreach("2025-01-10")
+    assert dates(**files) == {"identified": ["2025-01-10"], "inactive": ["2025-04-10"], "active": False}
+    assert active_on(["2025-04-09", "2025-04-10"], **files) == [True, False]
     # The period is a setting: with a longer one the same person is still active.
     assert dates(inactivity_days=400, **files) == {"identified": ["2025-01-10"], "active": True}
+    assert dates(inactivity_days=30, **files)["inactive"] == ["2025-02-09"]
 
 
-def test_exactly_the_inactivity_period_without_contact_is_still_active():
-    assert dates(enrollments=[enrollment("E1", "P1", "SO", (END - dt.timedelta(days=90)).isoformat())])["active"]
-    assert not dates(enrollments=[enrollment("E1", "P1", "SO", (END - dt.timedelta(days=91)).isoformat())])["active"]
+def test_a_contact_on_the_last_day_of_the_period_keeps_the_person_on_the_list():
+    files = seen_by_outreach("2025-01-10", "2025-04-10")
+    assert dates(**files) == {"identified": ["2025-01-10"], "inactive": ["2025-07-09"], "active": False}
+    # A day later is a return after 10 April's move to inactive.
+    assert dates(**seen_by_outreach("2025-01-10", "2025-04-11")) == {
+        "identified": ["2025-01-10"], "returned": ["2025-04-11"], "inactive": ["2025-04-10", "2025-07-10"],
+        "active": False}
 
 
-def test_an_exit_to_an_institution_or_a_temporary_place_is_inactive_on_the_exit_date():
-    for destination in (207, 312, 24):  # jail, a relative's for now, deceased
+def test_the_inactivity_period_running_out_on_the_exports_last_day_is_inactive_that_day():
+    assert dates(**seen_by_outreach((END - dt.timedelta(days=89)).isoformat()))["active"]
+    assert dates(**seen_by_outreach((END - dt.timedelta(days=90)).isoformat())) == {
+        "identified": ["2025-10-02"], "inactive": ["2025-12-31"], "active": False}
+
+
+def test_an_exit_to_a_temporary_place_or_death_is_inactive_on_the_exit_date():
+    for destination in (312, 314, 24):  # a relative's for now, a hotel paid by the person, deceased
         assert dates(
             enrollments=[enrollment("E1", "P1", "ES", "2025-09-01")],
             exits=[exit_row("E1", "P1", "2025-10-15", destination)],
         ) == {"identified": ["2025-09-01"], "inactive": ["2025-10-15"], "active": False}, destination
+
+
+def test_an_exit_to_an_institution_is_inactive_only_after_90_days_there():
+    for destination in (204, 205, 206, 207, 215, 225):  # hospital, jail, treatment, foster care...
+        files = {"enrollments": [enrollment("E1", "P1", "ES", "2025-05-01")],
+                 "exits": [exit_row("E1", "P1", "2025-08-01", destination)]}
+        assert dates(**files) == {"identified": ["2025-05-01"], "inactive": ["2025-10-30"], "active": False}
+        assert active_on(["2025-10-29", "2025-10-30"], **files) == [True, False]
+    # Ninety days whatever the inactivity period: a longer one does not keep them on the list.
+    assert dates(inactivity_days=400, **files)["inactive"] == ["2025-10-30"]
+    # Still inside at the export's end, fewer than 90 days on: still on the list.
+    assert dates(enrollments=[enrollment("E1", "P1", "ES", "2025-05-01")],
+                 exits=[exit_row("E1", "P1", "2025-10-15", 207)]) == {"identified": ["2025-05-01"], "active": True}
+
+
+def test_a_return_within_90_days_of_an_institution_is_no_return():
+    files = {"enrollments": [enrollment("E1", "P1", "ES", "2025-05-01"), enrollment("E2", "P1", "ES", "2025-10-01")],
+             "exits": [exit_row("E1", "P1", "2025-08-01", 207)]}
+    assert dates(**files) == {"identified": ["2025-05-01"], "active": True}
+    # After more than 90 days, it is a return from inactive.
+    files["enrollments"][1] = enrollment("E2", "P1", "ES", "2025-11-15")
+    assert dates(**files) == {"identified": ["2025-05-01"], "returned": ["2025-11-15"], "inactive": ["2025-10-30"],
+                              "active": True}
 
 
 def test_an_exit_to_transitional_housing_or_the_street_is_not_an_exit_from_homelessness():
@@ -108,8 +155,69 @@ def test_an_exit_to_transitional_housing_or_the_street_is_not_an_exit_from_homel
 def test_an_exit_with_no_known_destination_says_nothing_and_the_inactivity_period_decides():
     files = {"enrollments": [enrollment("E1", "P1", "ES", "2025-02-01")],
              "exits": [exit_row("E1", "P1", "2025-04-01", 30)]}  # no exit interview
-    assert dates(**files) == {"identified": ["2025-02-01"], "inactive": ["2025-04-01"], "active": False}
+    assert dates(**files) == {"identified": ["2025-02-01"], "inactive": ["2025-06-30"], "active": False}
     assert dates(inactivity_days=365, **files) == {"identified": ["2025-02-01"], "active": True}
+
+
+# Street outreach: its contacts are its current living situations.
+
+def test_every_living_situation_recorded_by_outreach_is_a_contact_wherever_the_person_was_found():
+    # Found on a friend's couch on 20 November: still a contact, so still on the list on 31 December.
+    assert dates(**seen_by_outreach("2025-09-01", "2025-11-20", situation=336)) == {
+        "identified": ["2025-09-01"], "active": True}
+    # Outside outreach, only a homeless living situation is evidence of homelessness.
+    assert dates(enrollments=[enrollment("E1", "P1", "SSO", "2025-09-01", living=116)],
+                 situations=[living_situation("E1", "P1", "2025-09-01", 116),
+                             living_situation("E1", "P1", "2025-11-20", 336)]) == {
+        "identified": ["2025-09-01"], "inactive": ["2025-11-30"], "active": False}
+
+
+def test_an_outreach_project_recording_no_contacts_is_read_as_entry_and_exit():
+    # Every day enrolled is a contact: active until the exit, inactive 90 days after it.
+    files = {"enrollments": [enrollment("E1", "P1", "SO", "2025-01-10")],
+             "exits": [exit_row("E1", "P1", "2025-08-01", 99)]}
+    assert dates(**files) == {"identified": ["2025-01-10"], "inactive": ["2025-10-30"], "active": False}
+    files["exits"] = []
+    assert dates(**files) == {"identified": ["2025-01-10"], "active": True}
+
+
+def test_an_outreach_project_is_read_as_entry_and_exit_until_the_first_day_it_records_a_contact():
+    # Project SO2 started recording contacts on 1 March (for someone else): P1's enrollment counts each
+    # day up to then, and P1's own contacts after it.
+    projects = {"SO": 4, "SO2": 4}
+    files = {"clients": [client("P1"), client("P2")], "projects": projects,
+             "enrollments": [enrollment("E1", "P1", "SO2", "2025-01-10"), enrollment("E2", "P2", "SO2", "2025-03-01")],
+             "situations": [living_situation("E2", "P2", "2025-03-01", 116)]}
+    assert dates(**files) == {"identified": ["2025-01-10"], "inactive": ["2025-05-30"], "active": False}
+
+
+# Housed: a move-in in permanent housing, or an exit to a permanent destination.
+
+def test_housed_means_housed_whatever_other_projects_record_until_that_home_is_left():
+    home = enrollment("E1", "P1", "PSH", "2025-03-01", living=116, MoveInDate="2025-03-20")
+    shelter_later = [enrollment("E2", "P1", "ES", "2025-06-01"), enrollment("E3", "P1", "SO", "2025-09-01")]
+    exits = [exit_row("E2", "P1", "2025-06-03", 435)]
+    assert dates(enrollments=[home, *shelter_later], exits=exits) == {
+        "identified": ["2025-03-01"], "moved_in": ["2025-03-20"], "active": False}
+    # After the home is left, the next homeless contact is a return; one on the day it was left counts.
+    assert dates(enrollments=[home, *shelter_later], exits=[*exits, exit_row("E1", "P1", "2025-09-01", 99)]) == {
+        "identified": ["2025-03-01"], "moved_in": ["2025-03-20"], "returned": ["2025-09-01"], "active": True}
+
+
+def test_the_heads_move_in_date_counts_for_every_member_of_the_household():
+    head = enrollment("E1", "P2", "RRH", "2025-04-01", household="H", MoveInDate="2025-05-01")
+    files = {"clients": [client("P1"), client("P2")]}
+    # A member enrolled with the head moves in with them...
+    assert dates(enrollments=[head, enrollment("E2", "P1", "RRH", "2025-04-01", household="H", relationship=3)],
+                 **files) == {"identified": ["2025-04-01"], "moved_in": ["2025-05-01"], "active": False}
+    # ...one who joined the household after the move-in, on the day they joined...
+    assert dates(enrollments=[head, enrollment("E0", "P1", "ES", "2025-03-01"),
+                              enrollment("E2", "P1", "RRH", "2025-06-15", household="H", relationship=3)],
+                 **files) == {"identified": ["2025-03-01"], "moved_in": ["2025-06-15"], "active": False}
+    # ...and one who left before it, never.
+    assert dates(enrollments=[head, enrollment("E2", "P1", "RRH", "2025-04-01", household="H", relationship=3)],
+                 exits=[exit_row("E2", "P1", "2025-04-20", 101)], **files) == {
+        "identified": ["2025-04-01"], "inactive": ["2025-07-19"], "active": False}
 
 
 # Housed: a move-in in permanent housing, or an exit to a permanent destination.
@@ -150,7 +258,7 @@ def test_a_contact_after_inactivity_is_a_return_from_inactive():
     assert dates(
         enrollments=[enrollment("E1", "P1", "SO", "2025-01-05")],
         situations=[living_situation("E1", "P1", d, 116) for d in ("2025-02-01", "2025-08-01", "2025-10-15")],
-    ) == {"identified": ["2025-01-05"], "returned": ["2025-08-01"], "inactive": ["2025-02-01"], "active": True}
+    ) == {"identified": ["2025-01-05"], "returned": ["2025-08-01"], "inactive": ["2025-05-02"], "active": True}
 
 
 def test_a_transfer_between_shelters_on_the_same_day_is_neither_an_exit_nor_a_return():
@@ -193,7 +301,8 @@ def test_every_return_follows_an_exit_and_every_exit_an_entry():
                      enrollment("E3", "P1", "ES", "2024-06-01"), enrollment("E4", "P1", "RRH", "2024-07-01",
                                                                             living=101, MoveInDate="2024-09-01"),
                      enrollment("E5", "P1", "SO", "2025-11-01")],
-        exits=[exit_row("E1", "P1", "2023-03-01", 207), exit_row("E3", "P1", "2024-09-01", 435)],
+        exits=[exit_row("E1", "P1", "2023-03-01", 207), exit_row("E2", "P1", "2023-10-01", 99),
+               exit_row("E3", "P1", "2024-09-01", 435), exit_row("E4", "P1", "2025-06-01", 99)],
     )
     row = result.people.row(0, named=True)
     entries = [("entry", d) for d in row["identified"] + row["returned"]]

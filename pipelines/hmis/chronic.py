@@ -94,7 +94,7 @@ def history(spans: pl.DataFrame, entries: pl.DataFrame, as_of: dt.date) -> pl.Da
 
 def _nights(spans: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     """A stay that ended counts its nights, so its last day (the exit or move-in) is not one of them."""
-    closed = pl.col("source").is_in(["stay", "before_move_in"]) & (pl.col("end") < as_of) & (
+    closed = pl.col("source").is_in(["stay", "enrolled", "before_move_in"]) & ~pl.col("ongoing") & (
         pl.col("end") > pl.col("start"))
     return spans.select("PersonalID", "start",
                         pl.when(closed).then(pl.col("end") - pl.duration(days=1)).otherwise(pl.col("end")).alias("end"))

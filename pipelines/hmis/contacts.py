@@ -1,11 +1,16 @@
 """The evidence of homelessness in an HMIS export, as dated spans per person.
 
-A span is one contact: a single day (an outreach entry, a bed night, a homeless current living
+A span is one contact: a single day (an outreach entry or engagement, a bed night, a current living
 situation, a service in a homeless project) or a stretch (a stay in an entry/exit shelter, safe haven or
 transitional housing, from entry to exit; time in permanent housing before move-in for someone who
-came from homelessness, as HUD's performance measures count it). The statuses read `for_status`
-spans; HUD's chronic definition reads `for_chronic` ones, which leave out transitional housing and add
-the time before entry that the person reported (3.917 DateToStreetESSH).
+came from homelessness, as HUD's performance measures count it; an outreach enrollment in a project
+that records no contacts, until the first day it does). A stretch still going at the export's end is
+`ongoing`: it reaches past that day. The statuses read `for_status` spans; HUD's chronic definition
+reads `for_chronic` ones, which leave out transitional housing and add the time before entry that the
+person reported (3.917 DateToStreetESSH).
+
+In street outreach every current living situation is a contact, wherever the person was found (HUD
+records outreach contacts that way); elsewhere only a homeless one is evidence of homelessness.
 """
 
 from __future__ import annotations
@@ -17,18 +22,30 @@ import polars as pl
 from pipelines.hmis import spec
 
 SPAN_SCHEMA = {"PersonalID": pl.String, "EnrollmentID": pl.String, "start": pl.Date, "end": pl.Date,
-               "source": pl.String, "for_status": pl.Boolean, "for_chronic": pl.Boolean}
+               "ongoing": pl.Boolean, "source": pl.String, "for_status": pl.Boolean, "for_chronic": pl.Boolean}
 
 
 def enrollments(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """Enrollments with their project type, exit date and destination, and whether the person was
-    literally homeless at entry by HUD's 3.917 logic."""
+    """Enrollments with their project type, exit date and destination, whether the person was
+    literally homeless at entry by HUD's 3.917 logic, and the move-in date that counts for them."""
     frame = (
         tables["Enrollment"]
         .join(tables["Project"].select("ProjectID", "ProjectType"), on="ProjectID", how="left")
         .join(tables["Exit"].select("EnrollmentID", "ExitDate", "Destination"), on="EnrollmentID", how="left")
     )
-    return frame.with_columns(homeless_at_entry=homeless_at_entry())
+    return _household_move_in(frame).with_columns(homeless_at_entry=homeless_at_entry())
+
+
+def _household_move_in(frame: pl.DataFrame) -> pl.DataFrame:
+    """HUD collects the move-in date for the head of household only: every member moved in with the
+    head, or on joining the household after that, while still enrolled."""
+    heads = (frame.filter((pl.col("RelationshipToHoH") == spec.HEAD_OF_HOUSEHOLD) & pl.col("MoveInDate").is_not_null())
+             .group_by("HouseholdID").agg(pl.col("MoveInDate").min().alias("_head_move_in")))
+    with_head = pl.max_horizontal("_head_move_in", "EntryDate")
+    while_enrolled = pl.col("_head_move_in").is_not_null() & (
+        pl.col("ExitDate").is_null() | (with_head <= pl.col("ExitDate")))
+    return frame.join(heads, on="HouseholdID", how="left").with_columns(
+        MoveInDate=pl.coalesce("MoveInDate", pl.when(while_enrolled).then(with_head))).drop("_head_move_in")
 
 
 def situation_category(column: str) -> pl.Expr:
@@ -55,23 +72,33 @@ def homeless_at_entry() -> pl.Expr:
 def spans(enrolled: pl.DataFrame, tables: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:
     """Every span of homelessness evidence up to `as_of`, with which rules read it."""
     kind = pl.col("ProjectType")
-    until = pl.min_horizontal(pl.col("ExitDate").fill_null(as_of), pl.lit(as_of))
     in_homeless_project = kind.is_in(sorted(spec.HOMELESS_PROJECTS))
     residential = kind.is_in(sorted(spec.RESIDENTIAL_HOMELESS_PROJECTS))
     counts_for_chronic = kind.is_in(sorted(spec.CHRONIC_PROJECTS))
+    situations = tables["CurrentLivingSituation"]
+    # An outreach project that records no contacts is read as entry/exit until the first day it does.
+    first_contact = (situations.filter(pl.col("InformationDate").is_not_null())
+                     .join(enrolled.select("EnrollmentID", "ProjectID"), on="EnrollmentID")
+                     .group_by("ProjectID").agg(pl.col("InformationDate").min().alias("_first_contact")))
+    enrolled = enrolled.join(first_contact, on="ProjectID", how="left")
+    outreach = kind == spec.STREET_OUTREACH
+    by_enrollment = outreach & (pl.col("_first_contact").is_null() | (pl.col("_first_contact") > pl.col("EntryDate")))
+    stretch_end = pl.when(outreach).then(pl.min_horizontal("ExitDate", "_first_contact")).otherwise(pl.col("ExitDate"))
+    stretch = residential | by_enrollment
     entries = enrolled.filter(in_homeless_project).select(
         "PersonalID", "EnrollmentID", start=pl.col("EntryDate"),
-        end=pl.when(residential).then(until).otherwise(pl.col("EntryDate")),
-        source=pl.when(residential).then(pl.lit("stay")).otherwise(pl.lit("entry")),
+        end=pl.when(stretch).then(stretch_end).otherwise(pl.col("EntryDate")),
+        source=pl.when(residential).then(pl.lit("stay")).when(stretch).then(pl.lit("enrolled"))
+        .otherwise(pl.lit("entry")),
         for_status=pl.lit(True), for_chronic=counts_for_chronic,
     )
     before_move_in = enrolled.filter(kind.is_in(sorted(spec.PERMANENT_HOUSING_PROJECTS))
                                      & pl.col("homeless_at_entry")).select(
         "PersonalID", "EnrollmentID", start=pl.col("EntryDate"),
-        end=pl.min_horizontal(pl.col("MoveInDate"), until),
+        end=pl.min_horizontal(pl.col("MoveInDate"), pl.col("ExitDate")),
         source=pl.lit("before_move_in"), for_status=pl.lit(True), for_chronic=pl.lit(True),
     )
-    engagement = enrolled.filter((kind == spec.STREET_OUTREACH) & pl.col("DateOfEngagement").is_not_null()).select(
+    engagement = enrolled.filter(outreach & pl.col("DateOfEngagement").is_not_null()).select(
         "PersonalID", "EnrollmentID", start=pl.col("DateOfEngagement"), end=pl.col("DateOfEngagement"),
         source=pl.lit("engagement"), for_status=pl.lit(True), for_chronic=pl.lit(True),
     )
@@ -81,10 +108,15 @@ def spans(enrolled: pl.DataFrame, tables: dict[str, pl.DataFrame], as_of: dt.dat
         end=pl.col("EntryDate") - pl.duration(days=1),
         source=pl.lit("reported_before_entry"), for_status=pl.lit(False), for_chronic=pl.lit(True),
     )
-    points = [_services(enrolled, tables["Services"]), _living_situations(enrolled, tables["CurrentLivingSituation"])]
+    points = [_services(enrolled, tables["Services"]), _living_situations(enrolled, situations)]
     frames = [entries, before_move_in, engagement, self_report, *points]
-    out = pl.concat([f.select(list(SPAN_SCHEMA)).cast(SPAN_SCHEMA) for f in frames], how="vertical")
-    return out.filter(pl.col("start") <= as_of).with_columns(pl.min_horizontal("end", pl.lit(as_of)).alias("end"))
+    read = {c: t for c, t in SPAN_SCHEMA.items() if c != "ongoing"}
+    out = pl.concat([f.select(list(read)).cast(read) for f in frames])
+    # A stretch with no end, or one after `as_of`, is still going on that day.
+    return out.filter(pl.col("start") <= as_of).with_columns(
+        ongoing=pl.col("end").is_null() | (pl.col("end") > as_of),
+        end=pl.min_horizontal(pl.col("end").fill_null(as_of), pl.lit(as_of)),
+    ).select(list(SPAN_SCHEMA))
 
 
 def _within(dated: pl.DataFrame, enrolled: pl.DataFrame, date: str) -> pl.DataFrame:
@@ -108,9 +140,10 @@ def _services(enrolled: pl.DataFrame, services: pl.DataFrame) -> pl.DataFrame:
 
 
 def _living_situations(enrolled: pl.DataFrame, situations: pl.DataFrame) -> pl.DataFrame:
-    homeless = situations.filter(pl.col("InformationDate").is_not_null()
-                                 & (situation_category("CurrentLivingSituation") == spec.HOMELESS))
-    return _within(homeless, enrolled, "InformationDate").select(
+    dated = situations.filter(pl.col("InformationDate").is_not_null())
+    homeless = situation_category("CurrentLivingSituation") == spec.HOMELESS
+    return _within(dated, enrolled, "InformationDate").filter(
+        homeless | (pl.col("ProjectType") == spec.STREET_OUTREACH)).select(
         "PersonalID", "EnrollmentID", start=pl.col("InformationDate"), end=pl.col("InformationDate"),
         source=pl.lit("living_situation"), for_status=pl.lit(True), for_chronic=pl.lit(True),
     )

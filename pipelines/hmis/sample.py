@@ -21,7 +21,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.hmis import spec
-from pipelines.hmis.statuses import ACTIVE, HOUSED, INACTIVE
+from pipelines.hmis.statuses import ACTIVE, HOUSED, INACTIVE, INSTITUTION_DAYS
 from pipelines.sample_data import FIRST_NAMES, LAST_NAMES
 
 EPOCH = dt.date(1970, 1, 1)
@@ -167,8 +167,10 @@ def _expected(episodes: pl.DataFrame, members: pl.DataFrame, end: int) -> pl.Dat
              .when(outcome == PERMANENT_EXIT).then(pl.lit(HOUSED))
              .when(outcome == MOVE_IN).then(pl.when(pl.col("move_in") <= end).then(pl.lit(HOUSED))
                                             .otherwise(pl.lit(ACTIVE)))
+             .when((outcome == ELSEWHERE) & (pl.col("destination") // 100 == spec.INSTITUTIONAL)).then(
+                 pl.when(end - stay_end >= INSTITUTION_DAYS).then(pl.lit(INACTIVE)).otherwise(pl.lit(ACTIVE)))
              .when(outcome == ELSEWHERE).then(pl.lit(INACTIVE))
-             .when(end - stay_end > INACTIVITY_DAYS).then(pl.lit(INACTIVE))
+             .when(end - stay_end >= INACTIVITY_DAYS).then(pl.lit(INACTIVE))
              .otherwise(pl.lit(ACTIVE)))
     first = episodes.group_by("household").agg(identified=_date(pl.col("start").min()))
     last = episodes.filter("last").select("household", state.alias("state"))

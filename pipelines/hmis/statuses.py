@@ -2,16 +2,22 @@
 
 Walking each person's evidence day by day, with contacts before exits on the same day:
 - the first homeless contact is the identification;
-- a contact after the person left the list (housed or inactive) is a return;
+- a contact after the person left the list (housed or inactive) is a return, except while they hold a
+  permanent home they moved in to: housed means housed, whatever other projects record, until that
+  stay ends;
 - a permanent-housing move-in, or an exit to a permanent destination (4xx), while on the list is a move-in;
-- an exit to an institution, a temporary place other than transitional housing, or death (2xx, 3xx
-  but 302, 24) while on the list makes the person inactive on the exit date;
-- so does no contact for more than the inactivity period, dated at the last contact.
+- an exit to a temporary place other than transitional housing (3xx but 302), or death (24), while on
+  the list makes the person inactive on the exit date;
+- an exit to an institution (2xx) makes them inactive after INSTITUTION_DAYS there with no homeless
+  contact, dated on that day; a contact before then is no return, since they never left the list;
+- no contact for the inactivity period makes them inactive on the day it runs out: last seen on
+  10 January with 90 days, they are active through 9 April and inactive on 10 April.
 An exit says nothing while another stay of the person runs past it (a transfer between shelters, an
 exit from outreach while still in a shelter); an exit with an unknown destination (8, 9, 17, 30, 37,
 99) says nothing either, and the inactivity period decides. So the dates alternate, entry then exit,
 and Built for Zero's rule (entry = the later of identification and return, exit = the later of move-in
-and inactive) gives back the same state on every day.
+and inactive) gives back the same state on every day. Nothing is ever dated before the evidence for it,
+so an export cut at any day gives the same dates up to that day as the whole export.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ import polars as pl
 from pipelines.hmis import spec
 from pipelines.hmis.contacts import situation_category
 
-CONTACT, MOVE_IN, EXIT_PERMANENT, EXIT_ELSEWHERE = 0, 1, 2, 3
+CONTACT, MOVE_IN, EXIT_PERMANENT, EXIT_INSTITUTION, EXIT_ELSEWHERE = 0, 1, 2, 3, 4
+INSTITUTION_DAYS = 90  # DESIGN §2.1: in an institution for more than 90 days
 OFF, ACTIVE, HOUSED, INACTIVE = "not yet identified", "active", "housed", "inactive"
 DATE_LIST = pl.List(pl.Date)
 STATUS_SCHEMA = {"PersonalID": pl.String, "identified": DATE_LIST, "returned": DATE_LIST, "moved_in": DATE_LIST,
@@ -32,18 +39,23 @@ STATUS_SCHEMA = {"PersonalID": pl.String, "identified": DATE_LIST, "returned": D
 
 
 def events(enrolled: pl.DataFrame, spans: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    """(PersonalID, date, kind, until) sorted as they are to be walked; `until` is how long a contact lasts."""
+    """(PersonalID, date, kind, until) sorted as they are to be walked: `until` is the last day a
+    contact lasts, or a home is held (the day after `as_of` for one still going on then)."""
+    going_on = pl.lit(as_of + dt.timedelta(days=1))
     contacts = spans.filter(pl.col("for_status")).select(
-        "PersonalID", date=pl.col("start"), kind=pl.lit(CONTACT), until=pl.col("end"))
+        "PersonalID", date=pl.col("start"), kind=pl.lit(CONTACT),
+        until=pl.when(pl.col("ongoing")).then(going_on).otherwise(pl.col("end")))
     move_ins = enrolled.filter(pl.col("ProjectType").is_in(sorted(spec.PERMANENT_HOUSING_PROJECTS))
                                & pl.col("MoveInDate").is_not_null()).select(
-        "PersonalID", date=pl.col("MoveInDate"), kind=pl.lit(MOVE_IN), until=pl.lit(None, pl.Date))
+        "PersonalID", date=pl.col("MoveInDate"), kind=pl.lit(MOVE_IN),
+        until=pl.when(pl.col("ExitDate") <= as_of).then(pl.col("ExitDate")).otherwise(going_on))
     destination = situation_category("Destination")
-    elsewhere = destination.is_in([spec.INSTITUTIONAL, spec.TEMPORARY]) & (
-        pl.col("Destination") != spec.TRANSITIONAL_HOUSING_SITUATION) | (pl.col("Destination") == spec.DECEASED)
+    elsewhere = (destination == spec.TEMPORARY) & (pl.col("Destination") != spec.TRANSITIONAL_HOUSING_SITUATION) | (
+        pl.col("Destination") == spec.DECEASED)
     exits = enrolled.filter(pl.col("ExitDate").is_not_null()).select(
         "PersonalID", date=pl.col("ExitDate"),
         kind=pl.when(destination == spec.PERMANENT).then(pl.lit(EXIT_PERMANENT))
+        .when(destination == spec.INSTITUTIONAL).then(pl.lit(EXIT_INSTITUTION))
         .when(elsewhere).then(pl.lit(EXIT_ELSEWHERE)),
         until=pl.lit(None, pl.Date),
     ).drop_nulls("kind")
@@ -65,11 +77,11 @@ def walk(timeline: pl.DataFrame, as_of: dt.date, inactivity_days: int) -> pl.Dat
         for pid, day, kind, until in timeline.iter_rows():
             if pid != person:
                 if status is not None:
-                    rows.append(status.finish(as_of, inactivity_days))
+                    rows.append(status.finish(as_of))
                 person, status = pid, _Person(pid)
             status.see(day, kind, until, inactivity_days)
         if status is not None:
-            rows.append(status.finish(as_of, inactivity_days))
+            rows.append(status.finish(as_of))
     finally:
         if collecting:
             gc.enable()
@@ -77,48 +89,63 @@ def walk(timeline: pl.DataFrame, as_of: dt.date, inactivity_days: int) -> pl.Dat
 
 
 class _Person:
-    __slots__ = ("pid", "state", "identified", "returned", "moved_in", "inactive", "reach", "left_on")
+    __slots__ = ("pid", "state", "identified", "returned", "moved_in", "inactive", "reach", "lapse_on",
+                 "left_on", "housed_until")
 
     def __init__(self, pid: str):
         self.pid, self.state = pid, OFF
         self.identified, self.returned, self.moved_in, self.inactive = [], [], [], []
-        self.reach = self.left_on = None  # the last day contact is known to last; the day the person left
-
-    def _lapse(self, day: dt.date, inactivity_days: int) -> None:
-        if self.state == ACTIVE and (day - self.reach).days > inactivity_days:
-            self._leave(self.inactive, self.reach, INACTIVE)
+        # The last day contact is known to last, the day the person goes inactive without another,
+        # the day they left the list, the day the home they moved in to ends.
+        self.reach = self.lapse_on = self.left_on = self.housed_until = None
 
     def _leave(self, dates: list, day: dt.date, state: str) -> None:
         dates.append(day)
         self.state, self.left_on = state, day
 
+    def _seen(self, until: dt.date, inactivity_days: int) -> None:
+        self.reach = until if self.reach is None else max(self.reach, until)
+        lapse = until + dt.timedelta(days=inactivity_days)
+        self.lapse_on = lapse if self.lapse_on is None else max(self.lapse_on, lapse)
+
     def see(self, day: dt.date, kind: int, until: dt.date | None, inactivity_days: int) -> None:
-        self._lapse(day, inactivity_days)
+        if self.state == ACTIVE and day > self.lapse_on:
+            self._leave(self.inactive, self.lapse_on, INACTIVE)
         if kind == CONTACT:
+            if self.housed_until is not None and day < self.housed_until:
+                return  # housed means housed
             if self.state == OFF:
                 self.identified.append(day)
             elif self.state == ACTIVE:
-                self.reach = max(self.reach, until)
+                self._seen(until, inactivity_days)
                 return
             elif day > self.left_on:
                 self.returned.append(day)
             else:
                 return
-            self.state, self.reach = ACTIVE, until
-        elif self.state != ACTIVE:
+            self.state, self.reach, self.lapse_on = ACTIVE, None, None
+            self._seen(until, inactivity_days)
             return
-        elif kind == MOVE_IN:
+        if kind == MOVE_IN:
+            self.housed_until = until if self.housed_until is None else max(self.housed_until, until)
+        if self.state != ACTIVE:
+            return
+        if kind == MOVE_IN:
             self._leave(self.moved_in, day, HOUSED)
         elif self.reach > day:
             return  # another stay runs on past this exit
         elif kind == EXIT_PERMANENT:
             self._leave(self.moved_in, day, HOUSED)
+        elif kind == EXIT_INSTITUTION:
+            self.lapse_on = day + dt.timedelta(days=INSTITUTION_DAYS)
         else:
             self._leave(self.inactive, day, INACTIVE)
 
-    def finish(self, as_of: dt.date, inactivity_days: int) -> tuple:
-        self._lapse(as_of, inactivity_days)
-        return (self.pid, self.identified, self.returned, self.moved_in, self.inactive, self.reach, self.state)
+    def finish(self, as_of: dt.date) -> tuple:
+        if self.state == ACTIVE and as_of >= self.lapse_on:
+            self._leave(self.inactive, self.lapse_on, INACTIVE)
+        last_contact = None if self.reach is None else min(self.reach, as_of)
+        return (self.pid, self.identified, self.returned, self.moved_in, self.inactive, last_contact, self.state)
 
 
 def actively_homeless(people: pl.DataFrame, on: dt.date) -> pl.Series:
