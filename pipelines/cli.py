@@ -40,7 +40,7 @@ def cmd_ingest(args) -> int:
         return 1
     with store.opened(args.db) as conn, steps(f"Loading {path.name}") as progress:
         result = loading.ingest(conn, path.read_bytes(), path.name, program=args.program, who=args.who,
-                                progress=progress, as_of=args.as_of, source=args.source)
+                                progress=progress, as_of=args.as_of, source=args.source, coc=args.coc)
     for line in result.report.lines(limit=args.show):
         err.print(line, markup=False)
     print(result.message)
@@ -341,6 +341,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, help="the day the extract describes (default: its latest date)")
     p.add_argument("--source", default="", help="the system the extract comes from, when people arrive from "
                                                 "several (their IDs are then one person within a source only)")
+    p.add_argument("--coc", help="of an HMIS export holding several Continuums of Care, the one to load (e.g. CA-500)")
     p.set_defaults(run=cmd_ingest)
 
     report = sub.add_parser("report", help="figures").add_subparsers(dest="report", required=True)

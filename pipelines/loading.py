@@ -25,7 +25,7 @@ from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, Program
 from pipelines.programs import program as get_program
 from pipelines.reference_population import read_reference
 from pipelines.referral_list import read_referral_list
-from pipelines.report import ValidationReport
+from pipelines.report import ERROR, ValidationReport
 
 LOADED, SKIPPED, REJECTED = "loaded", "skipped", "rejected"
 WRITE_ATTEMPTS = 5
@@ -33,10 +33,17 @@ WRITE_ATTEMPTS = 5
 # processes are kept out by DuckDB's lock on the file.
 _writing = threading.Lock()
 
-def read_homelessness_list(data: bytes, file_name: str, today: dt.date | None = None, inactivity_days: int = 90):
-    """A by-name list (CSV or Excel) or an HMIS CSV export (zip), told apart by what the file is."""
+def read_homelessness_list(data: bytes, file_name: str, today: dt.date | None = None, inactivity_days: int = 90,
+                           coc: str | None = None):
+    """A by-name list (CSV or Excel) or an HMIS CSV export (zip), told apart by what the file is.
+    `coc` chooses one Continuum of Care of an export that holds several."""
     if detect_format(data, file_name) == "hmis":
-        return read_hmis_export(data, file_name, today, inactivity_days=inactivity_days)
+        return read_hmis_export(data, file_name, today, inactivity_days=inactivity_days, coc=coc)
+    if coc:
+        report = ValidationReport(file_name)
+        report.add(ERROR, "coc_without_hmis", f"a Continuum of Care ({coc}) can be chosen for an HMIS CSV export "
+                   "only; this file is a by-name list", value=coc)
+        return None, report
     return read_bfz_list(data, file_name, today)
 
 
@@ -85,11 +92,16 @@ def previous_load(conn, program: str, digest: str) -> dict | None:
 
 
 def check(data: bytes, file_name: str, today: dt.date | None = None, program: str = HOMELESSNESS.name,
-          inactivity_days: int = 90):
+          inactivity_days: int = 90, coc: str | None = None):
     """Read and validate without touching the database: the report a data lead sees first.
-    `inactivity_days` (a setting) matters to exports that carry contacts rather than dates."""
+    `inactivity_days` (a setting) matters to exports that carry contacts rather than dates; `coc`
+    chooses one Continuum of Care of an HMIS export."""
     get_program(program)
-    return READERS[program](data, file_name, today, inactivity_days=inactivity_days)
+    if coc and program != HOMELESSNESS.name:
+        report = ValidationReport(file_name)
+        report.add(ERROR, "coc_without_hmis", "a Continuum of Care can be chosen for an HMIS export only", value=coc)
+        return None, report
+    return READERS[program](data, file_name, today, inactivity_days=inactivity_days, **({"coc": coc} if coc else {}))
 
 
 def ingest(
@@ -102,6 +114,7 @@ def ingest(
     progress: Callable[[str], None] = lambda step: None,
     as_of: dt.date | None = None,
     source: str = "",
+    coc: str | None = None,
 ) -> IngestResult:
     """Validate and load one extract. `as_of` is the day the extract describes (by default its
     latest date); its household type, veteran and chronic values count from that day on. `source`
@@ -113,8 +126,10 @@ def ingest(
     # Hashing a large file takes as long as a fair part of reading it, and runs beside it.
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(sha256, data)
-        records, report = check(data, file_name, today, program, store.setting(conn, program, "inactivity_days") or 90)
-        digest = hashing.result()
+        records, report = check(data, file_name, today, program, store.setting(conn, program, "inactivity_days") or 90,
+                                coc)
+        # One export loaded for each of its Continuums of Care is a different list each time.
+        digest = hashing.result() if not coc else hashlib.sha256(f"{hashing.result()} coc={coc}".encode()).hexdigest()
     earlier = previous_load(conn, program, digest)
     if earlier:
         return IngestResult(SKIPPED, _repeat_message(file_name, earlier), ValidationReport(file_name),
@@ -124,6 +139,8 @@ def ingest(
                             report)
     progress("writing")
     as_of = as_of or _as_of(records, definition)
+    if coc:  # the uploads' history says which Continuum of Care was loaded
+        file_name = f"{Path(file_name).name} (CoC {coc})"
     with _writing:
         for attempt in range(WRITE_ATTEMPTS):
             try:

@@ -58,9 +58,11 @@ def living_situation(eid: str, pid: str, date: str, situation: int, cid: str | N
 
 
 def export_files(clients=(), enrollments=(), exits=(), services=(), situations=(), version: int = spec.FY2026,
-                 csv_version: str | None = None, export_end: dt.date = EXPORT_END, projects=None) -> dict[str, str]:
+                 csv_version: str | None = None, export_end: dt.date = EXPORT_END, projects=None,
+                 cocs: dict[str, str] | None = None) -> dict[str, str]:
     """Each file's CSV text, as an exporting HMIS would write it."""
     projects = PROJECTS if projects is None else projects
+    cocs = cocs or {}  # project -> its Continuum of Care, XX-500 unless named
     client_columns = list(spec.columns_of("Client", version))
     clients = list(clients)
     if version == spec.FY2026:
@@ -78,6 +80,9 @@ def export_files(clients=(), enrollments=(), exits=(), services=(), situations=(
         "Project": csv_text(spec.columns_of("Project", version), [
             {"ProjectID": pid, "OrganizationID": "O1", "ProjectName": pid, "ProjectType": kind, "ExportID": "E1"}
             for pid, kind in projects.items()]),
+        "ProjectCoC": csv_text(spec.columns_of("ProjectCoC", version), [
+            {"ProjectCoCID": f"C{pid}", "ProjectID": pid, "CoCCode": cocs.get(pid, "XX-500"), "ExportID": "E1"}
+            for pid in projects]),
         "Client": csv_text(client_columns, clients),
         "Enrollment": csv_text(spec.columns_of("Enrollment", version), list(enrollments)),
         "Exit": csv_text(spec.columns_of("Exit", version), list(exits)),

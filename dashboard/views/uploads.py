@@ -32,9 +32,22 @@ def findings_table(report) -> pl.DataFrame:
     )
 
 
+ALL_CONTINUUMS = "All of them, as one list"
+
 if upload is not None:
     content = upload.getvalue()
     records, report = data.check(content, upload.name, program.name)
+    coc = None
+    if any(f.rule == "warning_several_continuums" for f in report.findings):
+        found = data.continuums(content, upload.name)
+        chosen = st.selectbox(
+            "Continuum of Care", [ALL_CONTINUUMS, *found], key="coc",
+            format_func=lambda c: c if c == ALL_CONTINUUMS else f"{c} ({found[c]:,} enrollments)",
+            help="This export holds several Continuums of Care. Each one's list is its own enrollments: a person's "
+                 "stays in another Continuum are left out.")
+        if chosen != ALL_CONTINUUMS:
+            coc = chosen
+            records, report = data.check(content, upload.name, program.name, coc)
     if records is None:
         st.error(f"**{upload.name} cannot be loaded.** {len(report.errors):,} problem(s) must be fixed in the "
                  "file first; nothing has been written.", icon=":material/block:")
@@ -49,7 +62,7 @@ if upload is not None:
         if st.button(f"Load {records.height:,} rows", type="primary", key="load"):
             with st.status(f"Loading {upload.name}…", expanded=True) as status:
                 result = data.ingest(content, upload.name, signin.who(), progress=st.write, program=program.name,
-                                     source=source.strip())
+                                     source=source.strip(), coc=coc)
                 status.update(label=result.message, state="complete" if result.status != ERROR else "error")
             if result.status == "loaded":
                 st.success(f"{result.message}. The figures on every page now include it.", icon=":material/done:")

@@ -15,9 +15,9 @@ from typing import NamedTuple
 import polars as pl
 
 from pipelines.bfz_list import RECORD_COLUMNS
-from pipelines.hmis import archive, chronic, contacts, spec, statuses
+from pipelines.hmis import archive, chronic, contacts, continuum, spec, statuses
 from pipelines.hmis.checks import check
-from pipelines.hmis.tables import BLOCKING, HmisExport, add, read_export
+from pipelines.hmis.tables import BLOCKING, WARNING_GROUP, HmisExport, add, read_export
 from pipelines.programs import FAMILY, SINGLE_ADULT, YOUTH
 from pipelines.report import ERROR, ValidationReport
 
@@ -38,10 +38,11 @@ class Derived(NamedTuple):
     counts: dict
 
 
-def read_hmis_export(data: bytes, file_name: str, today: dt.date | None = None, inactivity_days: int = 90):
-    """Read an HMIS CSV export zip. Returns (rows or None, ValidationReport); None when a blocking
-    finding means nothing may be loaded."""
-    export, report = open_export(data, file_name, today)
+def read_hmis_export(data: bytes, file_name: str, today: dt.date | None = None, inactivity_days: int = 90,
+                     coc: str | None = None):
+    """Read an HMIS CSV export zip, of one Continuum of Care when `coc` is given. Returns (rows or
+    None, ValidationReport); None when a blocking finding means nothing may be loaded."""
+    export, report = open_export(data, file_name, today, coc)
     if export is None:
         return None, report
     people = derive(export, inactivity_days).people
@@ -52,8 +53,14 @@ def read_hmis_export(data: bytes, file_name: str, today: dt.date | None = None, 
     return people, report
 
 
-def open_export(data: bytes, file_name: str, today: dt.date | None = None):
-    """(HmisExport with checked tables, or None, ValidationReport)."""
+def continuums(data: bytes, file_name: str, today: dt.date | None = None) -> dict[str, int]:
+    """The Continuums of Care the export holds enrollments of, with how many (none if unreadable)."""
+    export, _ = open_export(data, file_name, today)
+    return {} if export is None else continuum.counts(export.tables)
+
+
+def open_export(data: bytes, file_name: str, today: dt.date | None = None, coc: str | None = None):
+    """(HmisExport with checked tables, of `coc` alone when given, or None, ValidationReport)."""
     today = today or dt.date.today()
     report = ValidationReport(file_name)
     try:
@@ -63,11 +70,30 @@ def open_export(data: bytes, file_name: str, today: dt.date | None = None):
         return None, report
     export = read_export(files, report, today)
     tables = None if export is None else check(export.tables, report)
+    if tables is not None:
+        tables = _one_continuum(tables, coc, report)
     _sort(report)
     if tables is None:
         return None, report
     export.tables = tables
     return export, report
+
+
+def _one_continuum(tables: dict[str, pl.DataFrame], coc: str | None, report: ValidationReport):
+    found = continuum.counts(tables)
+    held = ", ".join(f"{code} ({n:,} enrollments)" for code, n in found.items()) or "no CoC codes"
+    if coc is None:
+        if len(found) > 1:
+            add(report, WARNING_GROUP, "several_continuums",
+                f"the export holds enrollments of {len(found)} Continuums of Care: {held}; all are read as one "
+                "list. To load one, choose it on the Uploads page or with --coc.", "Enrollment", column="EnrollmentCoC")
+        return tables
+    if coc not in found:
+        add(report, BLOCKING, "continuum_not_in_export",
+            f"the export holds no enrollment in the Continuum of Care {coc}; it holds {held}", "Enrollment",
+            column="EnrollmentCoC", value=coc)
+        return None
+    return continuum.only(tables, coc)
 
 
 def derive(export: HmisExport, inactivity_days: int = 90) -> Derived:

@@ -28,6 +28,8 @@ EPOCH = dt.date(1970, 1, 1)
 INACTIVITY_DAYS = 90  # the reader's default, which the expected states assume
 MAX_EPISODES = 3
 RETURN_CHANCE = 0.3
+COC = "XX-500"
+LATE_CHANCE = 0.08  # of rows keyed in after the day they describe
 
 SINGLE, FAMILY, YOUTH = 0, 1, 2
 HOUSEHOLD_CHANCES = (0.8, 0.12, 0.08)
@@ -87,13 +89,30 @@ def draw(clients: int, seed: int = 7, as_of: dt.date = dt.date(2025, 12, 31), ye
         "Organization": pl.DataFrame({"OrganizationID": [str(i + 1) for i in range(len(ORGANIZATIONS))],
                                       "OrganizationName": list(ORGANIZATIONS), "VictimServiceProvider": 0}),
         "Project": projects,
+        "ProjectCoC": projects.select(ProjectCoCID=pl.format("PC{}", "ProjectID"), ProjectID="ProjectID",
+                                      CoCCode=pl.lit(COC)),
         "Client": _clients(rng, members),
         "Enrollment": _enrollments(rng, stays, projects, end),
         "Exit": _exits(stays, end),
         "Services": pl.DataFrame(),
         "CurrentLivingSituation": _outreach_contacts(stays, end),
     }
+    _entered(tables, np.random.default_rng([seed, 1]), as_of)
     return Sample(tables, _expected(episodes, members, end), as_of)
+
+
+def _entered(tables: dict[str, pl.DataFrame], rng, as_of: dt.date) -> None:
+    """When each row was keyed in: most the day it happened, some days or weeks later (late data,
+    which an export made in between does not have yet). A generator of its own keeps the story the
+    same whatever this draws."""
+    made = dt.datetime.combine(as_of + dt.timedelta(days=3), dt.time(6))
+    dated_by = {"Enrollment": "EntryDate", "Exit": "ExitDate", "CurrentLivingSituation": "InformationDate"}
+    for name, dated in dated_by.items():
+        frame = tables[name]
+        late = np.where(rng.random(frame.height) < LATE_CHANCE, rng.integers(1, 31, frame.height), 0)
+        created = pl.min_horizontal(pl.col(dated).cast(pl.Datetime("us")) + pl.duration(days=pl.Series(late), hours=9),
+                                    pl.lit(made))
+        tables[name] = frame.with_columns(DateCreated=created, DateUpdated=created)
 
 
 def _households(rng, clients: int) -> pl.DataFrame:
@@ -253,7 +272,7 @@ def _enrollments(rng, stays: pl.DataFrame, projects: pl.DataFrame, end: int) -> 
     return both.select(
         "EnrollmentID", "PersonalID", "ProjectID", "EntryDate",
         HouseholdID=pl.format("{}{}-{}", "stay", "household", "number"),
-        RelationshipToHoH=pl.when("head").then(1).otherwise(2), EnrollmentCoC=pl.lit("XX-500"),
+        RelationshipToHoH=pl.when("head").then(1).otherwise(2), EnrollmentCoC=pl.when("head").then(pl.lit(COC)),
         LivingSituation="LivingSituation",
         LengthOfStay=pl.Series(_pick(rng, (2, 3, 4, 5, 10, 11), m)),
         LOSUnderThreshold=pl.lit(1), PreviousStreetESSH=pl.lit(1),
@@ -262,8 +281,6 @@ def _enrollments(rng, stays: pl.DataFrame, projects: pl.DataFrame, end: int) -> 
         MonthsHomelessPastThreeYears=pl.Series(rng.integers(101, 114, m)),
         DisablingCondition=pl.Series(_pick(rng, (0, 1, 8, 99), m, (0.6, 0.36, 0.02, 0.02))),
         DateOfEngagement="DateOfEngagement", MoveInDate="MoveInDate",
-        DateCreated=pl.col("EntryDate").cast(pl.Datetime("us")) + pl.duration(hours=9),
-        DateUpdated=pl.col("EntryDate").cast(pl.Datetime("us")) + pl.duration(hours=9),
     )
 
 

@@ -133,6 +133,12 @@ FILES = {
         ("ProjectID", "OrganizationID", "ProjectType"),
         (), {"ProjectType": PROJECT_TYPES},
     ),
+    "ProjectCoC": FileSpec(
+        "ProjectCoCID",
+        _columns("ProjectCoCID ProjectID CoCCode Geocode Address1 Address2 City State ZIP GeographyType") + _AUDIT,
+        ("ProjectCoCID", "ProjectID", "CoCCode"),
+        (), {},
+    ),
     "Client": FileSpec(
         "PersonalID",
         (),  # by version: CLIENT_COLUMNS
