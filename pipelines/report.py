@@ -22,6 +22,8 @@ class Finding:
 class ValidationReport:
     file_name: str
     findings: list[Finding] = field(default_factory=list)
+    # An HMIS export's data quality, project by project: dicts of project, kind, check, count, of.
+    quality: list[dict] = field(default_factory=list)
 
     def add(self, severity: str, rule: str, message: str, row=None, column=None, value=None) -> None:
         self.findings.append(Finding(severity, rule, message, row, column, value))
@@ -44,6 +46,7 @@ class ValidationReport:
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "findings": [asdict(f) for f in self.findings],
+            "quality": self.quality,
         }
 
     def lines(self, limit: int | None = None) -> list[str]:
@@ -62,3 +65,8 @@ class ValidationReport:
         if limit is not None and len(ordered) > limit:
             out.append(f"... and {len(ordered) - limit} more")
         return out
+
+    def quality_lines(self) -> list[str]:
+        """The data quality by project, one line per project and check."""
+        return [f"{q['project']} ({q['kind']}): {q['check']}: {q['count']:,} of {q['of']:,} enrollments"
+                for q in self.quality]

@@ -59,7 +59,7 @@ def living_situation(eid: str, pid: str, date: str, situation: int, cid: str | N
 
 def export_files(clients=(), enrollments=(), exits=(), services=(), situations=(), version: int = spec.FY2026,
                  csv_version: str | None = None, export_end: dt.date = EXPORT_END, projects=None,
-                 cocs: dict[str, str] | None = None) -> dict[str, str]:
+                 cocs: dict[str, str] | None = None, project_fields: dict[str, dict] | None = None) -> dict[str, str]:
     """Each file's CSV text, as an exporting HMIS would write it."""
     projects = PROJECTS if projects is None else projects
     cocs = cocs or {}  # project -> its Continuum of Care, XX-500 unless named
@@ -78,7 +78,8 @@ def export_files(clients=(), enrollments=(), exits=(), services=(), situations=(
         "Organization": csv_text(spec.columns_of("Organization", version),
                                  [{"OrganizationID": "O1", "OrganizationName": "Test org", "ExportID": "E1"}]),
         "Project": csv_text(spec.columns_of("Project", version), [
-            {"ProjectID": pid, "OrganizationID": "O1", "ProjectName": pid, "ProjectType": kind, "ExportID": "E1"}
+            {"ProjectID": pid, "OrganizationID": "O1", "ProjectName": pid, "ProjectType": kind, "ExportID": "E1",
+             **(project_fields or {}).get(pid, {})}
             for pid, kind in projects.items()]),
         "ProjectCoC": csv_text(spec.columns_of("ProjectCoC", version), [
             {"ProjectCoCID": f"C{pid}", "ProjectID": pid, "CoCCode": cocs.get(pid, "XX-500"), "ExportID": "E1"}

@@ -34,6 +34,14 @@ def findings_table(report) -> pl.DataFrame:
 
 ALL_CONTINUUMS = "All of them, as one list"
 
+def quality_table(report) -> pl.DataFrame:
+    return pl.DataFrame(report.quality, schema={"project": pl.String, "kind": pl.String, "check": pl.String,
+                                                "count": pl.Int64, "of": pl.Int64}).select(
+        pl.col("project").alias("Project"), pl.col("kind").alias("Kind"), pl.col("check").alias("Check"),
+        pl.col("count").alias("Enrollments failing"), pl.col("of").alias("Of"),
+        (pl.col("count") / pl.col("of")).alias("Share"))
+
+
 if upload is not None:
     content = upload.getvalue()
     records, report = data.check(content, upload.name, program.name)
@@ -59,6 +67,13 @@ if upload is not None:
             st.dataframe(findings_table(report), hide_index=True, width="stretch", key="warnings")
         else:
             st.info(f"**{upload.name}: {records.height:,} rows, no problems found.**", icon=":material/check:")
+        if report.quality:
+            with st.expander(f"Data quality by project: {len({q['project'] for q in report.quality}):,} projects to "
+                             "look at", icon=":material/fact_check:"):
+                st.caption("HUD's completeness checks that bear on the list, counted per enrollment. They do not stop "
+                           "the upload; they say which projects to call.")
+                st.dataframe(quality_table(report), hide_index=True, width="stretch", key="quality",
+                             column_config={"Share": st.column_config.NumberColumn(format="percent")})
         if st.button(f"Load {records.height:,} rows", type="primary", key="load"):
             with st.status(f"Loading {upload.name}…", expanded=True) as status:
                 result = data.ingest(content, upload.name, signin.who(), progress=st.write, program=program.name,

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import polars as pl
 
 from pipelines.bfz_list import RECORD_COLUMNS
-from pipelines.hmis import archive, chronic, contacts, continuum, spec, statuses
+from pipelines.hmis import archive, chronic, contacts, continuum, quality, spec, statuses
 from pipelines.hmis.checks import check
 from pipelines.hmis.tables import BLOCKING, WARNING_GROUP, HmisExport, add, read_export
 from pipelines.programs import FAMILY, SINGLE_ADULT, YOUTH
@@ -45,7 +45,10 @@ def read_hmis_export(data: bytes, file_name: str, today: dt.date | None = None, 
     export, report = open_export(data, file_name, today, coc)
     if export is None:
         return None, report
-    people = derive(export, inactivity_days).people
+    derived = derive(export, inactivity_days)
+    people = derived.people
+    report.quality = quality.by_project(export.tables, derived.enrollments.select("EnrollmentID", "age_at_entry"),
+                                        export.as_of, inactivity_days)
     if people.height == 0:
         add(report, BLOCKING, "nobody_homeless",
             f"no one in the export was in contact as homeless up to {export.as_of:%Y-%m-%d}: there is no list to load")

@@ -32,7 +32,13 @@ ANSWER_CODES = frozenset(ANSWERS)
 EMERGENCY_SHELTER_ENTRY_EXIT, EMERGENCY_SHELTER_NIGHT_BY_NIGHT = 0, 1
 TRANSITIONAL_HOUSING, PH_SUPPORTIVE_HOUSING, STREET_OUTREACH = 2, 3, 4
 SAFE_HAVEN, PH_HOUSING_ONLY, PH_HOUSING_WITH_SERVICES, PH_RAPID_REHOUSING = 8, 9, 10, 13
-PROJECT_TYPES = frozenset({0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14})
+PROJECT_TYPE_NAMES = {
+    0: "emergency shelter", 1: "night-by-night shelter", 2: "transitional housing", 3: "supportive housing",
+    4: "street outreach", 6: "services only", 7: "other", 8: "safe haven", 9: "housing only",
+    10: "housing with services", 11: "day shelter", 12: "homelessness prevention", 13: "rapid re-housing",
+    14: "coordinated entry",
+}
+PROJECT_TYPES = frozenset(PROJECT_TYPE_NAMES)
 # Where every enrollment is evidence of literal homelessness (DESIGN §2.1).
 HOMELESS_PROJECTS = frozenset({EMERGENCY_SHELTER_ENTRY_EXIT, EMERGENCY_SHELTER_NIGHT_BY_NIGHT, TRANSITIONAL_HOUSING,
                                STREET_OUTREACH, SAFE_HAVEN})
@@ -131,7 +137,7 @@ FILES = {
                  "ContinuumProject ProjectType HousingType RRHSubType ResidentialAffiliation TargetPopulation "
                  "HOPWAMedAssistedLivingFac PITCount") + _AUDIT,
         ("ProjectID", "OrganizationID", "ProjectType"),
-        (), {"ProjectType": PROJECT_TYPES},
+        ("OperatingStartDate", "OperatingEndDate"), {"ProjectType": PROJECT_TYPES},
     ),
     "ProjectCoC": FileSpec(
         "ProjectCoCID",
