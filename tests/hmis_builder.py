@@ -52,12 +52,20 @@ def service(eid: str, pid: str, date: str, record_type: int = spec.BED_NIGHT, si
             "RecordType": record_type, "TypeProvided": record_type}
 
 
+def disability(eid: str, pid: str, kind: int, response: int = 1, indefinite: int | None = 1, stage: int = 1,
+               did: str | None = None) -> dict:
+    return {"DisabilitiesID": did or f"D{eid}-{kind}-{stage}", "EnrollmentID": eid, "PersonalID": pid,
+            "DisabilityType": kind, "DisabilityResponse": response, "IndefiniteAndImpairs": indefinite,
+            "DataCollectionStage": stage}
+
+
 def living_situation(eid: str, pid: str, date: str, situation: int, cid: str | None = None) -> dict:
     return {"CurrentLivingSitID": cid or f"L{eid}-{date}", "EnrollmentID": eid, "PersonalID": pid,
             "InformationDate": date, "CurrentLivingSituation": situation}
 
 
-def export_files(clients=(), enrollments=(), exits=(), services=(), situations=(), version: int = spec.FY2026,
+def export_files(clients=(), enrollments=(), exits=(), services=(), situations=(), disabilities=(),
+                 version: int = spec.FY2026,
                  csv_version: str | None = None, export_end: dt.date = EXPORT_END, projects=None,
                  cocs: dict[str, str] | None = None, project_fields: dict[str, dict] | None = None) -> dict[str, str]:
     """Each file's CSV text, as an exporting HMIS would write it."""
@@ -89,6 +97,7 @@ def export_files(clients=(), enrollments=(), exits=(), services=(), situations=(
         "Exit": csv_text(spec.columns_of("Exit", version), list(exits)),
         "Services": csv_text(spec.columns_of("Services", version), list(services)),
         "CurrentLivingSituation": csv_text(spec.columns_of("CurrentLivingSituation", version), list(situations)),
+        "Disabilities": csv_text(spec.columns_of("Disabilities", version), list(disabilities)),
     }
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.hmis import export as hmis_export
 from pipelines.hmis import statuses as hmis_statuses
-from tests.hmis_builder import TODAY, client, enrollment, exit_row, export_zip, living_situation, service
+from tests.hmis_builder import TODAY, client, disability, enrollment, exit_row, export_zip, living_situation, service
 
 D = dt.date.fromisoformat
 END = D("2025-12-31")
@@ -367,8 +367,8 @@ def test_chronic_at_entry_follows_each_branch_of_huds_definition(fields, expecte
 
 # HUD's chronic definition over the person's three years to the export's end.
 
-def person_chronic(enrollments, exits=(), services=()) -> tuple[bool, str | None]:
-    result = derived(enrollments=enrollments, exits=exits, services=services)
+def person_chronic(enrollments, exits=(), services=(), situations=()) -> tuple[bool, str | None]:
+    result = derived(enrollments=enrollments, exits=exits, services=services, situations=situations)
     history = result.chronic.row(0, named=True)
     assert result.people["chronic"].to_list() == [history["chronic"]]
     return history["chronic"], history["history_reason"]
@@ -388,14 +388,15 @@ def test_a_year_in_shelter_is_chronic_by_the_history_though_entry_said_otherwise
 
 
 def test_four_episodes_adding_up_to_a_year_in_three_years_is_chronic():
+    # Three stays of about three months, and a fourth from March still going on 31 December.
     four = [("2023-03-01", "2023-06-15"), ("2023-09-01", "2023-12-15"), ("2024-03-01", "2024-06-15"),
-            ("2025-03-01", "2025-06-20")]
+            ("2025-09-01", None)]
     assert person_chronic(*stays(*four)) == (True, "four_episodes_12_months")
-    # Three episodes of the same length add up to less than a year.
+    # Three episodes add up to less than a year.
     assert person_chronic(*stays(*four[1:])) == (False, None)
     # Fewer than 7 nights apart is one episode, not two: the break must be 7 nights or more.
     joined = [("2023-03-01", "2023-06-15"), ("2023-06-20", "2023-12-15"), ("2024-03-01", "2024-06-15"),
-              ("2025-03-01", "2025-06-20")]
+              ("2025-09-01", None)]
     assert person_chronic(*stays(*joined)) == (False, None)
 
 
@@ -416,15 +417,66 @@ def test_bed_nights_are_the_nights_a_night_by_night_shelter_counts():
     assert person_chronic(enrollments, services=nights[::3]) == (False, None)  # every 9th night: breaks
 
 
-def test_a_chronic_enrollment_in_the_last_three_years_makes_the_person_chronic():
-    enrollments = [enrollment("E1", "P1", "ES", "2023-06-01", disabling=1, DateToStreetESSH="2022-01-01"),
-                   enrollment("E2", "P1", "SO", "2025-09-01")]
-    exits = [exit_row("E1", "P1", "2023-07-01", 410)]
-    assert person_chronic(enrollments, exits)[0]
-    # Chronic at an entry more than three years before the export's end no longer counts.
-    enrollments[0] = enrollment("E1", "P1", "ES", "2022-06-01", disabling=1, DateToStreetESSH="2021-01-01")
-    exits = [exit_row("E1", "P1", "2022-07-01", 410)]
-    assert not person_chronic(enrollments, exits)[0]
+def test_chronic_status_is_read_from_the_enrollments_open_that_day():
+    # Chronic at the entry of a shelter stay that closed: today's open outreach enrollment, with no
+    # disability recorded at its entry, says the person is not chronic now.
+    enrollments = [enrollment("E1", "P1", "ES", "2025-06-01", disabling=1, DateToStreetESSH="2024-01-01"),
+                   enrollment("E2", "P1", "SO", "2025-07-05")]
+    exits = [exit_row("E1", "P1", "2025-07-01", 116)]
+    assert person_chronic(enrollments, exits)[0] is False
+    # With a disability recorded at the outreach entry, the history (the time before June, the stay,
+    # and outreach days since 5 July: fewer than 7 nights apart) is 12 months and more: chronic.
+    enrollments[1] = enrollment("E2", "P1", "SO", "2025-07-05", disabling=1)
+    assert person_chronic(enrollments, exits) == (True, "continuous_12_months")
+
+
+def test_someone_housed_keeps_the_chronic_status_they_were_housed_with():
+    enrollments = [enrollment("E1", "P1", "ES", "2025-02-01", disabling=1, DateToStreetESSH="2024-01-01")]
+    assert person_chronic(enrollments, [exit_row("E1", "P1", "2025-06-01", 435)])[0] is True
+
+
+def test_an_indefinite_and_impairing_condition_recorded_at_entry_is_a_disability():
+    def chronic_with(*conditions) -> bool:
+        result = derived(enrollments=[enrollment("E1", "P1", "ES", "2025-06-01", disabling=0,
+                                                 DateToStreetESSH="2024-01-01")], disabilities=list(conditions))
+        return result.enrollments.row(0, named=True)["chronic"]
+
+    assert chronic_with() is False
+    assert chronic_with(disability("E1", "P1", 9)) is True  # mental health, indefinite and impairing
+    assert chronic_with(disability("E1", "P1", 9, indefinite=0)) is False  # not expected to last
+    assert chronic_with(disability("E1", "P1", 6, indefinite=None)) is True  # developmental: always
+    assert chronic_with(disability("E1", "P1", 10, response=3)) is True  # alcohol and drug use
+    assert chronic_with(disability("E1", "P1", 9, stage=3)) is False  # recorded at exit, not entry
+
+
+def test_one_outreach_contact_in_a_month_counts_the_whole_month():
+    # Contacts once a month from January 2025 to December: 1 January to 31 December, twelve months.
+    days = [f"2025-{m:02d}-15" for m in range(1, 13)]
+    enrollments = [enrollment("E1", "P1", "SO", "2025-01-15", disabling=1)]
+    assert person_chronic(enrollments, situations=[living_situation("E1", "P1", d, 116) for d in days]) == (
+        True, "continuous_12_months")
+    # A month with no contact (June) breaks the episode.
+    assert person_chronic(enrollments, situations=[living_situation("E1", "P1", d, 116) for d in days
+                                                   if d != "2025-06-15"]) == (False, None)
+
+
+def test_months_homeless_before_entry_are_added_to_the_months_homeless_since():
+    # Four times in three years, 10 months (110) at entry on 15 March; shelter since: April, May...
+    entry = enrollment("E1", "P1", "ES", "2025-03-15", disabling=1, TimesHomelessPastThreeYears=4,
+                       MonthsHomelessPastThreeYears=110)
+    assert person_chronic([entry]) == (True, None)
+    # Two months since entry (April, May) is 12 by 31 May: one month fewer is not enough.
+    assert not person_chronic([entry], [exit_row("E1", "P1", "2025-04-20", 99)])[0]
+
+
+def test_every_member_of_a_household_whose_head_or_an_adult_is_chronic_is_chronic():
+    result = derived(
+        clients=[client("A", "1980-01-01"), client("K", "2015-01-01"), client("B", "1985-01-01")],
+        enrollments=[enrollment("E1", "A", "ES", "2025-06-01", household="F", disabling=1,
+                                DateToStreetESSH="2024-01-01"),
+                     enrollment("E2", "K", "ES", "2025-06-01", household="F", relationship=2),
+                     enrollment("E3", "B", "ES", "2025-06-01", household="F", relationship=3)])
+    assert dict(result.people.select("client_id", "chronic").iter_rows()) == {"A": True, "K": True, "B": True}
 
 
 # Household type, veteran and the other attributes, as they stand at the export's end.

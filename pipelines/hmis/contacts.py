@@ -38,14 +38,16 @@ def enrollments(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 def _household_move_in(frame: pl.DataFrame) -> pl.DataFrame:
     """HUD collects the move-in date for the head of household only: every member moved in with the
-    head, or on joining the household after that, while still enrolled."""
-    heads = (frame.filter((pl.col("RelationshipToHoH") == spec.HEAD_OF_HOUSEHOLD) & pl.col("MoveInDate").is_not_null())
+    head, or on joining the household after that, while still enrolled (or on their own move-in date,
+    where one is recorded and earlier)."""
+    heads = (frame.filter((pl.col("RelationshipToHoH") == spec.HEAD_OF_HOUSEHOLD) & pl.col("MoveInDate").is_not_null()
+                          & pl.col("ProjectType").is_in(sorted(spec.PERMANENT_HOUSING_PROJECTS)))
              .group_by("HouseholdID").agg(pl.col("MoveInDate").min().alias("_head_move_in")))
     with_head = pl.max_horizontal("_head_move_in", "EntryDate")
     while_enrolled = pl.col("_head_move_in").is_not_null() & (
         pl.col("ExitDate").is_null() | (with_head <= pl.col("ExitDate")))
     return frame.join(heads, on="HouseholdID", how="left").with_columns(
-        MoveInDate=pl.coalesce("MoveInDate", pl.when(while_enrolled).then(with_head))).drop("_head_move_in")
+        MoveInDate=pl.min_horizontal("MoveInDate", pl.when(while_enrolled).then(with_head))).drop("_head_move_in")
 
 
 def situation_category(column: str) -> pl.Expr:

@@ -106,8 +106,10 @@ def derive(export: HmisExport, inactivity_days: int = 90) -> Derived:
     spans = contacts.spans(enrolled, tables, as_of)
     walked = statuses.walk(statuses.events(enrolled, spans, as_of), as_of, inactivity_days)
     households = _household_types(enrolled, tables["Client"])
-    at_entry = chronic.at_entry(enrolled).join(households, on="EnrollmentID", how="left")
-    chronic_history = chronic.history(spans, at_entry, as_of)
+    at_entry = chronic.at_entry(enrolled, tables["Disabilities"]).join(households, on="EnrollmentID", how="left")
+    left = walked.filter(pl.col("state") != statuses.ACTIVE).select(
+        "PersonalID", day=pl.max_horizontal(pl.col("moved_in").list.max(), pl.col("inactive").list.max()))
+    chronic_history = chronic.history(spans, at_entry, as_of, left)
     people = _people(walked, tables["Client"], at_entry, chronic_history, as_of)
     counts = {
         "clients": tables["Client"].height,

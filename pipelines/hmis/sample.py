@@ -95,6 +95,7 @@ def draw(clients: int, seed: int = 7, as_of: dt.date = dt.date(2025, 12, 31), ye
         "Enrollment": _enrollments(rng, stays, projects, end),
         "Exit": _exits(stays, end),
         "Services": pl.DataFrame(),
+        "Disabilities": pl.DataFrame(),
         "CurrentLivingSituation": _outreach_contacts(stays, end),
     }
     _entered(tables, np.random.default_rng([seed, 1]), as_of)

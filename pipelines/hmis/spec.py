@@ -82,6 +82,16 @@ RELATIONSHIPS = frozenset({1, 2, 3, 4, 5, 99})
 BED_NIGHT = 200
 SERVICE_RECORD_TYPES = frozenset({141, 142, 143, 144, 151, 152, 161, 200, 210, 300})
 
+# 4.05-4.10 Disabilities.csv: a condition counts as a disability for chronic homelessness when it is
+# expected to be of long-continued and indefinite duration and impairs the ability to live on one's
+# own; HUD does not ask that of a developmental disability or HIV/AIDS, which always count.
+DISABILITY_TYPES = {5: "physical", 6: "developmental", 7: "chronic health", 8: "HIV/AIDS", 9: "mental health",
+                    10: "substance use"}
+ALWAYS_DISABLING = frozenset({6, 8})
+DISABILITY_RESPONSES = frozenset({0, 1, 2, 3} | ANSWER_CODES)  # substance use: 1 alcohol, 2 drugs, 3 both
+PROJECT_START = 1
+DATA_COLLECTION_STAGES = frozenset({1, 2, 3, 5, 6})
+
 RACE_FLAGS = {
     "AmIndAKNative": "American Indian, Alaska Native or Indigenous",
     "Asian": "Asian or Asian American",
@@ -201,6 +211,17 @@ FILES = {
         ("ServicesID", "EnrollmentID", "PersonalID", "DateProvided", "RecordType"),
         ("DateProvided",),
         {"RecordType": SERVICE_RECORD_TYPES},
+    ),
+    "Disabilities": FileSpec(
+        "DisabilitiesID",
+        _columns("DisabilitiesID EnrollmentID PersonalID InformationDate DisabilityType DisabilityResponse "
+                 "IndefiniteAndImpairs TCellCountAvailable TCellCount TCellSource ViralLoadAvailable ViralLoad "
+                 "ViralLoadSource AntiRetroviral DataCollectionStage") + _AUDIT,
+        ("DisabilitiesID", "EnrollmentID", "PersonalID", "DisabilityType", "DisabilityResponse",
+         "DataCollectionStage"),
+        ("InformationDate",),
+        {"DisabilityType": frozenset(DISABILITY_TYPES), "DisabilityResponse": DISABILITY_RESPONSES,
+         "IndefiniteAndImpairs": NO_YES_ANSWERS, "DataCollectionStage": DATA_COLLECTION_STAGES},
     ),
     "CurrentLivingSituation": FileSpec(
         "CurrentLivingSitID",
