@@ -11,6 +11,17 @@ from pipelines import triage
 from pipelines.case_conference import BARRIERS, HOUSING_MATCH, STATUS_CHANGES, PlanConflict
 
 
+def coordinated_entry(person: dict) -> str:
+    """What coordinated entry knows of the person (from an HMIS export), in a sentence; empty if nothing."""
+    parts = []
+    if person.get("prioritized") is not None:
+        placed = "on the prioritization list" if person["prioritized"] else "not on the prioritization list"
+        parts.append(f"Coordinated entry: {placed} (assessed {formatting.day(person['assessed_on'])})")
+    if person.get("referral"):
+        parts.append(f"Latest referral: {person['referral']}")
+    return ". ".join(parts) + ("." if parts else "")
+
+
 def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -> None:
     """`person` is a row of the ranked active list; `key` keeps two panels' widgets apart."""
     person_id = person["person_id"]
@@ -28,6 +39,9 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
     program = data.program()
     st.caption(f"{program.word('id')} {person['client_id']}. {program.word('entered')} "
                f"{formatting.day(person['identified'])}; {person['days_since_identification']:,} days on the list.")
+    entry = coordinated_entry(person)
+    if entry:
+        st.caption(entry)
     if plan.revision:
         st.markdown(f"**Next step:** {plan.next_step or '–'} · **Owner:** {plan.owner or '–'} · **Due:** "
                     f"{formatting.day(plan.due_date)} · **Housing match:** {plan.housing_match or 'None'}")

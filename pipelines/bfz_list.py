@@ -61,6 +61,8 @@ RECORD_COLUMNS = [
     "row", "client_id", "ordinal", *STATUS_DATES, "household_type", "veteran", "chronic",
     "race", "ethnicity", "gender", "age", "assessment_score", "contact_worker", "first_name",
     "last_name", "bnl_status", "extra", "birth_date", "ssn",
+    # coordinated entry, which an HMIS export carries (pipelines/hmis/coordinated_entry.py)
+    "prioritized", "assessed_on", "referral",
 ]
 
 
@@ -164,6 +166,8 @@ def _records(parsed: pl.DataFrame) -> pl.DataFrame:
             pl.coalesce(pl.col("first_name"), full_name.struct.field("field_0")).alias("first_name"),
             pl.coalesce(pl.col("last_name"), full_name.struct.field("field_1")).alias("last_name"),
             *[pl.col(f"{f}_date").alias(f) for f in (*STATUS_DATES, "birth_date")],
+            pl.lit(None, pl.Boolean).alias("prioritized"), pl.lit(None, pl.Date).alias("assessed_on"),
+            pl.lit(None, pl.String).alias("referral"),
         )
         .select(RECORD_COLUMNS)
     )

@@ -59,6 +59,7 @@ ATTRIBUTES = {
     "extra": pl.String, "birth_date": pl.Date, "hispanic": pl.Boolean, "zip": pl.String,
     "neighborhood": pl.String, "referral_source": pl.String, "eligible": pl.Boolean, "exceptional": pl.Boolean,
     "exit_reason": pl.Int8, "eligible_on": pl.Date, "exit_reason_on": pl.Date,
+    "prioritized": pl.Boolean, "assessed_on": pl.Date, "referral": pl.String,
 }
 
 

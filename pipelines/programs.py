@@ -140,7 +140,8 @@ HOMELESSNESS = Program(
         "agenda_matched_days": 30,
     },
     agenda=("new", "returned", "no_contact", "stalled", "housed"),
-    sort_keys=("chronic", "veteran", "assessment_score", "days_since_identification", "identified", "age"),
+    sort_keys=("chronic", "veteran", "prioritized", "assessment_score", "days_since_identification", "identified",
+               "age"),
 )
 
 CHILD = "Child"  # every Early Intervention record's household type, so it counts in "All children"

@@ -17,6 +17,7 @@ SORT_KEYS = {
     "chronic": "chronically homeless",
     "veteran": "veteran",
     "assessment_score": "assessment score",
+    "prioritized": "on the prioritization list",
     "days_since_identification": "days since identification",
     "identified": "identified",
     "age": "age",
@@ -83,7 +84,7 @@ def _reason(keys: list[tuple[str, bool]]) -> pl.Expr:
     parts = []
     for key, _ in keys:
         column = pl.col(key)
-        if key in ("chronic", "veteran"):
+        if key in ("chronic", "veteran", "prioritized"):
             part = pl.when(column).then(pl.lit(SORT_KEYS[key])).otherwise(pl.lit(f"not {SORT_KEYS[key]}"))
         elif key == "identified":
             part = pl.lit("identified ") + column.dt.strftime("%-d %b %Y")
@@ -95,7 +96,8 @@ def _reason(keys: list[tuple[str, bool]]) -> pl.Expr:
                     .otherwise(column.cast(pl.String) + pl.lit(f" days to {deadline}")))
         else:
             part = pl.lit(f"{SORT_KEYS[key]} ") + column.cast(pl.Int64).cast(pl.String)
-        parts.append(part.fill_null(pl.lit(f"no {SORT_KEYS[key]}")))
+        missing = "no coordinated entry assessment" if key == "prioritized" else f"no {SORT_KEYS[key]}"
+        parts.append(part.fill_null(pl.lit(missing)))
     return pl.concat_str(parts, separator="; ")
 
 
@@ -106,6 +108,8 @@ def describe(policy: list[str]) -> str:
         ("chronic", False): "chronically homeless last",
         ("veteran", True): "veterans first",
         ("veteran", False): "veterans last",
+        ("prioritized", True): "those on the prioritization list first",
+        ("prioritized", False): "those on the prioritization list last",
         ("identified", False): "earliest identified first",
         ("identified", True): "latest identified first",
         ("days_since_identification", True): "longest on the list first",

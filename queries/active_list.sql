@@ -35,7 +35,7 @@ back_again AS (
     GROUP BY e.record_id
 )
 SELECT c.record_id, c.person_id, c.attributes_upload,
-    a.household_type, a.veteran, a.chronic, a.assessment_score, a.age,
+    a.household_type, a.veteran, a.chronic, a.assessment_score, a.age, a.prioritized, a.assessed_on, a.referral,
     coalesce(b.identified, c.entry_date) AS identified, c.entry_date, ek.kind AS entry_kind, c.exit_date,
     xk.kind AS exit_kind,
     -- an active record's latest dated event is the entry that put it on the list

@@ -12,7 +12,10 @@ UNION ALL
 SELECT a.valid_from, r.ordinal,
     concat_ws(', ', a.household_type, CASE WHEN a.veteran THEN 'veteran' END,
               CASE WHEN a.chronic THEN 'chronically homeless' END,
-              CASE WHEN a.assessment_score IS NOT NULL THEN 'assessment score ' || printf('%g', a.assessment_score) END)
+              CASE WHEN a.assessment_score IS NOT NULL THEN 'assessment score ' || printf('%g', a.assessment_score) END,
+              CASE WHEN a.prioritized THEN 'on the prioritization list' WHEN NOT a.prioritized
+                   THEN 'not on the prioritization list' END,
+              CASE WHEN a.referral IS NOT NULL THEN 'latest referral: ' || a.referral END)
         AS what,
     u.upload_id, u.file_name, u.uploaded_at, u.uploaded_by, 2
 FROM record_attributes a

@@ -59,13 +59,25 @@ def disability(eid: str, pid: str, kind: int, response: int = 1, indefinite: int
             "DataCollectionStage": stage}
 
 
+def assessment(eid: str, pid: str, date: str, prioritized: int, level: int = 2, aid: str | None = None) -> dict:
+    return {"AssessmentID": aid or f"A{eid}-{date}", "EnrollmentID": eid, "PersonalID": pid, "AssessmentDate": date,
+            "AssessmentLocation": "Coordinated entry hub", "AssessmentType": 3, "AssessmentLevel": level,
+            "PrioritizationStatus": prioritized}
+
+
+def event(eid: str, pid: str, date: str, kind: int, result: int | None = None, result_date: str | None = None,
+          vid: str | None = None) -> dict:
+    return {"EventID": vid or f"V{eid}-{date}-{kind}", "EnrollmentID": eid, "PersonalID": pid, "EventDate": date,
+            "Event": kind, "ReferralResult": result, "ResultDate": result_date}
+
+
 def living_situation(eid: str, pid: str, date: str, situation: int, cid: str | None = None) -> dict:
     return {"CurrentLivingSitID": cid or f"L{eid}-{date}", "EnrollmentID": eid, "PersonalID": pid,
             "InformationDate": date, "CurrentLivingSituation": situation}
 
 
 def export_files(clients=(), enrollments=(), exits=(), services=(), situations=(), disabilities=(),
-                 version: int = spec.FY2026,
+                 assessments=(), events=(), version: int = spec.FY2026,
                  csv_version: str | None = None, export_end: dt.date = EXPORT_END, projects=None,
                  cocs: dict[str, str] | None = None, project_fields: dict[str, dict] | None = None) -> dict[str, str]:
     """Each file's CSV text, as an exporting HMIS would write it."""
@@ -98,6 +110,8 @@ def export_files(clients=(), enrollments=(), exits=(), services=(), situations=(
         "Services": csv_text(spec.columns_of("Services", version), list(services)),
         "CurrentLivingSituation": csv_text(spec.columns_of("CurrentLivingSituation", version), list(situations)),
         "Disabilities": csv_text(spec.columns_of("Disabilities", version), list(disabilities)),
+        "Assessment": csv_text(spec.columns_of("Assessment", version), list(assessments)),
+        "Event": csv_text(spec.columns_of("Event", version), list(events)),
     }
 
 

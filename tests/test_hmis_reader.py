@@ -309,7 +309,7 @@ def test_too_much_to_unpack_or_too_many_files_is_refused(monkeypatch):
     assert "would unpack to" in refusal(data)
     monkeypatch.undo()
     monkeypatch.setattr(hmis_zip, "MAX_MEMBERS", 5)
-    assert "holds 10 files" in refusal(data)
+    assert "holds 12 files" in refusal(data)
 
 
 def test_an_encrypted_member_is_refused():

@@ -47,7 +47,7 @@ def check(tables: dict[str, pl.DataFrame], report: ValidationReport) -> dict[str
     all_enrollments = tables["Enrollment"]
     out["Exit"] = _exits(tables["Exit"], all_enrollments, report).filter(dated)
     out["Enrollment"] = _move_ins(enrollment, out["Exit"], tables["Project"], report)
-    for name in ("Services", "CurrentLivingSituation", "Disabilities"):
+    for name in ("Services", "CurrentLivingSituation", "Disabilities", "Assessment", "Event"):
         out[name] = _known_enrollments(name, tables[name], all_enrollments, report).filter(dated)
     return out
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import polars as pl
 
 from pipelines.bfz_list import RECORD_COLUMNS
-from pipelines.hmis import archive, chronic, contacts, continuum, quality, spec, statuses
+from pipelines.hmis import archive, chronic, contacts, continuum, coordinated_entry, quality, spec, statuses
 from pipelines.hmis.checks import check
 from pipelines.hmis.tables import BLOCKING, WARNING_GROUP, HmisExport, add, read_export
 from pipelines.programs import FAMILY, SINGLE_ADULT, YOUTH
@@ -26,7 +26,7 @@ _READ_MEMBERS = {f"{name.lower()}.csv" for name in spec.FILES}  # the rest of th
 _PERSON_COLUMNS = {
     "row", "client_id", "ordinal", "identified", "returned", "moved_in", "inactive", "household_type", "veteran",
     "chronic", "race", "ethnicity", "gender", "age", "assessment_score", "contact_worker", "first_name",
-    "last_name", "bnl_status", "extra", "birth_date", "ssn",
+    "last_name", "bnl_status", "extra", "birth_date", "ssn", "prioritized", "assessed_on", "referral",
 }
 
 
@@ -110,7 +110,8 @@ def derive(export: HmisExport, inactivity_days: int = 90) -> Derived:
     left = walked.filter(pl.col("state") != statuses.ACTIVE).select(
         "PersonalID", day=pl.max_horizontal(pl.col("moved_in").list.max(), pl.col("inactive").list.max()))
     chronic_history = chronic.history(spans, at_entry, as_of, left)
-    people = _people(walked, tables["Client"], at_entry, chronic_history, as_of)
+    entry = coordinated_entry.latest(tables, left, as_of)
+    people = _people(walked, tables["Client"], at_entry, chronic_history, entry, as_of)
     counts = {
         "clients": tables["Client"].height,
         "enrollments": tables["Enrollment"].height,
@@ -165,7 +166,7 @@ def _household_types(enrolled: pl.DataFrame, clients: pl.DataFrame) -> pl.DataFr
 
 
 def _people(walked: pl.DataFrame, clients: pl.DataFrame, at_entry: pl.DataFrame, chronic_history: pl.DataFrame,
-            as_of: dt.date) -> pl.DataFrame:
+            entry: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     latest = (at_entry.sort("PersonalID", "EntryDate", "EnrollmentID")
               .group_by("PersonalID", maintain_order=True).agg(pl.col("household_type").last()))
     veteran = pl.col("VeteranStatus")
@@ -173,6 +174,7 @@ def _people(walked: pl.DataFrame, clients: pl.DataFrame, at_entry: pl.DataFrame,
         walked.join(clients, on="PersonalID", how="left")
         .join(latest, on="PersonalID", how="left")
         .join(chronic_history.select("PersonalID", pl.col("chronic")), on="PersonalID", how="left")
+        .join(entry, on="PersonalID", how="left")
         .with_columns(
             pl.col("PersonalID").alias("client_id"),
             pl.lit(1, pl.Int32).alias("ordinal"),

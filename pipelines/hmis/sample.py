@@ -96,6 +96,8 @@ def draw(clients: int, seed: int = 7, as_of: dt.date = dt.date(2025, 12, 31), ye
         "Exit": _exits(stays, end),
         "Services": pl.DataFrame(),
         "Disabilities": pl.DataFrame(),
+        "Assessment": pl.DataFrame(),
+        "Event": pl.DataFrame(),
         "CurrentLivingSituation": _outreach_contacts(stays, end),
     }
     _entered(tables, np.random.default_rng([seed, 1]), as_of)

@@ -92,6 +92,22 @@ DISABILITY_RESPONSES = frozenset({0, 1, 2, 3} | ANSWER_CODES)  # substance use: 
 PROJECT_START = 1
 DATA_COLLECTION_STAGES = frozenset({1, 2, 3, 5, 6})
 
+# 4.19 and 4.20 Coordinated entry: assessments and the events that follow them (referrals).
+ASSESSMENT_LEVELS = {1: "crisis needs assessment", 2: "housing needs assessment"}
+PLACED_ON_PRIORITY_LIST, NOT_PLACED = 1, 2
+EVENTS = {
+    1: "referral to prevention assistance", 2: "problem solving or diversion", 3: "referral to a crisis needs "
+    "assessment", 4: "referral to a housing needs assessment", 5: "referral to follow-up case management",
+    6: "referral to street outreach", 7: "referral to housing navigation", 8: "referral outside the continuum "
+    "(not eligible)", 9: "referral outside the continuum (nothing available)", 10: "referral to a shelter bed",
+    11: "referral to a transitional housing opening", 12: "referral to a joint TH-RRH opening",
+    13: "referral to a rapid re-housing opening", 14: "referral to a supportive housing opening",
+    15: "referral to another permanent housing opening", 16: "referral to emergency assistance or a flex fund",
+    17: "referral to an Emergency Housing Voucher", 18: "referral to a Housing Stability Voucher",
+}
+HOUSING_REFERRALS = frozenset({10, 11, 12, 13, 14, 15, 17, 18})  # to an opening, which must get a result
+REFERRAL_RESULTS = {1: "accepted", 2: "the person turned it down", 3: "the provider turned it down"}
+
 RACE_FLAGS = {
     "AmIndAKNative": "American Indian, Alaska Native or Indigenous",
     "Asian": "Asian or Asian American",
@@ -222,6 +238,23 @@ FILES = {
         ("InformationDate",),
         {"DisabilityType": frozenset(DISABILITY_TYPES), "DisabilityResponse": DISABILITY_RESPONSES,
          "IndefiniteAndImpairs": NO_YES_ANSWERS, "DataCollectionStage": DATA_COLLECTION_STAGES},
+    ),
+    "Assessment": FileSpec(
+        "AssessmentID",
+        _columns("AssessmentID EnrollmentID PersonalID AssessmentDate AssessmentLocation AssessmentType "
+                 "AssessmentLevel PrioritizationStatus") + _AUDIT,
+        ("AssessmentID", "EnrollmentID", "PersonalID", "AssessmentDate", "PrioritizationStatus"),
+        ("AssessmentDate",),
+        {"AssessmentType": frozenset({1, 2, 3}), "AssessmentLevel": frozenset(ASSESSMENT_LEVELS),
+         "PrioritizationStatus": frozenset({PLACED_ON_PRIORITY_LIST, NOT_PLACED})},
+    ),
+    "Event": FileSpec(
+        "EventID",
+        _columns("EventID EnrollmentID PersonalID EventDate Event ProbSolDivRRResult ReferralCaseManageAfter "
+                 "LocationCrisisOrPHHousing ReferralResult ResultDate") + _AUDIT,
+        ("EventID", "EnrollmentID", "PersonalID", "EventDate", "Event"),
+        ("EventDate", "ResultDate"),
+        {"Event": frozenset(EVENTS), "ReferralResult": frozenset(REFERRAL_RESULTS)},
     ),
     "CurrentLivingSituation": FileSpec(
         "CurrentLivingSitID",
