@@ -3,7 +3,7 @@
 from pipelines import cli
 from pipelines.hmis import export as hmis_export
 from tests.conftest import uploaded_on_page
-from tests.hmis_builder import PROJECTS, TODAY, client, enrollment, exit_row, export_zip, living_situation
+from tests.hmis_builder import PROJECTS, TODAY, client, enrollment, event, exit_row, export_zip, living_situation
 
 
 def complete(eid: str, pid: str, project: str, entry: str, **more) -> dict:
@@ -33,6 +33,8 @@ EXPORT = dict(
     exits=[exit_row("E1", "P1", "2025-07-01", 99), exit_row("E2", "P2", "2025-07-01", 410),
            exit_row("E3", "K", "2025-07-01", 410)],
     situations=[living_situation("E4", "P3", "2025-06-01", 116), living_situation("E5", "P4", "2025-12-01", 116)],
+    # P8 referred to supportive housing in October with no result by 31 December; P7 in December.
+    events=[event("E9", "P8", "2025-10-01", 14), event("E8", "P7", "2025-12-15", 13)],
 )
 
 
@@ -52,6 +54,8 @@ def test_each_projects_problems_are_counted_with_the_enrollments_each_check_appl
          "of": 5},
         {"project": "Harbor Shelter", "kind": "emergency shelter", "check": "exit destination not known", "count": 1,
          "of": 3},
+        {"project": "Harbor Shelter", "kind": "emergency shelter",
+         "check": "referral to a housing opening with no result after 30 days", "count": 1, "of": 2},
         # Outreach that records contacts: P3 last seen on 1 June, 213 days before 31 December.
         {"project": "SO", "kind": "street outreach",
          "check": "open outreach enrollment with no contact in the last 90 days", "count": 1, "of": 2},
@@ -77,13 +81,13 @@ def test_bynames_ingest_prints_the_report_grouped_by_project(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Data quality by project (these do not stop the upload):" in err
     assert "  TH (transitional housing): entry or exit outside the project's operating dates: 1 of 1 enrollments" in err
-    assert err.count("Harbor Shelter (emergency shelter):") == 5
+    assert err.count("Harbor Shelter (emergency shelter):") == 6
 
 
 def test_the_uploads_page_shows_the_report_grouped_by_project(tmp_path, monkeypatch):
     app = uploaded_on_page(tmp_path, monkeypatch, "county.zip", export_zip(**EXPORT))
     [table] = [d.value for d in app.dataframe if "Check" in d.value.columns]
-    assert table.shape == (9, 6)
+    assert table.shape == (10, 6)
     assert list(table.columns) == ["Project", "Kind", "Check", "Enrollments failing", "Of", "Share"]
     assert table.iloc[-1].to_dict() == {
         "Project": "TH", "Kind": "transitional housing", "Check": "entry or exit outside the project's operating dates",

@@ -16,6 +16,7 @@ from pipelines.hmis.contacts import homeless_at_entry
 
 ADULT = 18
 UNKNOWN_DESTINATIONS = (8, 9, 99, 30)  # doesn't know, prefers not to answer, not collected, no exit interview
+REFERRAL_RESULT_DAYS = 30  # a referral to an opening still without a result after this is followed up
 
 
 def _not_answered(column: str, answers) -> pl.Expr:
@@ -51,6 +52,8 @@ def _checks(as_of: dt.date, inactivity_days: int) -> list[tuple[str, pl.Expr, pl
         ("entry or exit outside the project's operating dates", every, outside),
         ("exit destination not known", pl.col("ExitDate").is_not_null(),
          pl.col("Destination").is_null() | pl.col("Destination").is_in(UNKNOWN_DESTINATIONS)),
+        (f"referral to a housing opening with no result after {REFERRAL_RESULT_DAYS} days",
+         pl.col("housing_referrals") > 0, pl.col("unanswered_referrals") > 0),
         (f"open outreach enrollment with no contact in the last {inactivity_days} days", open_outreach, quiet),
         ("outreach project records no contacts (current living situations): each day enrolled is read as one",
          outreach, ~pl.col("records_contacts")),
@@ -70,6 +73,13 @@ def by_project(tables: dict[str, pl.DataFrame], ages: pl.DataFrame, as_of: dt.da
     recording = (tables["CurrentLivingSituation"].join(enrollment.select("EnrollmentID", "ProjectID"),
                                                        on="EnrollmentID")
                  .select("ProjectID").unique().with_columns(records_contacts=pl.lit(True)))
+    overdue = pl.lit(as_of) - pl.duration(days=REFERRAL_RESULT_DAYS)
+    referrals = (tables["Event"].filter(pl.col("Event").is_in(sorted(spec.HOUSING_REFERRALS))
+                                        & (pl.col("EventDate") <= as_of))
+                 .group_by("EnrollmentID").agg(
+                     housing_referrals=pl.len(),
+                     unanswered_referrals=((pl.col("ResultDate").is_null() | (pl.col("ResultDate") > as_of))
+                                           & (pl.col("EventDate") < overdue)).sum()))
     heads = enrollment.group_by("HouseholdID").agg(
         household_has_head=(pl.col("RelationshipToHoH") == spec.HEAD_OF_HOUSEHOLD).any())
     frame = (
@@ -82,7 +92,9 @@ def by_project(tables: dict[str, pl.DataFrame], ages: pl.DataFrame, as_of: dt.da
         .join(heads, on="HouseholdID", how="left")
         .join(contacts, on="EnrollmentID", how="left")
         .join(recording, on="ProjectID", how="left")
-        .with_columns(pl.col("records_contacts").fill_null(False))
+        .join(referrals, on="EnrollmentID", how="left")
+        .with_columns(pl.col("records_contacts").fill_null(False),
+                      pl.col("housing_referrals", "unanswered_referrals").fill_null(0))
     )
     checks = _checks(as_of, inactivity_days)
     counted = frame.group_by("ProjectID", "ProjectName", "ProjectType").agg(
