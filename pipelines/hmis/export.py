@@ -2,9 +2,11 @@
 
 `read_hmis_export` takes the uploaded zip and returns one row per person who was ever homeless in it,
 with every identification, return, move-in and inactive date of their history (lists of dates, since
-the store keeps every fact) and their population attributes as they stand at the export's end, and a
-validation report in HUD's three groups. `derive` does the deriving on already read tables and also
-gives the per-enrollment chronic results, the chronic history and the counts.
+the store keeps every fact) and their attributes as they stand at the export's end (chronic status and
+coordinated entry as they stood on the day a person left the list, for those who have), and a
+validation report in HUD's three groups with the data quality by project. `derive` does the deriving
+on already read tables and also gives the per-enrollment chronic results, the chronic history and
+the counts.
 """
 
 from __future__ import annotations
