@@ -106,7 +106,7 @@ def derive(export: HmisExport, inactivity_days: int = 90) -> Derived:
     tables, as_of = export.tables, export.as_of
     enrolled = contacts.enrollments(tables)
     spans = contacts.spans(enrolled, tables, as_of)
-    walked = statuses.walk(statuses.events(enrolled, spans, as_of), as_of, inactivity_days)
+    walked = statuses.walk(statuses.events(enrolled, spans, as_of, inactivity_days), as_of)
     households = _household_types(enrolled, tables["Client"])
     at_entry = chronic.at_entry(enrolled, tables["Disabilities"]).join(households, on="EnrollmentID", how="left")
     left = walked.filter(pl.col("state") != statuses.ACTIVE).select(

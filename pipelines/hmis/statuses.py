@@ -38,17 +38,20 @@ STATUS_SCHEMA = {"PersonalID": pl.String, "identified": DATE_LIST, "returned": D
                  "inactive": DATE_LIST, "last_contact": pl.Date, "state": pl.String}
 
 
-def events(enrolled: pl.DataFrame, spans: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    """(PersonalID, date, kind, until) sorted as they are to be walked: `until` is the last day a
-    contact lasts, or a home is held (the day after `as_of` for one still going on then)."""
+def events(enrolled: pl.DataFrame, spans: pl.DataFrame, as_of: dt.date, inactivity_days: int) -> pl.DataFrame:
+    """(PersonalID, date, kind, until, lapse) sorted as they are to be walked: `until` is the last day
+    a contact lasts, or a home is held (the day after `as_of` for one still going on then); `lapse` the
+    day a person goes inactive if nothing else is seen (worked out here, where it is cheap)."""
     going_on = pl.lit(as_of + dt.timedelta(days=1))
     contacts = spans.filter(pl.col("for_status")).select(
         "PersonalID", date=pl.col("start"), kind=pl.lit(CONTACT),
-        until=pl.when(pl.col("ongoing")).then(going_on).otherwise(pl.col("end")))
+        until=pl.when(pl.col("ongoing")).then(going_on).otherwise(pl.col("end")),
+    ).with_columns(lapse=pl.col("until") + pl.duration(days=inactivity_days))
     move_ins = enrolled.filter(pl.col("ProjectType").is_in(sorted(spec.PERMANENT_HOUSING_PROJECTS))
                                & pl.col("MoveInDate").is_not_null()).select(
         "PersonalID", date=pl.col("MoveInDate"), kind=pl.lit(MOVE_IN),
-        until=pl.when(pl.col("ExitDate") <= as_of).then(pl.col("ExitDate")).otherwise(going_on))
+        until=pl.when(pl.col("ExitDate") <= as_of).then(pl.col("ExitDate")).otherwise(going_on),
+        lapse=pl.lit(None, pl.Date))
     destination = situation_category("Destination")
     elsewhere = (destination == spec.TEMPORARY) & (pl.col("Destination") != spec.TRANSITIONAL_HOUSING_SITUATION) | (
         pl.col("Destination") == spec.DECEASED)
@@ -58,14 +61,15 @@ def events(enrolled: pl.DataFrame, spans: pl.DataFrame, as_of: dt.date) -> pl.Da
         .when(destination == spec.INSTITUTIONAL).then(pl.lit(EXIT_INSTITUTION))
         .when(elsewhere).then(pl.lit(EXIT_ELSEWHERE)),
         until=pl.lit(None, pl.Date),
+        lapse=pl.when(destination == spec.INSTITUTIONAL).then(pl.col("ExitDate") + pl.duration(days=INSTITUTION_DAYS)),
     ).drop_nulls("kind")
-    schema = {"PersonalID": pl.String, "date": pl.Date, "kind": pl.Int8, "until": pl.Date}
+    schema = {"PersonalID": pl.String, "date": pl.Date, "kind": pl.Int8, "until": pl.Date, "lapse": pl.Date}
     return (pl.concat([f.cast(schema) for f in (contacts, move_ins, exits)])
             .filter(pl.col("date") <= as_of)
             .sort("PersonalID", "date", "kind", "until"))
 
 
-def walk(timeline: pl.DataFrame, as_of: dt.date, inactivity_days: int) -> pl.DataFrame:
+def walk(timeline: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     """Each person's identified, returned, moved-in and inactive dates, last contact and state at `as_of`."""
     rows = []
     person, status = None, None
@@ -74,12 +78,12 @@ def walk(timeline: pl.DataFrame, as_of: dt.date, inactivity_days: int) -> pl.Dat
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for pid, day, kind, until in timeline.iter_rows():
+        for pid, day, kind, until, lapse in timeline.iter_rows():
             if pid != person:
                 if status is not None:
                     rows.append(status.finish(as_of))
                 person, status = pid, _Person(pid)
-            status.see(day, kind, until, inactivity_days)
+            status.see(day, kind, until, lapse)
         if status is not None:
             rows.append(status.finish(as_of))
     finally:
@@ -103,12 +107,13 @@ class _Person:
         dates.append(day)
         self.state, self.left_on = state, day
 
-    def _seen(self, until: dt.date, inactivity_days: int) -> None:
-        self.reach = until if self.reach is None else max(self.reach, until)
-        lapse = until + dt.timedelta(days=inactivity_days)
-        self.lapse_on = lapse if self.lapse_on is None else max(self.lapse_on, lapse)
+    def _seen(self, until: dt.date, lapse: dt.date) -> None:
+        if self.reach is None or until > self.reach:
+            self.reach = until
+        if self.lapse_on is None or lapse > self.lapse_on:
+            self.lapse_on = lapse
 
-    def see(self, day: dt.date, kind: int, until: dt.date | None, inactivity_days: int) -> None:
+    def see(self, day: dt.date, kind: int, until: dt.date | None, lapse: dt.date | None) -> None:
         if self.state == ACTIVE and day > self.lapse_on:
             self._leave(self.inactive, self.lapse_on, INACTIVE)
         if kind == CONTACT:
@@ -117,17 +122,18 @@ class _Person:
             if self.state == OFF:
                 self.identified.append(day)
             elif self.state == ACTIVE:
-                self._seen(until, inactivity_days)
+                self._seen(until, lapse)
                 return
             elif day > self.left_on:
                 self.returned.append(day)
             else:
                 return
             self.state, self.reach, self.lapse_on = ACTIVE, None, None
-            self._seen(until, inactivity_days)
+            self._seen(until, lapse)
             return
         if kind == MOVE_IN:
-            self.housed_until = until if self.housed_until is None else max(self.housed_until, until)
+            if self.housed_until is None or until > self.housed_until:
+                self.housed_until = until
         if self.state != ACTIVE:
             return
         if kind == MOVE_IN:
@@ -137,7 +143,7 @@ class _Person:
         elif kind == EXIT_PERMANENT:
             self._leave(self.moved_in, day, HOUSED)
         elif kind == EXIT_INSTITUTION:
-            self.lapse_on = day + dt.timedelta(days=INSTITUTION_DAYS)
+            self.lapse_on = lapse
         else:
             self._leave(self.inactive, day, INACTIVE)
 
