@@ -247,10 +247,6 @@ def cmd_reference(args) -> int:
         result = loading.load_reference(conn, path.read_bytes(), path.name, who=args.who)
     for line in result.report.lines(limit=args.show):
         err.print(line, markup=False)
-    if result.report.quality:
-        err.print("Data quality by project (these do not stop the upload):", markup=False)
-        for line in result.report.quality_lines():
-            err.print(f"  {line}", markup=False)
     print(result.message)
     return 1 if result.status == loading.REJECTED else 0
 

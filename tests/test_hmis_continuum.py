@@ -1,6 +1,5 @@
 """One Continuum of Care from an export that holds several: which enrollments are whose, by hand."""
 
-import datetime as dt
 
 import pytest
 

@@ -34,6 +34,7 @@ def findings_table(report) -> pl.DataFrame:
 
 ALL_CONTINUUMS = "All of them, as one list"
 
+
 def quality_table(report) -> pl.DataFrame:
     return pl.DataFrame(report.quality, schema={"project": pl.String, "kind": pl.String, "check": pl.String,
                                                 "count": pl.Int64, "of": pl.Int64}).select(
