@@ -338,7 +338,7 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--program", default="homelessness", choices=sorted(PROGRAMS))
         return p
 
-    p = with_db(sub.add_parser("ingest", help="validate and load an extract (CSV or XLSX)"))
+    p = with_db(sub.add_parser("ingest", help="validate and load an extract (CSV, XLSX, or an HMIS CSV export zip)"))
     p.add_argument("path")
     p.add_argument("--who", help="who is loading it (default: your login name)")
     p.add_argument("--show", type=int, default=50, help="how many findings to print (default 50)")
