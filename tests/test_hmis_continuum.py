@@ -33,7 +33,7 @@ def test_without_a_choice_every_continuum_is_read_and_the_data_lead_is_told_whic
     found, findings = people()
     assert found == {"P1", "P2", "P3", "P4", "P5"}
     [several] = [f for f in findings if f.rule == "warning_several_continuums"]
-    assert "2 Continuums of Care: XX-501 (4 enrollments), XX-500 (2 enrollments)" in several.message
+    assert "2 Continuums of Care: XX-501 (4 enrollments), XX-500 (2 enrollments). All are read" in several.message
 
 
 def test_choosing_one_keeps_its_enrollments_by_their_own_code_then_the_heads_then_the_projects():

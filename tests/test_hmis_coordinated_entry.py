@@ -36,8 +36,8 @@ def people() -> dict:
 
 def test_each_person_carries_their_latest_assessment_and_referral():
     assert people() == {
-        "P1": (True, dt.date(2025, 9, 1), "referral to a supportive housing opening on 2025-09-15: no result yet"),
-        "P2": (False, dt.date(2025, 8, 1), "referral to a rapid re-housing opening on 2025-08-10: accepted"),
+        "P1": (True, dt.date(2025, 9, 1), "a supportive housing opening, 15 Sep 2025 (no result yet)"),
+        "P2": (False, dt.date(2025, 8, 1), "a rapid re-housing opening, 10 Aug 2025 (accepted)"),
         # Housed on 1 May: an assessment after that says nothing about their time on the list.
         "P3": (None, None, None),
         "P4": (None, None, None),
@@ -54,6 +54,5 @@ def test_the_case_conference_can_sort_by_prioritization_and_sees_it_in_the_panel
     assert rows == [("P1", True, 1), ("P2", False, 2), ("P4", None, 3)]
     p1 = ranked.row(0, named=True)
     assert coordinated_entry(p1) == ("Coordinated entry: on the prioritization list (assessed Mon 1 Sep 2025). "
-                                     "Latest referral: referral to a supportive housing opening on 2025-09-15: "
-                                     "no result yet.")
+                                     "Latest referral: a supportive housing opening, 15 Sep 2025 (no result yet).")
     assert coordinated_entry(ranked.row(2, named=True)) == ""

@@ -41,15 +41,22 @@ EXPORT = dict(
 def test_each_projects_problems_are_counted_with_the_enrollments_each_check_applies_to():
     rows, report = hmis_export.read_hmis_export(export_zip(**EXPORT), "county.zip", TODAY)
     assert rows is not None
+    # The projects whose worst check fails the largest share of their enrollments come first.
     assert report.quality == [
+        {"project": "SO2", "kind": "street outreach",
+         "check": "outreach project records no contacts: each day enrolled counts as one", "count": 1, "of": 1},
+        # Entered two weeks after the project closed; P6's veteran status is "not collected".
+        {"project": "TH", "kind": "transitional housing", "check": "veteran status missing or not known", "count": 1,
+         "of": 1},
+        {"project": "TH", "kind": "transitional housing",
+         "check": "entry or exit outside the project's operating dates", "count": 1, "of": 1},
         # Harbor Shelter: E1, E2, E3 (a child: 3.917 not asked of her), E8 (no head), E9 (no birth date).
         {"project": "Harbor Shelter", "kind": "emergency shelter",
-         "check": "prior living situation (3.917) not complete: chronic status cannot be worked out", "count": 1,
-         "of": 4},
+         "check": "prior living situation (3.917) incomplete, so chronic status is unknown", "count": 1, "of": 4},
         {"project": "Harbor Shelter", "kind": "emergency shelter",
          "check": "disabling condition (3.08) missing or not known", "count": 1, "of": 5},
         {"project": "Harbor Shelter", "kind": "emergency shelter",
-         "check": "date of birth missing: household type cannot be worked out", "count": 1, "of": 5},
+         "check": "date of birth missing, so household type is unknown", "count": 1, "of": 5},
         {"project": "Harbor Shelter", "kind": "emergency shelter", "check": "household without a head", "count": 1,
          "of": 5},
         {"project": "Harbor Shelter", "kind": "emergency shelter", "check": "exit destination not known", "count": 1,
@@ -59,13 +66,6 @@ def test_each_projects_problems_are_counted_with_the_enrollments_each_check_appl
         # Outreach that records contacts: P3 last seen on 1 June, 213 days before 31 December.
         {"project": "SO", "kind": "street outreach",
          "check": "open outreach enrollment with no contact in the last 90 days", "count": 1, "of": 2},
-        {"project": "SO2", "kind": "street outreach", "check": "outreach project records no contacts (current living "
-         "situations): each day enrolled is read as one", "count": 1, "of": 1},
-        # Entered two weeks after the project closed; P6's veteran status is "not collected".
-        {"project": "TH", "kind": "transitional housing", "check": "veteran status missing or not known", "count": 1,
-         "of": 1},
-        {"project": "TH", "kind": "transitional housing",
-         "check": "entry or exit outside the project's operating dates", "count": 1, "of": 1},
     ]
 
 
@@ -88,7 +88,10 @@ def test_the_uploads_page_shows_the_report_grouped_by_project(tmp_path, monkeypa
     app = uploaded_on_page(tmp_path, monkeypatch, "county.zip", export_zip(**EXPORT))
     [table] = [d.value for d in app.dataframe if "Check" in d.value.columns]
     assert table.shape == (10, 6)
-    assert list(table.columns) == ["Project", "Kind", "Check", "Enrollments failing", "Of", "Share"]
+    # Numbers first, so they stay on screen beside the project.
+    assert list(table.columns) == ["Project", "Failing", "Of", "Share", "Check", "Kind"]
     assert table.iloc[-1].to_dict() == {
-        "Project": "TH", "Kind": "transitional housing", "Check": "entry or exit outside the project's operating dates",
-        "Enrollments failing": 1, "Of": 1, "Share": 1.0}
+        "Project": "SO", "Failing": 1, "Of": 2, "Share": 50.0,
+        "Check": "open outreach enrollment with no contact in the last 90 days", "Kind": "street outreach"}
+    assert [e.label for e in app.expander if e.label.startswith("Data quality")] == [
+        "Data quality by project: 4 projects to look at"]

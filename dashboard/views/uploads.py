@@ -14,11 +14,12 @@ st.title("Uploads")
 st.subheader(f"Load an extract: {program.label}")
 kind = "An Early Intervention referral extract" if program.has_milestones() else "A by-name list"
 # Homelessness lists also come as HUD's HMIS CSV export, a zip.
-hmis, types = ("", ["csv", "xlsx"]) if program.has_milestones() else (", or an HMIS CSV export (zip)",
+hmis, types = ("", ["csv", "xlsx"]) if program.has_milestones() else (", or an HMIS CSV export as a zip",
                                                                       ["csv", "xlsx", "zip"])
-upload = st.file_uploader(f"{kind}, as CSV or Excel{hmis} (choose the program in the sidebar)", type=types,
+upload = st.file_uploader(f"{kind}, as CSV or Excel{hmis}. Choose the program in the sidebar.", type=types,
                           key="extract")
-source = st.text_input("Where it comes from", key="source", placeholder="e.g. County HMIS (leave empty for the list)",
+source = st.text_input("Where it comes from", key="source",
+                       placeholder="e.g. County HMIS (leave empty for the community's own by-name list)",
                        help="When people arrive from several systems, their IDs are one person within a system "
                             "only; people of different systems are matched by name, date of birth and SSN.")
 
@@ -36,11 +37,12 @@ ALL_CONTINUUMS = "All of them, as one list"
 
 
 def quality_table(report) -> pl.DataFrame:
+    """Numbers before words, so they stay on screen beside the project however narrow the page."""
     return pl.DataFrame(report.quality, schema={"project": pl.String, "kind": pl.String, "check": pl.String,
                                                 "count": pl.Int64, "of": pl.Int64}).select(
-        pl.col("project").alias("Project"), pl.col("kind").alias("Kind"), pl.col("check").alias("Check"),
-        pl.col("count").alias("Enrollments failing"), pl.col("of").alias("Of"),
-        (pl.col("count") / pl.col("of")).alias("Share"))
+        pl.col("project").alias("Project"), pl.col("count").alias("Failing"), pl.col("of").alias("Of"),
+        (pl.col("count") * 100 / pl.col("of")).round(0).alias("Share"), pl.col("check").alias("Check"),
+        pl.col("kind").alias("Kind"))
 
 
 if upload is not None:
@@ -69,12 +71,16 @@ if upload is not None:
         else:
             st.info(f"**{upload.name}: {records.height:,} rows, no problems found.**", icon=":material/check:")
         if report.quality:
-            with st.expander(f"Data quality by project: {len({q['project'] for q in report.quality}):,} projects to "
-                             "look at", icon=":material/fact_check:"):
-                st.caption("HUD's completeness checks that bear on the list, counted per enrollment. They do not stop "
-                           "the upload; they say which projects to call.")
+            projects = len({q["project"] for q in report.quality})
+            with st.expander(f"Data quality by project: {projects:,} project{'s' if projects != 1 else ''} to look at",
+                             icon=":material/fact_check:"):
+                st.caption("HUD's completeness checks that bear on the list, counted per enrollment, the project with "
+                           "the largest share failing first. They do not stop the upload; they say which projects to "
+                           "call.")
                 st.dataframe(quality_table(report), hide_index=True, width="stretch", key="quality",
-                             column_config={"Share": st.column_config.NumberColumn(format="percent")})
+                             column_config={"Share": st.column_config.NumberColumn(format="%.0f%%", width="small"),
+                                            "Failing": st.column_config.NumberColumn(width="small"),
+                                            "Of": st.column_config.NumberColumn(width="small")})
         if st.button(f"Load {records.height:,} rows", type="primary", key="load"):
             with st.status(f"Loading {upload.name}…", expanded=True) as status:
                 result = data.ingest(content, upload.name, signin.who(), progress=st.write, program=program.name,

@@ -34,9 +34,9 @@ def latest(tables: dict[str, pl.DataFrame], on: pl.DataFrame, as_of: dt.date) ->
         "PersonalID",
         referral=pl.concat_str(
             pl.col("Event").replace_strict(spec.EVENTS, default="a referral", return_dtype=pl.String),
-            pl.lit(" on "), pl.col("EventDate").dt.strftime("%Y-%m-%d"),
-            pl.when(pl.col("result").is_not_null()).then(pl.lit(": ") + pl.col("result"))
-            .when(pl.col("Event").is_in(sorted(spec.HOUSING_REFERRALS))).then(pl.lit(": no result yet"))
+            pl.lit(", "), pl.col("EventDate").dt.strftime("%-d %b %Y"),
+            pl.when(pl.col("result").is_not_null()).then(pl.lit(" (") + pl.col("result") + pl.lit(")"))
+            .when(pl.col("Event").is_in(sorted(spec.HOUSING_REFERRALS))).then(pl.lit(" (no result yet)"))
             .otherwise(pl.lit("")),
         ),
     )

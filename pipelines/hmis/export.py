@@ -90,8 +90,9 @@ def _one_continuum(tables: dict[str, pl.DataFrame], coc: str | None, report: Val
     if coc is None:
         if len(found) > 1:
             add(report, WARNING_GROUP, "several_continuums",
-                f"the export holds enrollments of {len(found)} Continuums of Care: {held}; all are read as one "
-                "list. To load one, choose it on the Uploads page or with --coc.", "Enrollment", column="EnrollmentCoC")
+                f"The export holds enrollments of {len(found)} Continuums of Care: {held}. All are read as one "
+                "list; to load one Continuum, choose it when uploading (on the command line, --coc).", "Enrollment",
+                column="EnrollmentCoC")
         return tables
     if coc not in found:
         add(report, BLOCKING, "continuum_not_in_export",

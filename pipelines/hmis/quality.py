@@ -42,10 +42,10 @@ def _checks(as_of: dt.date, inactivity_days: int) -> list[tuple[str, pl.Expr, pl
     quiet = ((pl.lit(as_of) - pl.col("last_contact")).dt.total_days() >= inactivity_days) & pl.col("records_contacts")
     every = pl.col("EnrollmentID").is_not_null()
     return [
-        ("prior living situation (3.917) not complete: chronic status cannot be worked out", adult_or_head,
+        ("prior living situation (3.917) incomplete, so chronic status is unknown", adult_or_head,
          prior_incomplete),
         ("disabling condition (3.08) missing or not known", every, _not_answered("DisablingCondition", (0, 1))),
-        ("date of birth missing: household type cannot be worked out", every, pl.col("DOB").is_null()),
+        ("date of birth missing, so household type is unknown", every, pl.col("DOB").is_null()),
         ("veteran status missing or not known", pl.col("age_at_entry") >= ADULT,
          _not_answered("VeteranStatus", (0, 1))),
         ("household without a head", pl.col("HouseholdID").is_not_null(), ~pl.col("household_has_head")),
@@ -55,7 +55,7 @@ def _checks(as_of: dt.date, inactivity_days: int) -> list[tuple[str, pl.Expr, pl
         (f"referral to a housing opening with no result after {REFERRAL_RESULT_DAYS} days",
          pl.col("housing_referrals") > 0, pl.col("unanswered_referrals") > 0),
         (f"open outreach enrollment with no contact in the last {inactivity_days} days", open_outreach, quiet),
-        ("outreach project records no contacts (current living situations): each day enrolled is read as one",
+        ("outreach project records no contacts: each day enrolled counts as one",
          outreach, ~pl.col("records_contacts")),
     ]
 
@@ -100,7 +100,11 @@ def by_project(tables: dict[str, pl.DataFrame], ages: pl.DataFrame, as_of: dt.da
     counted = frame.group_by("ProjectID", "ProjectName", "ProjectType").agg(
         *[applies.sum().alias(f"of_{i}") for i, (_, applies, _) in enumerate(checks)],
         *[(applies & fails).fill_null(False).sum().alias(f"count_{i}") for i, (_, applies, fails) in enumerate(checks)],
-    ).sort(pl.col("ProjectName").fill_null(pl.col("ProjectID")), "ProjectID")
+    )
+    # The projects to call first come first: by their worst share of enrollments failing a check.
+    worst = pl.max_horizontal([(pl.col(f"count_{i}") / pl.col(f"of_{i}")).fill_nan(0) for i in range(len(checks))])
+    counted = counted.filter(worst > 0).sort(worst, pl.col("ProjectName").fill_null(pl.col("ProjectID")), "ProjectID",
+                                              descending=[True, False, False])
     out = []
     for row in counted.iter_rows(named=True):
         for i, (words, _, _) in enumerate(checks):

@@ -95,15 +95,14 @@ DATA_COLLECTION_STAGES = frozenset({1, 2, 3, 5, 6})
 # 4.19 and 4.20 Coordinated entry: assessments and the events that follow them (referrals).
 ASSESSMENT_LEVELS = {1: "crisis needs assessment", 2: "housing needs assessment"}
 PLACED_ON_PRIORITY_LIST, NOT_PLACED = 1, 2
-EVENTS = {
-    1: "referral to prevention assistance", 2: "problem solving or diversion", 3: "referral to a crisis needs "
-    "assessment", 4: "referral to a housing needs assessment", 5: "referral to follow-up case management",
-    6: "referral to street outreach", 7: "referral to housing navigation", 8: "referral outside the continuum "
-    "(not eligible)", 9: "referral outside the continuum (nothing available)", 10: "referral to a shelter bed",
-    11: "referral to a transitional housing opening", 12: "referral to a joint TH-RRH opening",
-    13: "referral to a rapid re-housing opening", 14: "referral to a supportive housing opening",
-    15: "referral to another permanent housing opening", 16: "referral to emergency assistance or a flex fund",
-    17: "referral to an Emergency Housing Voucher", 18: "referral to a Housing Stability Voucher",
+EVENTS = {  # what the person was referred to (2 is a service given, not a referral)
+    1: "prevention assistance", 2: "problem solving or diversion", 3: "a crisis needs assessment",
+    4: "a housing needs assessment", 5: "follow-up case management", 6: "street outreach",
+    7: "housing navigation", 8: "services outside the continuum (not eligible)",
+    9: "services outside the continuum (nothing available)", 10: "a shelter bed",
+    11: "a transitional housing opening", 12: "a joint TH-RRH opening", 13: "a rapid re-housing opening",
+    14: "a supportive housing opening", 15: "another permanent housing opening",
+    16: "emergency assistance or a flex fund", 17: "an Emergency Housing Voucher", 18: "a Housing Stability Voucher",
 }
 HOUSING_REFERRALS = frozenset({10, 11, 12, 13, 14, 15, 17, 18})  # to an opening, which must get a result
 REFERRAL_RESULTS = {1: "accepted", 2: "the person turned it down", 3: "the provider turned it down"}
