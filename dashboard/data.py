@@ -25,7 +25,6 @@ from pipelines import (
     submissions,
 )
 from pipelines import meeting_pack as pack
-from pipelines.hmis import export as hmis_export
 from pipelines.periods import Period, period_of, series
 from pipelines.programs import HOMELESSNESS, PROGRAMS, Program
 
@@ -233,11 +232,6 @@ def check(data: bytes, file_name: str, program: str = PROGRAM, coc: str | None =
     with store.opened() as conn:
         inactivity = store.setting(conn, program, "inactivity_days") or 90
     return loading.check(data, file_name, program=program, inactivity_days=inactivity, coc=coc)
-
-
-@st.cache_data(show_spinner=False, max_entries=2)
-def continuums(data: bytes, file_name: str) -> dict[str, int]:
-    return hmis_export.continuums(data, file_name)
 
 
 def ingest(data: bytes, file_name: str, who: str, progress, program: str = PROGRAM,

@@ -24,6 +24,8 @@ class ValidationReport:
     findings: list[Finding] = field(default_factory=list)
     # An HMIS export's data quality, project by project: dicts of project, kind, check, count, of.
     quality: list[dict] = field(default_factory=list)
+    # An HMIS export's Continuums of Care, with how many enrollments each holds, largest first.
+    continuums: dict[str, int] = field(default_factory=dict)
 
     def add(self, severity: str, rule: str, message: str, row=None, column=None, value=None) -> None:
         self.findings.append(Finding(severity, rule, message, row, column, value))
@@ -47,6 +49,7 @@ class ValidationReport:
             "warnings": len(self.warnings),
             "findings": [asdict(f) for f in self.findings],
             "quality": self.quality,
+            "continuums": self.continuums,
         }
 
     def lines(self, limit: int | None = None) -> list[str]:

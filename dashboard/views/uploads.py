@@ -49,8 +49,8 @@ if upload is not None:
     content = upload.getvalue()
     records, report = data.check(content, upload.name, program.name)
     coc = None
-    if any(f.rule == "warning_several_continuums" for f in report.findings):
-        found = data.continuums(content, upload.name)
+    if len(report.continuums) > 1:
+        found = report.continuums
         chosen = st.selectbox(
             "Continuum of Care", [ALL_CONTINUUMS, *found], key="coc",
             format_func=lambda c: c if c == ALL_CONTINUUMS else f"{c} ({found[c]:,} enrollments)",

@@ -58,12 +58,6 @@ def read_hmis_export(data: bytes, file_name: str, today: dt.date | None = None, 
     return people, report
 
 
-def continuums(data: bytes, file_name: str, today: dt.date | None = None) -> dict[str, int]:
-    """The Continuums of Care the export holds enrollments of, with how many (none if unreadable)."""
-    export, _ = open_export(data, file_name, today)
-    return {} if export is None else continuum.counts(export.tables)
-
-
 def open_export(data: bytes, file_name: str, today: dt.date | None = None, coc: str | None = None):
     """(HmisExport with checked tables, of `coc` alone when given, or None, ValidationReport)."""
     today = today or dt.date.today()
@@ -85,7 +79,7 @@ def open_export(data: bytes, file_name: str, today: dt.date | None = None, coc: 
 
 
 def _one_continuum(tables: dict[str, pl.DataFrame], coc: str | None, report: ValidationReport):
-    found = continuum.counts(tables)
+    found = report.continuums = continuum.counts(tables)
     held = ", ".join(f"{code} ({n:,} enrollments)" for code, n in found.items()) or "no CoC codes"
     if coc is None:
         if len(found) > 1:
