@@ -26,7 +26,6 @@ import polars as pl
 
 from pipelines.hmis import spec
 
-ADULT = 18
 YEAR_DAYS = 365
 LOOKBACK_DAYS = 3 * 365
 BREAK_NIGHTS = 7
@@ -119,15 +118,13 @@ def history(spans: pl.DataFrame, entries: pl.DataFrame, as_of: dt.date, last_on_
             | (pl.col("months_before") + pl.col("months_since").fill_null(0) >= 12)).fill_null(False))
     )
     # A household is chronic when its head or an adult in it is; then so is every member.
-    leads = (pl.col("RelationshipToHoH") == spec.HEAD_OF_HOUSEHOLD) | (pl.col("age_at_entry") >= ADULT)
+    leads = (pl.col("RelationshipToHoH") == spec.HEAD_OF_HOUSEHOLD) | (pl.col("age_at_entry") >= spec.ADULT_AGE)
     households = (chronic_now.filter(pl.col("HouseholdID").is_not_null())
                   .group_by("HouseholdID").agg(household_chronic=(pl.col("own") & leads).any()))
     people = (
         chronic_now.join(households, on="HouseholdID", how="left")
         .group_by("PersonalID")
-        .agg(open_disabled=(pl.col("disabled") == True).any(),  # noqa: E712
-             chronic_own=pl.col("own").any(),
-             chronic=(pl.col("own") | pl.col("household_chronic").fill_null(False)).any())
+        .agg(chronic=(pl.col("own") | pl.col("household_chronic").fill_null(False)).any())
     )
     return (
         people.join(by_person, on="PersonalID", how="full", coalesce=True)

@@ -23,7 +23,7 @@ from pipelines.hmis.tables import BLOCKING, WARNING_GROUP, HmisExport, add, read
 from pipelines.programs import FAMILY, SINGLE_ADULT, YOUTH
 from pipelines.report import ERROR, ValidationReport
 
-ADULT, YOUTH_UNTIL = 18, 25
+YOUTH_UNTIL = 25
 _READ_MEMBERS = {f"{name.lower()}.csv" for name in spec.FILES}  # the rest of the spec's files are not needed
 _PERSON_COLUMNS = {
     "row", "client_id", "ordinal", "identified", "returned", "moved_in", "inactive", "household_type", "veteran",
@@ -151,7 +151,7 @@ def _household_types(enrolled: pl.DataFrame, clients: pl.DataFrame) -> pl.DataFr
     )
     age = pl.col("age_at_entry")
     kinds = ages.group_by("household").agg(
-        child=(age < ADULT).any(), adult=(age >= ADULT).any(), unknown=age.is_null().any(),
+        child=(age < spec.ADULT_AGE).any(), adult=(age >= spec.ADULT_AGE).any(), unknown=age.is_null().any(),
         youth=(age < YOUTH_UNTIL).all(),
     )
     kind = (pl.when(pl.col("child") & pl.col("adult")).then(pl.lit(FAMILY))

@@ -14,7 +14,6 @@ import polars as pl
 from pipelines.hmis import spec
 from pipelines.hmis.contacts import homeless_at_entry
 
-ADULT = 18
 UNKNOWN_DESTINATIONS = (8, 9, 99, 30)  # doesn't know, prefers not to answer, not collected, no exit interview
 REFERRAL_RESULT_DAYS = 30  # a referral to an opening still without a result after this is followed up
 
@@ -25,7 +24,7 @@ def _not_answered(column: str, answers) -> pl.Expr:
 
 def _checks(as_of: dt.date, inactivity_days: int) -> list[tuple[str, pl.Expr, pl.Expr]]:
     """(what the check says, which enrollments it applies to, which of those fail it)."""
-    adult_or_head = (pl.col("age_at_entry") >= ADULT) | (pl.col("RelationshipToHoH") == spec.HEAD_OF_HOUSEHOLD)
+    adult_or_head = (pl.col("age_at_entry") >= spec.ADULT_AGE) | (pl.col("RelationshipToHoH") == spec.HEAD_OF_HOUSEHOLD)
     history_asked = homeless_at_entry()
     prior_incomplete = (
         _not_answered("LivingSituation", spec.PRIOR_LIVING_SITUATIONS - spec.ANSWER_CODES)
@@ -46,7 +45,7 @@ def _checks(as_of: dt.date, inactivity_days: int) -> list[tuple[str, pl.Expr, pl
          prior_incomplete),
         ("disabling condition (3.08) missing or not known", every, _not_answered("DisablingCondition", (0, 1))),
         ("date of birth missing, so household type is unknown", every, pl.col("DOB").is_null()),
-        ("veteran status missing or not known", pl.col("age_at_entry") >= ADULT,
+        ("veteran status missing or not known", pl.col("age_at_entry") >= spec.ADULT_AGE,
          _not_answered("VeteranStatus", (0, 1))),
         ("household without a head", pl.col("HouseholdID").is_not_null(), ~pl.col("household_has_head")),
         ("entry or exit outside the project's operating dates", every, outside),

@@ -75,6 +75,7 @@ FOUR_OR_MORE_TIMES = 4
 TIMES_HOMELESS = frozenset({1, 2, 3, 4} | ANSWER_CODES)
 TWELVE_MONTHS_OR_MORE = frozenset({112, 113})
 MONTHS_HOMELESS = frozenset(set(range(101, 114)) | ANSWER_CODES)
+ADULT_AGE = 18  # an adult in HUD's reports, and for a household's type
 # 3.15.1 RelationshipToHoH
 HEAD_OF_HOUSEHOLD = 1
 RELATIONSHIPS = frozenset({1, 2, 3, 4, 5, 99})
