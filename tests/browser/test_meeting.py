@@ -58,6 +58,8 @@ def test_a_whole_meeting(seed, app_url, page, tmp_path):
     status.get_by_role("button", name="Record").click()  # the first choice: moved into housing
     expect(page.get_by_text("Case conference: moved into housing on 2024-03-31")).to_be_visible()
 
+    # The status just recorded redraws the page: a click on the button being redrawn is lost.
+    expect(page.get_by_test_id("stApp")).not_to_have_attribute("data-test-script-state", "running")
     with page.expect_download() as download:
         page.get_by_role("button", name="Meeting pack (PDF)").click()
     pdf = download.value.path().read_bytes()
