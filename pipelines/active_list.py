@@ -22,7 +22,8 @@ def display_name() -> pl.Expr:
 
 def named(conn, people: pl.DataFrame) -> pl.DataFrame:
     """The rows of a list with Client ID, name and contact worker added, in the same order."""
-    with queries.registered(conn, wanted=people.select("record_id", "person_id", "attributes_upload")):
+    wanted = people.select("record_id", "person_id", "attributes_upload", "attributes_from")
+    with queries.registered(conn, wanted=wanted):
         names = queries.arrow(conn, "list_names")
     return people.join(names, on="record_id", how="left", maintain_order="left").with_columns(display_name())
 

@@ -98,7 +98,7 @@ def with_names(conn, meeting: Meeting) -> Meeting:
 def first_named(conn, meeting: Meeting, size: int) -> dict[str, pl.DataFrame]:
     """The first `size` people of each section with their names, fetched in one query."""
     heads = {key: people.head(size) for key, people in meeting.sections.items()}
-    wanted = pl.concat([people.select("record_id", "person_id", "attributes_upload")
+    wanted = pl.concat([people.select("record_id", "person_id", "attributes_upload", "attributes_from")
                         for key, people in heads.items() if key != "housed"]).unique()
     return _named_sections(heads, active_list.named(conn, wanted))
 

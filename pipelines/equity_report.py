@@ -64,15 +64,16 @@ def people(conn, program: Program, period: Period) -> pl.DataFrame:
     ).with_columns(pl.col(c).fill_null(False) for c in ("came_in", "housed", "returned", "lost"))
 
 
-def groups_of(rows: pl.DataFrame, grouping: str, day: dt.date) -> pl.DataFrame:
-    """(person_id, group): one row per person per group they are in."""
+def groups_of(rows: pl.DataFrame, grouping: str, day: dt.date, infants: bool = False) -> pl.DataFrame:
+    """(person_id, group): one row per person per group they are in. Ages are on `day` where the
+    birth date is known (an HMIS export's age is on its last day), in infants' bands for `infants`."""
     if grouping == "race":
         hispanic = "hispanic" if rows["hispanic"].is_not_null().any() else "ethnicity"
         return equity.race_groups(rows, race="race", hispanic=hispanic)
     column = {
         "gender": pl.col("sex"),
-        "age": (equity.infant_age_band("birth_date", day) if rows["birth_date"].is_not_null().any()
-                else equity.age_band("age")),
+        "age": (equity.infant_age_band("birth_date", day) if infants
+                else equity.age_band(pl.coalesce(equity.age_in_years("birth_date", day), "age"))),
         "household": pl.col("household_type"),
         "veteran": pl.when(pl.col("veteran")).then(pl.lit("Veterans")).otherwise(pl.lit("Non-veterans")),
         "neighborhood": pl.col("neighborhood"),
@@ -84,7 +85,7 @@ def groups_of(rows: pl.DataFrame, grouping: str, day: dt.date) -> pl.DataFrame:
 def report(conn, program: Program, period: Period, grouping: str, reference: str = "population") -> dict:
     """Every measure for one program, period and grouping, as plain data (what the CLI prints)."""
     rows = people(conn, program, period)
-    groups = groups_of(rows, grouping, period.end)
+    groups = groups_of(rows, grouping, period.end, infants=program.has_milestones())
     geography = queries.arrow(conn, "reference_get")
     people_word = "children" if program.has_milestones() else "people"
     who = WHO[grouping].replace("{people}", people_word)

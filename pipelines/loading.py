@@ -61,6 +61,8 @@ ATTRIBUTES = {
     "exit_reason": pl.Int8, "eligible_on": pl.Date, "exit_reason_on": pl.Date,
     "prioritized": pl.Boolean, "assessed_on": pl.Date, "referral": pl.String,
 }
+# What changes over time within one extract (an HMIS export): pipelines/hmis/attributes.py
+OVER_TIME = pl.Struct({"valid_from": pl.Date, "household_type": pl.String, "chronic": pl.Boolean})
 
 
 def writing() -> threading.Lock:
@@ -236,13 +238,24 @@ def _events(matched: pl.DataFrame, definition: Program) -> pl.DataFrame:
 
 
 def _attributes(matched: pl.DataFrame, definition: Program) -> pl.DataFrame:
-    """The rows with every attribute the store keeps, those the program has no use for empty."""
-    return matched.select(
+    """The rows with every attribute the store keeps, those the program has no use for empty, and the
+    day they describe (valid_from; empty: the extract's date). An export that carries its people's
+    household type and chronic status over time (`over_time`) gives a row per change."""
+    rows = matched.select(
         "record_id", "person_id", "client_id", "ordinal", "new_person", "new_record",
         _seen_from(matched, definition),
         *[pl.col(name) if name in matched.columns else pl.lit(None, dtype).alias(name)
           for name, dtype in ATTRIBUTES.items()],
+        pl.col("over_time") if "over_time" in matched.columns else pl.lit(None, pl.List(OVER_TIME)).alias("over_time"),
     )
+    once = rows.filter(pl.col("over_time").list.len().fill_null(0) == 0)
+    changes = rows.filter(pl.col("over_time").list.len() > 0).explode("over_time")
+    version = pl.col("over_time").struct.field
+    return pl.concat([
+        once.with_columns(valid_from=pl.lit(None, pl.Date)).drop("over_time"),
+        changes.with_columns(household_type=version("household_type"), chronic=version("chronic"),
+                             valid_from=version("valid_from")).drop("over_time"),
+    ])
 
 
 def _repeat_message(file_name: str, earlier) -> str:

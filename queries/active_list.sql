@@ -7,7 +7,7 @@ WITH kinds AS (
 ),
 live AS (
     SELECT s.record_id, s.person_id, s.entry_date, s.entry_rank, s.exit_date, s.exit_rank, s.attributes_upload,
-        s.shared_person
+        s.attributes_from, s.shared_person
     FROM record_states s
     WHERE s.program_code = (SELECT code FROM programs WHERE program = $program)
       AND s.changed_next = DATE '9999-12-31' AND s.active
@@ -23,6 +23,7 @@ current AS (
 attributes AS (  -- the attributes in force now
     SELECT a.* FROM current c
     JOIN record_attributes a ON a.record_id = c.record_id AND a.upload_id = c.attributes_upload
+                         AND a.valid_from = c.attributes_from
 ),
 back_again AS (
     -- Active records whose latest entry is a return: the day they were first identified (a return
@@ -34,7 +35,7 @@ back_again AS (
     WHERE e.kind IN (SELECT kind FROM kinds WHERE counts_as = 'identified')
     GROUP BY e.record_id
 )
-SELECT c.record_id, c.person_id, c.attributes_upload,
+SELECT c.record_id, c.person_id, c.attributes_upload, c.attributes_from,
     a.household_type, a.veteran, a.chronic, a.assessment_score, a.age, a.prioritized, a.assessed_on, a.referral,
     coalesce(b.identified, c.entry_date) AS identified, c.entry_date, ek.kind AS entry_kind, c.exit_date,
     xk.kind AS exit_kind,

@@ -1,7 +1,7 @@
 -- For everyone on the active list now, the latest-loaded date of each milestone (an evaluation, an
 -- IFSP meeting...) and the attributes the program's clocks need. Parameter: $program.
 WITH current AS (
-    SELECT s.record_id, s.attributes_upload
+    SELECT s.record_id, s.attributes_upload, s.attributes_from
     FROM record_states s
     WHERE s.program_code = (SELECT code FROM programs WHERE program = $program)
       AND s.changed_next = DATE '9999-12-31' AND s.active
@@ -21,6 +21,7 @@ dated AS (
 attributes AS (
     SELECT a.record_id, a.birth_date, a.eligible, a.exceptional FROM current c
     JOIN record_attributes a ON a.record_id = c.record_id AND a.upload_id = c.attributes_upload
+                         AND a.valid_from = c.attributes_from
 )
 SELECT c.record_id, a.birth_date, a.eligible, a.exceptional, m.evaluated, m.eligibility_decided, m.ifsp,
     m.service_start, m.transition_steps, m.lea_notified, m.transition_conference

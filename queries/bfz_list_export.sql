@@ -2,7 +2,7 @@
 -- required columns, each date as the latest extract (or meeting) gave it, the household type,
 -- chronic and veteran status in force now. Nothing else: no name, birth date or SSN.
 WITH current AS (
-    SELECT record_id, attributes_upload FROM record_states
+    SELECT record_id, attributes_upload, attributes_from FROM record_states
     WHERE program_code = (SELECT code FROM programs WHERE program = 'homelessness')
       AND changed_next = DATE '9999-12-31'
 ),
@@ -23,4 +23,5 @@ JOIN records r ON r.record_id = c.record_id
 JOIN people p ON p.person_id = r.person_id
 LEFT JOIN dated d ON d.record_id = c.record_id
 LEFT JOIN record_attributes a ON a.record_id = c.record_id AND a.upload_id = c.attributes_upload
+                         AND a.valid_from = c.attributes_from
 ORDER BY p.client_id, r.ordinal;

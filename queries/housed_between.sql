@@ -5,6 +5,7 @@ SELECT s.person_id, s.record_id, p.client_id, s.entry_date, s.exit_date, a.first
 FROM record_states s
 JOIN people p ON p.person_id = s.person_id
 LEFT JOIN record_attributes a ON a.record_id = s.record_id AND a.upload_id = s.attributes_upload
+                         AND a.valid_from = s.attributes_from
 WHERE s.program_code = (SELECT code FROM programs WHERE program = $program)
   AND s.changed_next = DATE '9999-12-31' AND NOT s.active
   AND s.exit_rank = (SELECT tie_rank FROM event_kinds WHERE program = $program AND counts_as = 'moved_in')

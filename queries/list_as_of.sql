@@ -5,7 +5,8 @@ WITH kinds AS (
     SELECT kind, role, tie_rank, counts_as FROM event_kinds WHERE program = $program
 ),
 at_day AS (
-    SELECT s.record_id, s.person_id, s.entry_date, s.entry_rank, s.exit_date, s.exit_rank, s.active, s.attributes_upload
+    SELECT s.record_id, s.person_id, s.entry_date, s.entry_rank, s.exit_date, s.exit_rank, s.active, s.attributes_upload,
+        s.attributes_from
     FROM record_states s
     WHERE s.program_code = (SELECT code FROM programs WHERE program = $program)
       AND s.changed_on <= $day AND s.changed_next > $day
@@ -26,6 +27,7 @@ dated AS (
 attributes AS (
     SELECT a.* FROM at_day d
     JOIN record_attributes a ON a.record_id = d.record_id AND a.upload_id = d.attributes_upload
+                         AND a.valid_from = d.attributes_from
 )
 SELECT d.record_id, d.person_id, p.client_id, d.entry_date AS referred, d.active,
     ek.counts_as AS entry_counts_as, d.exit_date AS latest_exit, xk.counts_as AS exit_counts_as,

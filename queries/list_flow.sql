@@ -28,7 +28,7 @@ rank_of AS (  -- the kinds the figures name, as states store them
     FROM event_kinds WHERE program = $program
 ),
 states AS NOT MATERIALIZED (
-    SELECT * EXCLUDE (attributes_upload) FROM record_states
+    SELECT * EXCLUDE (attributes_upload, attributes_from) FROM record_states
     WHERE program_code = (SELECT code FROM programs WHERE program = $program)
 ),
 single_edges AS (

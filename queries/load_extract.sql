@@ -2,10 +2,10 @@
 -- transaction. Only facts not already known are added; nothing already stored is changed.
 
 INSERT INTO people (person_id, program, client_id, first_upload_id, source)
-SELECT person_id, $program, client_id, $upload_id, $source FROM incoming WHERE new_person;
+SELECT DISTINCT person_id, $program, client_id, $upload_id, $source FROM incoming WHERE new_person;
 
 INSERT INTO records (record_id, person_id, program, ordinal, first_upload_id)
-SELECT record_id, person_id, $program, ordinal, $upload_id FROM incoming WHERE new_record;
+SELECT DISTINCT record_id, person_id, $program, ordinal, $upload_id FROM incoming WHERE new_record;
 
 -- A fact already stored is stored again only when this extract shows it earlier (its row's
 -- identification is earlier), so the list as it stood on each day keeps it from the first day seen.
@@ -38,22 +38,27 @@ masks AS (  -- the program's populations each combination of values belongs to, 
      AND (p.chronic IS NULL OR c.chronic = p.chronic)
     GROUP BY c.household_type, c.veteran, c.chronic
 ),
-latest AS (
-    -- the attributes of the records already known, as they stood on this extract's date
+described AS (  -- each row's day: the extract's date, or the day an export says it describes
+    SELECT * REPLACE (coalesce(valid_from, $as_of) AS valid_from) FROM incoming
+),
+stored AS (  -- the attributes of the records already known, the last loaded for each day described
     SELECT a.* FROM record_attributes a
     SEMI JOIN (SELECT record_id FROM incoming WHERE NOT new_record) i USING (record_id)
-    WHERE a.valid_from <= $as_of
-    QUALIFY row_number() OVER (PARTITION BY a.record_id ORDER BY a.valid_from DESC, a.upload_id DESC) = 1
+    QUALIFY row_number() OVER (PARTITION BY a.record_id, a.valid_from ORDER BY a.upload_id DESC) = 1
+),
+latest AS (  -- ...as they stood on the day each row describes
+    SELECT i.valid_from AS described, a.*
+    FROM described i ASOF JOIN stored a ON a.record_id = i.record_id AND a.valid_from <= i.valid_from
 )
-SELECT i.record_id, $upload_id, $as_of, i.household_type, i.veteran, i.chronic, i.race, i.ethnicity,
+SELECT i.record_id, $upload_id, i.valid_from, i.household_type, i.veteran, i.chronic, i.race, i.ethnicity,
     i.gender, i.age, i.assessment_score, i.contact_worker, i.first_name, i.last_name, i.bnl_status,
     i.extra::JSON, m.population_mask, i.birth_date, i.hispanic, i.zip, i.neighborhood, i.referral_source,
     i.eligible, i.exceptional, i.exit_reason, i.eligible_on, i.exit_reason_on, i.seen_from, i.prioritized,
     i.assessed_on, i.referral
-FROM incoming i
+FROM described i
 JOIN masks m ON m.household_type IS NOT DISTINCT FROM i.household_type
             AND m.veteran = i.veteran AND m.chronic = i.chronic
-LEFT JOIN latest a ON a.record_id = i.record_id
+LEFT JOIN latest a ON a.record_id = i.record_id AND a.described = i.valid_from
 WHERE a.record_id IS NULL
    OR i.seen_from < a.seen_from  -- the same attributes, seen earlier than before (see events above)
    OR (i.household_type, i.veteran, i.chronic, i.race, i.ethnicity, i.gender, i.age, i.assessment_score,

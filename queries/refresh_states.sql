@@ -104,6 +104,7 @@ SELECT t.record_id, o.person_id, (SELECT code FROM programs WHERE program = $pro
     coalesce((t.akey & 255)::INTEGER, 0) AS population_mask,
     t.mask_since,
     o.shared_person,
-    ((t.akey >> 8) & ((1::BIGINT << 24) - 1))::INTEGER AS attributes_upload
+    ((t.akey >> 8) & ((1::BIGINT << 24) - 1))::INTEGER AS attributes_upload,
+    DATE '0001-01-01' + (t.akey >> 32)::INTEGER AS attributes_from
 FROM on_list t
 JOIN owners o USING (record_id);

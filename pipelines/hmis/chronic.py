@@ -1,5 +1,5 @@
 """HUD's chronic homelessness (24 CFR 578.3, as the HMIS Data Standards compute it), at each enrollment
-and on the export's last day.
+and on any day.
 
 At entry (3.08, 4.05-4.10 and 3.917): a disability (3.08 answered yes, or a condition recorded at
 entry that is expected to last indefinitely and impairs living on one's own: Disabilities.csv),
@@ -77,42 +77,46 @@ def at_entry(enrolled: pl.DataFrame, disabilities: pl.DataFrame) -> pl.DataFrame
     ).with_columns(chronic=pl.col("chronic_reason").is_in(CHRONIC_REASONS))
 
 
-def history(spans: pl.DataFrame, entries: pl.DataFrame, as_of: dt.date, last_on_list: pl.DataFrame) -> pl.DataFrame:
-    """One row per person with chronic evidence: the homeless days and episodes of the three years to
-    the day their status describes, the latest episode's length, and whether they are chronic that day
-    and why. That day is `as_of`, or for someone who has left the list (`last_on_list`: PersonalID,
-    day) the day they left it, so a person housed keeps the status they were housed with. `entries` is
-    `at_entry` with each enrollment's age_at_entry."""
+def history(spans: pl.DataFrame, entries: pl.DataFrame, on: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Chronic status at each evaluation in `on` (at: a key, PersonalID, day: the day the status
+    describes, moment: the day the list is seen on). The day is the moment, or for someone who had
+    left the list by then the day they left it, so a person housed keeps the status they were housed
+    with; households are judged at one moment. One row per evaluation with chronic evidence: the
+    homeless days and episodes of the three years to its day, the latest episode's length, and
+    whether the person is chronic and why. `entries` is `at_entry` with each enrollment's
+    age_at_entry; `as_of` is the export's last day."""
     outreach = entries.filter(pl.col("ProjectType") == spec.STREET_OUTREACH)["EnrollmentID"].implode()
     day = pl.col("day")
     window_start = day - pl.duration(days=LOOKBACK_DAYS - 1)
+    on = on.select("at", "PersonalID", "day", "moment")
     nights = (_nights(spans.filter(pl.col("for_chronic")), as_of, outreach)
-              .join(last_on_list, on="PersonalID", how="left").with_columns(day.fill_null(as_of))
-              .filter(pl.col("start") <= day).with_columns(pl.min_horizontal("end", day).alias("end")))
-    episodes = (_merge(nights, BREAK_NIGHTS + 1).join(last_on_list, on="PersonalID", how="left")
-                .with_columns(day.fill_null(as_of)).filter(pl.col("end") >= window_start))
+              .join(on.select("at", "PersonalID", "day"), on="PersonalID")
+              .filter((pl.col("start") <= day) & (pl.col("known_from") <= day))
+              .with_columns(pl.min_horizontal("end", day).alias("end")))
+    episodes = (_merge(nights, BREAK_NIGHTS + 1).join(on.select("at", "day"), on="at")
+                .filter(pl.col("end") >= window_start))
     days = _merge(nights.with_columns(pl.max_horizontal("start", window_start).alias("start"))
                   .filter(pl.col("start") <= pl.col("end")), 1)
-    in_window = (days.group_by("PersonalID")
+    in_window = (days.group_by("at")
                  .agg(homeless_days_3y=(pl.col("end") - pl.col("start")).dt.total_days().add(1).sum()))
-    by_person = (
-        episodes.sort("PersonalID", "end")
-        .group_by("PersonalID", maintain_order=True)
+    by_evaluation = (
+        episodes.sort("at", "end")
+        .group_by("at", maintain_order=True)
         .agg(episodes_3y=pl.len(),
              latest_episode_days=(pl.col("end").last() - pl.col("start").last()).dt.total_days() + 1)
-        .join(in_window, on="PersonalID", how="left")
+        .join(in_window, on="at", how="left")
         .with_columns(history_reason=pl.when(pl.col("latest_episode_days") >= YEAR_DAYS)
                       .then(pl.lit("continuous_12_months"))
                       .when((pl.col("episodes_3y") >= 4) & (pl.col("homeless_days_3y") >= YEAR_DAYS))
                       .then(pl.lit("four_episodes_12_months")))
     )
     # The enrollments open that day (one that ends on it was still open then).
-    open_now = (entries.join(last_on_list, on="PersonalID", how="left").with_columns(day.fill_null(as_of))
+    open_now = (entries.join(on, on="PersonalID")
                 .filter((pl.col("EntryDate") <= day) & (pl.col("ExitDate").is_null() | (pl.col("ExitDate") >= day))))
     since = _months_since(days, open_now.filter(pl.col("months_before").is_not_null()))
     chronic_now = (
-        open_now.join(by_person.select("PersonalID", "history_reason"), on="PersonalID", how="left")
-        .join(since, on="EnrollmentID", how="left")
+        open_now.join(by_evaluation.select("at", "history_reason"), on="at", how="left")
+        .join(since, on=["at", "EnrollmentID"], how="left")
         .with_columns(own=(pl.col("disabled") == True) & (  # noqa: E712 - null (not known) is not disabled
             pl.col("chronic") | pl.col("history_reason").is_not_null()
             | (pl.col("months_before") + pl.col("months_since").fill_null(0) >= 12)).fill_null(False))
@@ -120,30 +124,30 @@ def history(spans: pl.DataFrame, entries: pl.DataFrame, as_of: dt.date, last_on_
     # A household is chronic when its head or an adult in it is; then so is every member.
     leads = (pl.col("RelationshipToHoH") == spec.HEAD_OF_HOUSEHOLD) | (pl.col("age_at_entry") >= spec.ADULT_AGE)
     households = (chronic_now.filter(pl.col("HouseholdID").is_not_null())
-                  .group_by("HouseholdID").agg(household_chronic=(pl.col("own") & leads).any()))
-    people = (
-        chronic_now.join(households, on="HouseholdID", how="left")
-        .group_by("PersonalID")
+                  .group_by("HouseholdID", "moment").agg(household_chronic=(pl.col("own") & leads).any()))
+    evaluations = (
+        chronic_now.join(households, on=["HouseholdID", "moment"], how="left")
+        .group_by("at")
         .agg(chronic=(pl.col("own") | pl.col("household_chronic").fill_null(False)).any())
     )
     return (
-        people.join(by_person, on="PersonalID", how="full", coalesce=True)
+        on.join(evaluations.join(by_evaluation, on="at", how="full", coalesce=True), on="at")
         .with_columns(pl.col("chronic").fill_null(False))
-        .sort("PersonalID")
+        .sort("at")
     )
 
 
 def _months_since(days: pl.DataFrame, open_now: pl.DataFrame) -> pl.DataFrame:
-    """EnrollmentID -> the calendar months after its entry's month in which the person was homeless."""
+    """(at, EnrollmentID) -> the calendar months after its entry's month in which the person was homeless."""
     month = (pl.col("start").dt.year() * 12 + pl.col("start").dt.month() - 1)
     last = (pl.col("end").dt.year() * 12 + pl.col("end").dt.month() - 1)
-    months = (days.join(open_now.select("PersonalID").unique(), on="PersonalID", how="semi")
-              .select("PersonalID", month=pl.int_ranges(month, last + 1)).explode("month").unique())
+    months = (days.join(open_now.select("at").unique(), on="at", how="semi")
+              .select("at", month=pl.int_ranges(month, last + 1)).explode("month").unique())
     entry_month = pl.col("EntryDate").dt.year() * 12 + pl.col("EntryDate").dt.month() - 1
-    return (open_now.select("EnrollmentID", "PersonalID", entry_month.alias("entry_month"))
-            .join(months, on="PersonalID")
+    return (open_now.select("at", "EnrollmentID", entry_month.alias("entry_month"))
+            .join(months, on="at")
             .filter(pl.col("month") > pl.col("entry_month"))
-            .group_by("EnrollmentID").agg(months_since=pl.len()))
+            .group_by("at", "EnrollmentID").agg(months_since=pl.len()))
 
 
 def _nights(spans: pl.DataFrame, as_of: dt.date, outreach: pl.Series) -> pl.DataFrame:
@@ -153,8 +157,12 @@ def _nights(spans: pl.DataFrame, as_of: dt.date, outreach: pl.Series) -> pl.Data
         pl.col("end") > pl.col("start"))
     in_outreach = pl.col("EnrollmentID").is_in(outreach) & pl.col("source").is_in(
         ["entry", "engagement", "living_situation"])
+    # Time reported at an entry is known from that entry on, not before (a later enrollment's answer
+    # says nothing about what was known on an earlier day).
+    reported = pl.col("source") == "reported_before_entry"
     return spans.select(
         "PersonalID",
+        pl.when(reported).then(pl.col("end") + pl.duration(days=1)).otherwise(pl.col("start")).alias("known_from"),
         pl.when(in_outreach).then(pl.col("start").dt.month_start()).otherwise(pl.col("start")).alias("start"),
         pl.when(in_outreach).then(pl.min_horizontal(pl.col("start").dt.month_end(), pl.lit(as_of)))
         .when(closed).then(pl.col("end") - pl.duration(days=1)).otherwise(pl.col("end")).alias("end"),
@@ -162,20 +170,21 @@ def _nights(spans: pl.DataFrame, as_of: dt.date, outreach: pl.Series) -> pl.Data
 
 
 def _merge(spans: pl.DataFrame, gap_days: int) -> pl.DataFrame:
-    """Per person, spans joined when the next starts fewer than `gap_days` days after the end so far."""
+    """Per evaluation, spans joined when the next starts fewer than `gap_days` days after the end so far."""
     if spans.height == 0:
-        return spans.select("PersonalID", "start", "end")
-    ordered = spans.select("PersonalID", "start", "end").sort("PersonalID", "start", "end")
+        return spans.select("at", "start", "end")
+    ordered = spans.select("at", "start", "end").sort("at", "start", "end")
     # The running latest end within each person, without a window per person (five times slower on
-    # a million people): people come in order, so a key of (person, end) only grows from one to the next.
-    person = pl.col("PersonalID").rle_id().cast(pl.Int64)
-    end_key = person * _DAY_SPAN + pl.col("end").cast(pl.Int32).cast(pl.Int64) + _DAY_OFFSET
-    reach_days = end_key.cum_max().shift(1) - person * _DAY_SPAN - _DAY_OFFSET
-    same_person = (person == person.shift(1)).fill_null(False)
-    starts_episode = ~same_person | ((pl.col("start").cast(pl.Int32).cast(pl.Int64) - reach_days) >= gap_days)
+    # a million people): evaluations come in order, so a key of (evaluation, end) only grows from one
+    # to the next.
+    at = pl.col("at").cast(pl.Int64)
+    end_key = at * _DAY_SPAN + pl.col("end").cast(pl.Int32).cast(pl.Int64) + _DAY_OFFSET
+    reach_days = end_key.cum_max().shift(1) - at * _DAY_SPAN - _DAY_OFFSET
+    same_evaluation = (at == at.shift(1)).fill_null(False)
+    starts_episode = ~same_evaluation | ((pl.col("start").cast(pl.Int32).cast(pl.Int64) - reach_days) >= gap_days)
     return (ordered.with_columns(starts_episode.cum_sum().alias("_group"))
             .group_by("_group", maintain_order=True)
-            .agg(pl.col("PersonalID").first(), pl.col("start").min(), pl.col("end").max())
+            .agg(pl.col("at").first(), pl.col("start").min(), pl.col("end").max())
             .drop("_group"))
 
 

@@ -2,8 +2,9 @@
 
 `read_hmis_export` takes the uploaded zip and returns one row per person who was ever homeless in it,
 with every identification, return, move-in and inactive date of their history (lists of dates, since
-the store keeps every fact) and their attributes as they stand at the export's end (chronic status and
-coordinated entry as they stood on the day a person left the list, for those who have), and a
+the store keeps every fact), their attributes as they stand at the export's end (household type,
+chronic status and coordinated entry as they stood on the day a person left the list, for those who
+have), household type and chronic status over time (`over_time`: attributes.py), and a
 validation report in HUD's three groups with the data quality by project. `derive` does the deriving
 on already read tables and also gives the per-enrollment chronic results, the chronic history and
 the counts.
@@ -17,13 +18,12 @@ from typing import NamedTuple
 import polars as pl
 
 from pipelines.bfz_list import RECORD_COLUMNS
-from pipelines.hmis import archive, chronic, contacts, continuum, coordinated_entry, quality, spec, statuses
+from pipelines.equity import age_in_years
+from pipelines.hmis import archive, attributes, chronic, contacts, continuum, coordinated_entry, quality, spec, statuses
 from pipelines.hmis.checks import check
 from pipelines.hmis.tables import BLOCKING, WARNING_GROUP, HmisExport, add, read_export
-from pipelines.programs import FAMILY, SINGLE_ADULT, YOUTH
 from pipelines.report import ERROR, ValidationReport
 
-YOUTH_UNTIL = 25
 _READ_MEMBERS = {f"{name.lower()}.csv" for name in spec.FILES}  # the rest of the spec's files are not needed
 _PERSON_COLUMNS = {
     "row", "client_id", "ordinal", "identified", "returned", "moved_in", "inactive", "household_type", "veteran",
@@ -33,7 +33,7 @@ _PERSON_COLUMNS = {
 
 
 class Derived(NamedTuple):
-    people: pl.DataFrame  # the by-name list rows: RECORD_COLUMNS
+    people: pl.DataFrame  # the by-name list rows: RECORD_COLUMNS and over_time
     enrollments: pl.DataFrame  # one row per enrollment: household type, chronic at entry and why
     chronic: pl.DataFrame  # one row per person with chronic evidence: the three-year history
     statuses: pl.DataFrame  # one row per person: the four date lists, last contact, state at the end
@@ -102,13 +102,17 @@ def derive(export: HmisExport, inactivity_days: int = 90) -> Derived:
     enrolled = contacts.enrollments(tables)
     spans = contacts.spans(enrolled, tables, as_of)
     walked = statuses.walk(statuses.events(enrolled, spans, as_of, inactivity_days), as_of)
-    households = _household_types(enrolled, tables["Client"])
-    at_entry = chronic.at_entry(enrolled, tables["Disabilities"]).join(households, on="EnrollmentID", how="left")
+    at_entry = (chronic.at_entry(enrolled, tables["Disabilities"])
+                .join(attributes.ages_at_entry(enrolled, tables["Client"]), on="EnrollmentID", how="left"))
+    each_household = at_entry.select(at="EnrollmentID", household=pl.coalesce("HouseholdID", "EnrollmentID"),
+                                     day=pl.lit(as_of))
+    at_entry = at_entry.join(attributes.household_type_of(each_household, at_entry).rename({"at": "EnrollmentID"}),
+                             on="EnrollmentID", how="left")
+    versions, current, chronic_history = attributes.over_time(walked, at_entry, spans, as_of)
     left = walked.filter(pl.col("state") != statuses.ACTIVE).select(
         "PersonalID", day=pl.max_horizontal(pl.col("moved_in").list.max(), pl.col("inactive").list.max()))
-    chronic_history = chronic.history(spans, at_entry, as_of, left)
     entry = coordinated_entry.latest(tables, left, as_of)
-    people = _people(walked, tables["Client"], at_entry, chronic_history, entry, as_of)
+    people = _people(walked, tables["Client"], current.join(versions, on="PersonalID", how="left"), entry, as_of)
     counts = {
         "clients": tables["Client"].height,
         "enrollments": tables["Enrollment"].height,
@@ -133,44 +137,12 @@ def _sort(report: ValidationReport) -> None:
     report.findings.sort(key=key)
 
 
-def age_on(birth: pl.Expr, day: pl.Expr) -> pl.Expr:
-    def month_day(d: pl.Expr) -> pl.Expr:
-        return d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)  # Int8 parts would overflow
-
-    before_birthday = month_day(day) < month_day(birth)
-    return (day.dt.year() - birth.dt.year() - before_birthday.cast(pl.Int32)).cast(pl.Int32)
-
-
-def _household_types(enrolled: pl.DataFrame, clients: pl.DataFrame) -> pl.DataFrame:
-    """Each enrollment's household type from its household's ages at entry: a child with an adult is a
-    family; everyone under 25 (unaccompanied youth 18-24, or minors alone) is youth; other adult-only
-    households are single adults. A member of unknown age leaves the type unknown unless it is a family."""
-    ages = enrolled.join(clients.select("PersonalID", "DOB"), on="PersonalID", how="left").select(
-        "EnrollmentID", pl.coalesce("HouseholdID", "EnrollmentID").alias("household"),
-        age_on(pl.col("DOB"), pl.col("EntryDate")).alias("age_at_entry"),
-    )
-    age = pl.col("age_at_entry")
-    kinds = ages.group_by("household").agg(
-        child=(age < spec.ADULT_AGE).any(), adult=(age >= spec.ADULT_AGE).any(), unknown=age.is_null().any(),
-        youth=(age < YOUTH_UNTIL).all(),
-    )
-    kind = (pl.when(pl.col("child") & pl.col("adult")).then(pl.lit(FAMILY))
-            .when(pl.col("unknown")).then(pl.lit(None, pl.String))
-            .when(pl.col("youth")).then(pl.lit(YOUTH))
-            .otherwise(pl.lit(SINGLE_ADULT)))
-    return ages.join(kinds.select("household", kind.alias("household_type")), on="household").select(
-        "EnrollmentID", "age_at_entry", "household_type")
-
-
-def _people(walked: pl.DataFrame, clients: pl.DataFrame, at_entry: pl.DataFrame, chronic_history: pl.DataFrame,
+def _people(walked: pl.DataFrame, clients: pl.DataFrame, households_and_chronic: pl.DataFrame,
             entry: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    latest = (at_entry.sort("PersonalID", "EntryDate", "EnrollmentID")
-              .group_by("PersonalID", maintain_order=True).agg(pl.col("household_type").last()))
     veteran = pl.col("VeteranStatus")
     return (
         walked.join(clients, on="PersonalID", how="left")
-        .join(latest, on="PersonalID", how="left")
-        .join(chronic_history.select("PersonalID", pl.col("chronic")), on="PersonalID", how="left")
+        .join(households_and_chronic, on="PersonalID", how="left")
         .join(entry, on="PersonalID", how="left")
         .with_columns(
             pl.col("PersonalID").alias("client_id"),
@@ -179,7 +151,7 @@ def _people(walked: pl.DataFrame, clients: pl.DataFrame, at_entry: pl.DataFrame,
             (veteran == 1).fill_null(False).alias("veteran"),
             pl.col("chronic").fill_null(False),
             _race(), _ethnicity(), _gender(clients),
-            age_on(pl.col("DOB"), pl.lit(as_of)).alias("age"),
+            age_in_years("DOB", as_of).cast(pl.Int32).alias("age"),
             pl.col("FirstName").alias("first_name"), pl.col("LastName").alias("last_name"),
             pl.col("DOB").alias("birth_date"), pl.col("SSN").alias("ssn"),
             *[pl.lit(None, dtype).alias(c) for c, dtype in (
@@ -188,7 +160,7 @@ def _people(walked: pl.DataFrame, clients: pl.DataFrame, at_entry: pl.DataFrame,
         )
         .sort("row")
         # RECORD_COLUMNS is the Built for Zero reader's; any column it gains that an export lacks is empty.
-        .select([c if c in _PERSON_COLUMNS else pl.lit(None).alias(c) for c in RECORD_COLUMNS])
+        .select(*[c if c in _PERSON_COLUMNS else pl.lit(None).alias(c) for c in RECORD_COLUMNS], "over_time")
     )
 
 
