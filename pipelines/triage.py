@@ -25,6 +25,14 @@ SORT_KEYS = {
     "transition_due": "days to the transition conference deadline",
 }
 DIRECTIONS = {"asc": False, "desc": True}
+# What a blank value says, where "no <key>" would not read.
+BLANK = {
+    "chronic": "chronic status not known", "veteran": "veteran status not known",
+    "prioritized": "no coordinated entry assessment", "identified": "no identification date",
+    "days_since_identification": "no identification date",
+    "days_left_45": "45-day clock stopped (IFSP meeting held or not eligible)",
+    "transition_due": "no transition deadline running",
+}
 
 
 def parse_policy(policy: list[str]) -> list[tuple[str, bool]]:
@@ -83,21 +91,23 @@ def why(ranked: pl.DataFrame, policy: list[str]) -> pl.Series:
 def _reason(keys: list[tuple[str, bool]]) -> pl.Expr:
     parts = []
     for key, _ in keys:
+        # Cast: a single row (the person panel's) with a blank value comes without a type.
         column = pl.col(key)
         if key in ("chronic", "veteran", "prioritized"):
-            part = pl.when(column).then(pl.lit(SORT_KEYS[key])).otherwise(pl.lit(f"not {SORT_KEYS[key]}"))
+            column = column.cast(pl.Boolean)
+            part = pl.when(column).then(pl.lit(SORT_KEYS[key])).when(~column).then(pl.lit(f"not {SORT_KEYS[key]}"))
         elif key == "identified":
-            part = pl.lit("identified ") + column.dt.strftime("%-d %b %Y")
+            part = pl.lit("identified ") + column.cast(pl.Date).dt.strftime("%-d %b %Y")
         elif key == "days_since_identification":
-            part = column.cast(pl.String) + pl.lit(" days since identification")
+            part = column.cast(pl.Int64).cast(pl.String) + pl.lit(" days since identification")
         elif key in ("days_left_45", "transition_due"):
+            column = column.cast(pl.Int64)
             deadline = "the 45-day clock" if key == "days_left_45" else "the transition conference deadline"
             part = (pl.when(column < 0).then(column.abs().cast(pl.String) + pl.lit(f" days past {deadline}"))
                     .otherwise(column.cast(pl.String) + pl.lit(f" days to {deadline}")))
         else:
             part = pl.lit(f"{SORT_KEYS[key]} ") + column.cast(pl.Int64).cast(pl.String)
-        missing = "no coordinated entry assessment" if key == "prioritized" else f"no {SORT_KEYS[key]}"
-        parts.append(part.fill_null(pl.lit(missing)))
+        parts.append(part.fill_null(pl.lit(BLANK.get(key, f"no {SORT_KEYS[key]}"))))
     return pl.concat_str(parts, separator="; ")
 
 

@@ -63,3 +63,17 @@ def test_rank_equals_one_sort_on_every_key(policy):
         (pl.lit(day) - pl.col("identified")).dt.total_days().alias("days_since_identification")
     ).sort([k for k, _ in keys] + ["record_id"], descending=[d for _, d in keys] + [False], nulls_last=True)
     assert triage.rank(frame, policy, day)["record_id"].to_list() == expected["record_id"].to_list()
+
+
+def test_one_person_with_blank_values_has_reasons_whatever_the_policy():
+    """The person panel explains one row built from a dict: a blank value there has no type (Early
+    Intervention's panel crashed on every child with no deadline yet)."""
+    child = {"days_left_45": None, "transition_due": None, "identified": None}
+    assert triage.why(pl.DataFrame([child]), ["days_left_45 asc", "transition_due asc", "identified asc"]).item() == (
+        "45-day clock stopped (IFSP meeting held or not eligible); no transition deadline running; "
+        "no identification date")
+    person = {"chronic": None, "assessment_score": None, "days_since_identification": None, "identified": None,
+              "veteran": None, "prioritized": None}
+    assert triage.why(pl.DataFrame([person]), [*DEFAULT, "veteran desc", "prioritized desc"]).item() == (
+        "chronic status not known; no assessment score; no identification date; no identification date; "
+        "veteran status not known; no coordinated entry assessment")

@@ -35,9 +35,8 @@ def over_time(walked: pl.DataFrame, entries: pl.DataFrame, spans: pl.DataFrame, 
     on = _evaluations(walked, entries, as_of)
     # Everyone on the export's last day (the history explains the status), and on other days those who
     # could be chronic then.
-    wanted = on.join(_could_be_chronic(entries), on="PersonalID", how="semi")
-    evaluated = chronic.history(spans, entries, pl.concat([wanted, on.filter(pl.col("moment") == as_of)]).unique("at"),
-                                as_of)
+    evaluated = chronic.history(spans, entries, pl.concat([_could_be_chronic_on(on, entries),
+                                                           on.filter(pl.col("moment") == as_of)]).unique("at"), as_of)
     both = (on.join(household_types(entries, on), on="at", how="left")
             .join(evaluated.select("at", "chronic"), on="at", how="left")
             .with_columns(pl.col("chronic").fill_null(False)))
@@ -92,6 +91,19 @@ def _members(entries: pl.DataFrame) -> pl.DataFrame:
                           household=pl.coalesce("HouseholdID", "EnrollmentID"))
 
 
+def _could_be_chronic_on(on: pl.DataFrame, entries: pl.DataFrame) -> pl.DataFrame:
+    """The evaluations whose person has an enrollment open on the day that was disabled at entry or
+    whose household has one that was. No one else is chronic that day, nor makes anyone else so."""
+    disabled = pl.col("disabled") == True  # noqa: E712 - null (not known) is not disabled
+    household = pl.coalesce("HouseholdID", "EnrollmentID")
+    flagged = entries.select("PersonalID", "EntryDate", "ExitDate", household.alias("household"),
+                             disabled.fill_null(False).any().over(household).alias("may"))
+    day = pl.col("day")
+    hits = (on.select("at", "PersonalID", "day").join(flagged.filter("may"), on="PersonalID")
+            .filter((pl.col("EntryDate") <= day) & (pl.col("ExitDate").is_null() | (pl.col("ExitDate") >= day))))
+    return on.join(hits.select("at").unique(), on="at", how="semi")
+
+
 def _could_be_chronic(entries: pl.DataFrame) -> pl.DataFrame:
     """The people who could be chronic on some day: disabled at an enrollment's entry, or sharing a
     household with someone who was. Everyone else never is, and is not evaluated."""
@@ -105,44 +117,59 @@ def _could_be_chronic(entries: pl.DataFrame) -> pl.DataFrame:
 
 def _evaluations(walked: pl.DataFrame, entries: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     """at (a key), PersonalID, moment (the day the list is seen on), day (the day the attributes
-    describe). Every member of a household is evaluated at every moment any member is, since a
-    household is chronic as a whole."""
-    dates = walked.select("PersonalID", moment=pl.concat_list("identified", "returned", "moved_in", "inactive"))
+    describe). A person off the list is evaluated on the day they left it (a leave date is one of the
+    moments), and again only when a member of their household is: a household is chronic as a whole."""
     first = walked.select("PersonalID", pl.col("identified").list.min().alias("first"))
-    could_be_chronic = _could_be_chronic(entries)
-    month_ends = (first.join(could_be_chronic, on="PersonalID", how="semi")
-                  .select("PersonalID", moment=pl.date_ranges(pl.col("first").dt.month_start(), pl.lit(as_of), "1mo")
-                          .list.eval(pl.element().dt.month_end())))
+    dates = walked.select("PersonalID", moment=pl.concat_list("identified", "returned", "moved_in", "inactive"))
+    month_ends = _month_ends_on_list(walked.join(_could_be_chronic(entries), on="PersonalID", how="semi"), as_of)
     members = _members(entries)
     member_entries = (members.select("PersonalID", "household")
                       .join(members.select("household", moment="EntryDate"), on="household")
                       .select("PersonalID", "moment"))
-    moments = pl.concat([
-        dates.explode("moment"), month_ends.explode("moment"), member_entries,
-        walked.select("PersonalID", moment=pl.lit(as_of)),
-    ]).drop_nulls().filter(pl.col("moment") <= as_of).unique()
-    # ...and every member at the moments of the others.
+    moments = (pl.concat([dates.explode("moment"), month_ends, member_entries])
+               .drop_nulls().join(first, on="PersonalID").filter(pl.col("moment").is_between("first", as_of))
+               .select("PersonalID", "moment"))
+    moments = pl.concat([moments, walked.select("PersonalID", moment=pl.lit(as_of))]).unique()
+    on_list = _person_days(moments, walked).filter(
+        (pl.col("day") == pl.col("moment")) | (pl.col("moment") == as_of))
     households = (entries.filter(pl.col("HouseholdID").is_not_null())
                   .select("PersonalID", "HouseholdID").unique())
-    shared = (households.join(moments, on="PersonalID")
+    shared = (households.join(on_list.select("PersonalID", "moment"), on="PersonalID")
               .join(households, on="HouseholdID", suffix="_member")
-              .select(pl.col("PersonalID_member").alias("PersonalID"), "moment"))
-    moments = pl.concat([moments, shared]).unique().sort("PersonalID", "moment")
-    return _person_days(moments, walked).with_row_index("at")
+              .select(pl.col("PersonalID_member").alias("PersonalID"), "moment")
+              .join(on_list.select("PersonalID", "moment"), on=["PersonalID", "moment"], how="anti").unique())
+    return (pl.concat([on_list, _person_days(shared, walked)]).sort("PersonalID", "moment")
+            .with_row_index("at"))
+
+
+def _month_ends_on_list(walked: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """PersonalID, moment: each month's end while the person is on the list. Their entries and exits
+    alternate (statuses.py), so the n-th exit closes the n-th stretch; the last may still be open."""
+    starts = pl.concat_list("identified", "returned").list.sort()
+    ends = pl.concat_list("moved_in", "inactive").list.sort()
+    open_end = ends.list.concat(pl.lit([as_of + dt.timedelta(days=1)], dtype=pl.List(pl.Date)))
+    stretches = walked.select("PersonalID", start=starts,
+                              end=pl.when(ends.list.len() < starts.list.len()).then(open_end).otherwise(ends))
+    month = pl.col("start").dt.year().cast(pl.Int32) * 12 + pl.col("start").dt.month().cast(pl.Int32) - 1
+    last = pl.col("end").dt.year().cast(pl.Int32) * 12 + pl.col("end").dt.month().cast(pl.Int32) - 1
+    return (stretches.explode("start", "end")
+            .select("PersonalID", "end", month=pl.int_ranges(month, last + 1)).explode("month")
+            .select("PersonalID", "end", moment=pl.date(pl.col("month") // 12, pl.col("month") % 12 + 1, 1).dt.month_end())
+            .filter(pl.col("moment") < pl.col("end")).select("PersonalID", "moment"))
 
 
 def _person_days(moments: pl.DataFrame, walked: pl.DataFrame) -> pl.DataFrame:
     """The day each moment describes: the moment, or the day the person left the list if they were
     off it then (Built for Zero's rule: the latest move-in or inactive date on or after the latest
     identification or return)."""
-    dated = pl.concat([
-        walked.select("PersonalID", date=pl.concat_list("identified", "returned"), leaves=pl.lit(False)),
-        walked.select("PersonalID", date=pl.concat_list("moved_in", "inactive"), leaves=pl.lit(True)),
-    ]).explode("date").drop_nulls("date")
-    seen = (moments.join(dated, on="PersonalID").filter(pl.col("date") <= pl.col("moment"))
-            .group_by("PersonalID", "moment")
-            .agg(entry=pl.col("date").filter(~pl.col("leaves")).max(), exit=pl.col("date").filter("leaves").max()))
+    def latest(columns: tuple[str, str], name: str) -> pl.DataFrame:
+        return (walked.select("PersonalID", pl.concat_list(columns).alias(name)).explode(name).drop_nulls(name)
+                .unique().sort(name))
+
+    seen = (moments.sort("moment")
+            .join_asof(latest(("identified", "returned"), "entry"), left_on="moment", right_on="entry",
+                       by="PersonalID", strategy="backward", check_sortedness=False)
+            .join_asof(latest(("moved_in", "inactive"), "exit"), left_on="moment", right_on="exit",
+                       by="PersonalID", strategy="backward", check_sortedness=False))
     off = pl.col("entry").is_not_null() & pl.col("exit").is_not_null() & (pl.col("exit") >= pl.col("entry"))
-    return (moments.join(seen, on=["PersonalID", "moment"], how="left")
-            .select("PersonalID", "moment", day=pl.when(off).then(pl.col("exit")).otherwise(pl.col("moment")))
-            .sort("PersonalID", "moment"))
+    return seen.select("PersonalID", "moment", day=pl.when(off).then(pl.col("exit")).otherwise(pl.col("moment")))
