@@ -152,9 +152,10 @@ def _month_ends_on_list(walked: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
                               end=pl.when(ends.list.len() < starts.list.len()).then(open_end).otherwise(ends))
     month = pl.col("start").dt.year().cast(pl.Int32) * 12 + pl.col("start").dt.month().cast(pl.Int32) - 1
     last = pl.col("end").dt.year().cast(pl.Int32) * 12 + pl.col("end").dt.month().cast(pl.Int32) - 1
+    month_end = pl.date(pl.col("month") // 12, pl.col("month") % 12 + 1, 1).dt.month_end()
     return (stretches.explode("start", "end")
             .select("PersonalID", "end", month=pl.int_ranges(month, last + 1)).explode("month")
-            .select("PersonalID", "end", moment=pl.date(pl.col("month") // 12, pl.col("month") % 12 + 1, 1).dt.month_end())
+            .select("PersonalID", "end", moment=month_end)
             .filter(pl.col("moment") < pl.col("end")).select("PersonalID", "moment"))
 
 
