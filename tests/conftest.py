@@ -59,3 +59,10 @@ def uploaded_on_page(tmp_path, monkeypatch, name: str, data: bytes):
     app.file_uploader(key="extract").upload(name, data).run()
     assert not app.exception, app.exception
     return app
+
+
+def pick(app, table: str, row: int):
+    """Select `row` of the table named `table` as a click would, and run the page (which must have
+    run once, so the table exists): dashboard/selection.py keys each table by the people it shows."""
+    app.session_state[app.session_state[table]] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    return app.run()

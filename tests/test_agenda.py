@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines import agenda, case_conference, figures, store
 from pipelines.periods import Period
-from tests.conftest import app_as, bfz_csv, ingest
+from tests.conftest import app_as, bfz_csv, ingest, pick
 
 HEADER = ("Client ID,First Name,Last Name,Date of Identification,Returned to Active Date,Housing Move-In Date,"
           "Inactive Date,Household Type,Chronic Status,Veteran Status,VI-SPDAT Score")
@@ -76,8 +76,7 @@ def test_a_plan_that_moved_recently_is_not_stalled_and_a_long_match_is(db):
 
 
 def open_panel(app: AppTest, section: str, row: int) -> AppTest:
-    app.session_state[f"agenda_{section}"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
-    app.run()
+    pick(app, f"agenda_{section}", row)
     assert not app.exception, app.exception
     return app
 

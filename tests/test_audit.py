@@ -7,7 +7,7 @@ import sys
 import polars as pl
 
 from pipelines import audit, case_conference, exports, loading, store
-from tests.conftest import ROOT, app_as, bfz_csv, ingest
+from tests.conftest import ROOT, app_as, bfz_csv, ingest, pick
 from tests.test_agenda import LIST
 
 
@@ -44,8 +44,7 @@ def test_viewing_a_person_is_recorded_once_per_session(tmp_path, monkeypatch):
     app = app_as()
     app.run()
     app.switch_page("views/agenda.py").run()
-    app.session_state["agenda_new"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
-    app.run()
+    pick(app, "agenda_new", 0)
     app.run()
     assert not app.exception
     with store.opened(db) as conn:

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines import figures, store, submissions
 from pipelines.periods import Period
-from tests.conftest import app_as, bfz_csv, ingest
+from tests.conftest import app_as, bfz_csv, ingest, pick
 
 HEADER = ("Client ID,First Name,Last Name,Date of Identification,Returned to Active Date,Housing Move-In Date,"
           "Inactive Date,Household Type,Chronic Status,Veteran Status,VI-SPDAT Score,Contact")
@@ -127,8 +127,7 @@ def test_by_name_list_filters(db, control, expected):
 
 def test_selecting_a_person_shows_their_history(db):
     app = run("by_name_list")
-    app.session_state["list_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
-    app.run()
+    pick(app, "list_table", 1)
     assert not app.exception
     assert app.subheader[0].value == "Eve Stone, rank 2"
     assert any(m.value == "**Why rank 2:** chronically homeless; assessment score 8; 76 days since "
@@ -139,6 +138,18 @@ def test_selecting_a_person_shows_their_history(db):
     assert history["Date"].tolist()[:2] == ["Mon 15 Jan 2024", "Sat 10 Feb 2024"]
     assert set(history["From"]) == {"upload 1: march.csv"}
     assert set(history["Recorded by"]) == {"tester"}
+
+
+def test_a_search_typed_while_a_panel_is_open_closes_it_rather_than_swap_the_person(db):
+    app = run("by_name_list")
+    pick(app, "list_table", 1)
+    assert app.subheader[0].value == "Eve Stone, rank 2"
+    # Row 2 of the search's rows is someone else: the pick was Eve's, so it is dropped, not moved.
+    app.text_input(key="find").input("a").run()
+    assert not app.exception
+    assert not [s.value for s in app.subheader if ", rank " in s.value]
+    pick(app, "list_table", 0)
+    assert app.subheader[0].value.endswith(", rank 1")
 
 
 def test_monthly_figures_match_the_cli(db):

@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import data, formatting, live, person_panel, signin
+from dashboard import data, formatting, live, person_panel, selection, signin
 from pipelines import clocks
 from pipelines.active_list import display_name
 from pipelines.agenda import last_meeting
@@ -71,12 +71,11 @@ for key, title in today.titles.items():
     if people.height > SHOWN_AT_MOST:
         st.caption(f"The first {SHOWN_AT_MOST} in triage order; the by-name list has everyone.")
     people = heads[key]
-    event = st.dataframe(people.select(columns), hide_index=True, width="stretch", key=f"agenda_{key}",
-                         on_select=lambda key=key: st.session_state.update(agenda_focus=key),
-                         selection_mode="single-row")
+    row = selection.picked_row(people.select(columns), f"agenda_{key}", people["record_id"], hide_index=True,
+                               width="stretch", on_select=lambda key=key: st.session_state.update(agenda_focus=key))
     # The panel shows the person picked last, whichever section they were picked in.
-    if event and event.selection.rows and (chosen is None or st.session_state.get("agenda_focus") == key):
-        chosen = people.row(event.selection.rows[0], named=True)
+    if row is not None and (chosen is None or st.session_state.get("agenda_focus") == key):
+        chosen = people.row(row, named=True)
 
 if chosen is not None:
     st.divider()

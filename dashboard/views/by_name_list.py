@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import data, formatting, live, person_panel
+from dashboard import data, formatting, live, person_panel, selection
 from pipelines import active_list, clocks, triage
 from pipelines.active_list import NEW_DAYS, QUIET_DAYS
 
@@ -68,11 +68,9 @@ HIGHLIGHT = "background-color: #dbeafe; font-weight: 600"
 styled = table.to_pandas().style.apply(
     lambda row: [HIGHLIGHT if row["Status"] in ("New", "Returned") else "" for _ in row], axis=1
 ).format(thousands=",")
-event = st.dataframe(styled, hide_index=True, width="stretch", height=460, key="list_table",
-                     on_select="rerun", selection_mode="single-row")
-
-selected = event.selection.rows if event else []
-if selected:
-    person = shown.row(selected[0], named=True)
+selected = selection.picked_row(styled, "list_table", shown["record_id"], hide_index=True, width="stretch",
+                                height=460)
+if selected is not None:
+    person = shown.row(selected, named=True)
     with st.container(border=True, key=f"person-{person['client_id']}"):
         person_panel.show(person, person["name"], policy, version, key="list")

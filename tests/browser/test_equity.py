@@ -1,11 +1,13 @@
 """The equity page in a real browser, for each program, on the sample data."""
 
 import datetime as dt
+import re
 
 from playwright.sync_api import expect
 
 from pipelines import loading, store
 from tests.browser.conftest import sign_in
+from tests.browser.test_meeting import select_row
 from tests.conftest import ROOT
 
 SAMPLES = ROOT / "sample_cases"
@@ -56,8 +58,16 @@ def test_early_intervention_flow_list_and_agenda(db, seed, page, request):
     expect(page.get_by_role("heading", name="By-name list", exact=True)).to_be_visible()
     expect(page.get_by_text("Everyone with an open referral on")).to_be_visible()
     expect(page.get_by_text("in triage order: least time left on the 45-day clock first")).to_be_visible()
+    # A child's panel opens and explains the rank (it crashed for every child once).
+    select_row(page, 0, 0)
+    expect(page.get_by_role("heading", name=re.compile(r", rank 1$"))).to_be_visible()
+    expect(page.get_by_text("Why rank 1:")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
 
     page.get_by_role("link", name="Case conference").click()
     expect(page.get_by_role("heading", name="Case conference", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="45-day clock about to run out, or run out")).to_be_visible()
     expect(page.get_by_role("heading", name="Transition conference due soon, or late")).to_be_visible()
+    select_row(page, 0, 0)
+    expect(page.get_by_role("heading", name=re.compile(r", rank \d+$"))).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
