@@ -20,15 +20,6 @@ with st.sidebar:
                               key="program")
         if st.query_params.get("program") != chosen:
             st.query_params["program"] = chosen
-    fresh = data.freshness(version, data.program().name)
-    st.markdown(f"### {fresh['community']}")
-    if fresh["last_upload"] is None:
-        st.caption("No list loaded yet. Load one on the Uploads page, or with `bynames ingest PATH`.")
-    else:
-        st.caption(
-            f"Last upload {formatting.ago(fresh['last_upload'], dt.datetime.now())}, "
-            f"{formatting.count(fresh['records'])} records. The list as of {formatting.day(fresh['as_of'])}."
-        )
     live.watch()
 
 PAGES = {
@@ -47,6 +38,16 @@ if account is None:
     st.navigation([st.Page(signin.form, title="Sign in", icon=":material/login:")], position="hidden").run()
 else:
     with st.sidebar:
+        # Only someone signed in learns what is loaded.
+        fresh = data.freshness(version, data.program().name)
+        st.markdown(f"### {fresh['community']}")
+        if fresh["last_upload"] is None:
+            st.caption("No list loaded yet. Load one on the Uploads page, or with `bynames ingest PATH`.")
+        else:
+            st.caption(
+                f"Last upload {formatting.ago(fresh['last_upload'], dt.datetime.now())}, "
+                f"{formatting.count(fresh['records'])} records. The list as of {formatting.day(fresh['as_of'])}."
+            )
         st.caption(f"Signed in as {account['email']} ({account['role']}).")
         st.button("Sign out", on_click=signin.sign_out, key="sign_out", icon=":material/logout:")
     st.navigation([PAGES[name] for name in signin.PAGES_BY_ROLE[account["role"]]]).run()

@@ -101,6 +101,9 @@ FIGURE_WORDS = {
     "exit_day": "Moved in",
     "id": "Client ID",
     "entered": "Identified",
+    "active_list": "active list",
+    "list": "by-name list",
+    "contact": "Contact",
 }
 
 
@@ -187,6 +190,11 @@ EARLY_INTERVENTION = Program(
         "returned_from_housing": "Returned",
         "section_new": "Referred since the last meeting",
         "section_housed": "Exited since the last meeting",
+        "inflow": "Coming in",
+        "outflow": "Leaving",
+        "active_list": "list of open referrals",
+        "list": "referral list",
+        "contact": "Service coordinator",
     },
     agenda=("new", "clock", "transition", "housed"),
     sort_keys=("days_left_45", "transition_due", "days_since_identification", "identified"),

@@ -1,7 +1,7 @@
 -- People whose record's latest exit is the goal's (a move-in, say) dated in ($after, $until]. Parameters: $program,
 -- $after, $until.
 SELECT s.person_id, s.record_id, p.client_id, s.entry_date, s.exit_date, a.first_name, a.last_name,
-    a.household_type, a.contact_worker
+    a.household_type, a.contact_worker, a.exit_reason
 FROM record_states s
 JOIN people p ON p.person_id = s.person_id
 LEFT JOIN record_attributes a ON a.record_id = s.record_id AND a.upload_id = s.attributes_upload

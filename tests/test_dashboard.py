@@ -7,7 +7,11 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines import figures, store, submissions
 from pipelines.periods import Period
-from tests.conftest import app_as, bfz_csv, ingest, pick
+from dashboard import signin
+from pipelines.programs import PROGRAMS
+from tests.conftest import APP, app_as, bfz_csv, ingest, pick
+
+DATA_PAGES = ("flow", "by_name_list", "agenda", "monthly_figures", "equity")
 
 HEADER = ("Client ID,First Name,Last Name,Date of Identification,Returned to Active Date,Housing Move-In Date,"
           "Inactive Date,Household Type,Chronic Status,Veteran Status,VI-SPDAT Score,Contact")
@@ -218,6 +222,29 @@ def test_empty_database_says_how_to_load_a_list(tmp_path, monkeypatch):
     assert "No list loaded yet" in app.sidebar.caption[0].value
 
 
+@pytest.mark.parametrize("program", list(PROGRAMS))
+@pytest.mark.parametrize("role", list(signin.PAGES_BY_ROLE))
+def test_every_page_on_an_empty_database_says_what_to_do_and_nothing_breaks(tmp_path, monkeypatch, role, program):
+    monkeypatch.setenv("BYNAMES_DB", str(tmp_path / "empty.duckdb"))
+    app = app_as(role)
+    app.query_params["program"] = program
+    app.run()
+    for page in signin.PAGES_BY_ROLE[role]:
+        app.switch_page(f"views/{page}.py").run()
+        assert not app.exception, (page, app.exception)
+        assert not app.metric, page  # no zeros with arrows
+        if page in DATA_PAGES:
+            (info,) = app.info
+            assert info.value.startswith(f"No {PROGRAMS[program].word('list')} is loaded for"), page
+            assert ("Load one on the Uploads page" in info.value) == (role in ("data lead", "admin")), page
+
+
+def test_nothing_about_the_data_shows_before_sign_in(db):
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not app.sidebar.markdown and not app.sidebar.caption  # no community, count or upload date
+    assert [e.label for e in app.text_input] == ["Email", "Password"]
+
+
 def test_flow_range_from_the_link(db):
     app = run(by="Monthly", range=["2024-01-01", "2024-02-29"])
     assert app.subheader[0].value == "All, February 2024"
@@ -302,11 +329,3 @@ def test_monthly_figures_submission_by_role(db, role, submits):
     with store.opened(db) as conn:
         (kept,) = submissions.listed(conn, "homelessness")
     assert (kept["month"], kept["submitted_by"]) == (dt.date(2024, 3, 1), f"{role.replace(' ', '')}@example.org")
-
-
-def test_monthly_figures_on_an_empty_database(tmp_path, monkeypatch):
-    monkeypatch.setenv("BYNAMES_DB", str(tmp_path / "empty.duckdb"))
-    app = app_as("data lead").run()
-    app.switch_page("views/monthly_figures.py").run()
-    assert not app.exception, app.exception
-    assert any("No month has been submitted yet" in c.value for c in app.caption)

@@ -5,10 +5,11 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import data, formatting, live, person_panel, selection, signin
+from dashboard import data, formatting, live, nothing_loaded, person_panel, selection, signin
 from pipelines import clocks
 from pipelines.active_list import display_name
 from pipelines.agenda import last_meeting
+from pipelines.ei_referrals import EXIT_REASONS
 
 SHOWN_AT_MOST = 25  # per section: the meeting has an hour, not a day
 
@@ -18,6 +19,7 @@ fresh = data.freshness(version, program.name)
 list_date = fresh["as_of"] or dt.date.today()
 
 st.title("Case conference")
+nothing_loaded.stop_if_empty(fresh, program)
 meeting = st.date_input("Meeting on", value=list_date, format="YYYY-MM-DD", key="meeting", bind="query-params")
 today = data.meeting(version, meeting, list_date, program.name)
 sections, settings, policy = today.sections, today.settings, today.policy
@@ -55,7 +57,9 @@ for key, title in today.titles.items():
         st.dataframe(people.select(
             display_name().alias("Name"),
             pl.col("exit_date").map_elements(formatting.day, return_dtype=pl.String).alias(program.word("exit_day")),
-            pl.col("household_type").alias("Household"), pl.col("contact_worker").alias("Contact"),
+            (pl.col("exit_reason").replace_strict(EXIT_REASONS, default=None, return_dtype=pl.String).alias("Why")
+             if program.has_milestones() else pl.col("household_type").alias("Household")),
+            pl.col("contact_worker").alias(program.word("contact")),
         ), hide_index=True, width="stretch", key=f"agenda_{key}")
         continue
     columns = [pl.col("rank").alias("Rank"), pl.col("name").alias("Name"),

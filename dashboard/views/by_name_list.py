@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import data, formatting, live, person_panel, selection
+from dashboard import data, formatting, live, nothing_loaded, person_panel, selection
 from pipelines import active_list, clocks, triage
 from pipelines.active_list import NEW_DAYS, QUIET_DAYS
 
@@ -18,6 +18,7 @@ list_date = fresh["as_of"] or dt.date.today()
 ranked, policy = data.ranked_list(version, list_date, program.name)
 
 st.title("By-name list")
+nothing_loaded.stop_if_empty(fresh, program)
 st.caption(f"Everyone {program.word('on_list')} on {formatting.day(list_date)}, in triage order: "
            f"{triage.describe(policy).lower()}.")
 

@@ -6,7 +6,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, formatting, live, signin
+from dashboard import charts, data, formatting, live, nothing_loaded, signin
 from pipelines import equity_report
 from pipelines.periods import add_months, month_end
 
@@ -37,6 +37,7 @@ fresh = data.freshness(version, program.name)
 list_date = fresh["as_of"] or dt.date.today()
 
 st.title("Equity")
+nothing_loaded.stop_if_empty(fresh, program)
 controls = st.columns([2, 2, 2])
 options = equity_report.groupings(program)
 grouping = controls[0].selectbox("Group people by", list(options), format_func=options.get, key="equity_by")

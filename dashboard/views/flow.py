@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, formatting, live, signin
+from dashboard import charts, data, formatting, live, nothing_loaded, signin
 from pipelines import exports, suppression
 from pipelines.periods import add_months, period_of
 
@@ -20,6 +20,7 @@ fresh = data.freshness(version, program.name)
 list_date = fresh["as_of"] or dt.date.today()
 
 st.title("Flow")
+nothing_loaded.stop_if_empty(fresh, program)
 controls = st.columns([2, 2, 3])
 population = controls[0].selectbox("Population", [p.name for p in program.populations], key="population",
                                    bind="query-params")
@@ -69,7 +70,7 @@ if not signin.sees_people():
 
 left, right = st.columns(2)
 with left, st.container(border=True):
-    st.markdown("**Coming onto and leaving the active list**")
+    st.markdown(f"**Coming onto and leaving the {program.word('active_list')}**")
     st.altair_chart(charts.inflow_outflow(series, by, movements), width="stretch")
     inflow, outflow = program.movements()
     st.caption(f"Bars above zero came onto the list ({', '.join(movements[k].lower() for k in inflow)}); bars "

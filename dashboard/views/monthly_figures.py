@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import data, formatting, live, signin
+from dashboard import data, formatting, live, nothing_loaded, signin
 from pipelines import exports, submissions, suppression
 from pipelines.periods import month_end
 
@@ -33,6 +33,7 @@ LABELS = {key: program.word(key) for key in (
 version = live.shown_version()
 st.title("Monthly figures")
 fresh = data.freshness(version, program.name)
+nothing_loaded.stop_if_empty(fresh, program)
 latest = fresh["as_of"] or dt.date.today()
 month = st.date_input("Month", value=latest.replace(day=1), format="YYYY-MM-DD", key="month",
                       bind="query-params").replace(day=1)

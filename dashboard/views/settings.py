@@ -72,8 +72,9 @@ if st.button("Save settings", type="primary", key="save_settings"):
         st.success(f"Saved. Triage order: {triage.describe(policy).lower()}.", icon=":material/done:")
 
 version = live.shown_version()
-ranked, policy = data.ranked_list(version, data.freshness(version, program.name)["as_of"], program.name)
-if not ranked.is_empty():
+list_date = data.freshness(version, program.name)["as_of"]
+ranked, policy = data.ranked_list(version, list_date, program.name) if list_date else (None, None)
+if ranked is not None and not ranked.is_empty():
     st.caption("The first five on the list now, and why:")
     top = data.named(version, ranked.head(5))
     st.dataframe(top.select(pl.col("rank").alias("Rank"), pl.col("client_id").alias(program.word("id")),
