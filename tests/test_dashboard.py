@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import signin
 from pipelines import figures, store, submissions
 from pipelines.periods import Period
-from dashboard import signin
 from pipelines.programs import PROGRAMS
 from tests.conftest import APP, app_as, bfz_csv, ingest, pick
 
