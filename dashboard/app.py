@@ -50,4 +50,5 @@ else:
             )
         st.caption(f"Signed in as {account['email']} ({account['role']}).")
         st.button("Sign out", on_click=signin.sign_out, key="sign_out", icon=":material/logout:")
+    live.say_what_was_written()
     st.navigation([PAGES[name] for name in signin.PAGES_BY_ROLE[account["role"]]]).run()

@@ -114,18 +114,18 @@ def meeting(version: tuple, day: dt.date, list_date: dt.date, program: str = PRO
 
 
 @st.cache_data(show_spinner=False)
-def agenda_heads(version: tuple, day: dt.date, list_date: dt.date, size: int,
+def agenda_heads(version: tuple, day: dt.date, list_date: dt.date, sizes: tuple[tuple[str, int], ...],
                  program: str = PROGRAM) -> dict[str, pl.DataFrame]:
-    """The first people of each agenda section, with their names."""
+    """The first people of each agenda section (section, how many), with their names."""
     today = meeting(version, day, list_date, program)
     with store.opened() as conn:
-        return agenda.first_named(conn, today, size)
+        return agenda.first_named(conn, today, dict(sizes))
 
 
 @st.cache_data(show_spinner=False)
-def meeting_pack(version: tuple, day: dt.date, program: str = PROGRAM) -> bytes:
+def meeting_pack(version: tuple, day: dt.date, program: str = PROGRAM, everyone: bool = False) -> bytes:
     with store.opened() as conn:
-        return pack.for_meeting(conn, program, day)
+        return pack.for_meeting(conn, program, day, everyone)
 
 
 def plan(person_id: int) -> tuple[case_conference.Plan, list[dict], list[dict]]:

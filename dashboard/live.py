@@ -14,6 +14,21 @@ def current_version() -> tuple:
     return st.session_state["data_version"]
 
 
+def wrote(message: str) -> None:
+    """After this page wrote: redraw the whole page on the new data (the agenda, the list and the
+    figures drawn above the form would otherwise show it only on the next visit), and say `message`
+    once at its top."""
+    st.session_state["wrote"] = message
+    current_version()
+    st.rerun(scope="app")
+
+
+def say_what_was_written() -> None:
+    message = st.session_state.pop("wrote", None)
+    if message:
+        st.success(message, icon=":material/done:")
+
+
 def shown_version() -> tuple:
     """The data version this run shows (app.py read it when the run began)."""
     return st.session_state["data_version"]

@@ -70,11 +70,11 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
                                        due_date=due, barriers=barriers, housing_match=match,
                                        decision=decision or None, notes=notes or None)
                 st.session_state[f"{key}_opened_{person_id}"] = saved.revision
-                live.current_version()
-                st.success(f"Saved (revision {saved.revision}).", icon=":material/done:")
             except PlanConflict as conflict:
                 st.session_state.pop(f"{key}_opened_{person_id}", None)
                 st.error(str(conflict), icon=":material/sync_problem:")
+            else:
+                live.wrote(f"Saved the plan for {name} (revision {saved.revision}).")
 
     active = [r for r in records if r["active"]]
     kinds = [kind for kind in STATUS_CHANGES if kind in {k.kind for k in program.event_kinds}]
@@ -90,8 +90,7 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
             if st.form_submit_button("Record"):
                 record = (active or records)[0]
                 described = data.record_status(record["record_id"], kind, day, signin.who(), reason or None)
-                live.current_version()
-                st.success(f"{described}. Every figure now includes it.", icon=":material/done:")
+                live.wrote(f"{described} for {name}. Every figure now includes it.")
 
     with st.expander("History: facts and plan changes"):
         facts = data.timeline(version, person_id)

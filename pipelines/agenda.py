@@ -29,6 +29,7 @@ class AgendaSettings:
 SECTIONS = {
     "new": "New since the last meeting",
     "returned": "Back on the list since the last meeting",
+    "overdue": "Next steps past their due date",
     "no_contact": "No contact for a while: about to go inactive",
     "stalled": "Stalled",
     "clock": "45-day clock about to run out, or run out",
@@ -95,9 +96,14 @@ def with_names(conn, meeting: Meeting) -> Meeting:
     return replace(meeting, ranked=ranked, sections=_named_sections(meeting.sections, ranked))
 
 
-def first_named(conn, meeting: Meeting, size: int) -> dict[str, pl.DataFrame]:
-    """The first `size` people of each section with their names, fetched in one query."""
-    heads = {key: people.head(size) for key, people in meeting.sections.items()}
+def not_discussed(meeting: Meeting) -> int:
+    """People on the list with nothing recorded for them in a meeting yet."""
+    return meeting.ranked["plan_changed_at"].null_count()
+
+
+def first_named(conn, meeting: Meeting, sizes: dict[str, int]) -> dict[str, pl.DataFrame]:
+    """The first `sizes[key]` people of each section with their names, fetched in one query."""
+    heads = {key: people.head(sizes[key]) for key, people in meeting.sections.items()}
     wanted = pl.concat([people.select("record_id", "person_id", "attributes_upload", "attributes_from")
                         for key, people in heads.items() if key != "housed"]).unique()
     return _named_sections(heads, active_list.named(conn, wanted))
@@ -117,7 +123,12 @@ def last_meeting(meeting: dt.date, settings: AgendaSettings) -> dt.date:
 def sections(ranked: pl.DataFrame, housed: pl.DataFrame, meeting: dt.date,
              settings: AgendaSettings, program: Program) -> dict[str, pl.DataFrame]:
     """The agenda's sections, from the active list in triage order with each person's plan. Each is
-    a filter of the list; the program's `agenda` says which it uses."""
+    a filter of the list; the program's `agenda` says which it uses.
+
+    Only what the data shows: a list carries no contact dates, so "no contact" and "stalled" are about
+    people whose plan says when they were last worked on (someone never discussed is neither: the page
+    says how many such people there are, once). A next step past its due date with nothing recorded
+    since is overdue."""
     first_entry = next(k.kind for k in program.event_kinds if k.counts_as == "identified")
     since = last_meeting(meeting, settings)
     day = pl.lit(meeting)
@@ -130,11 +141,16 @@ def sections(ranked: pl.DataFrame, housed: pl.DataFrame, meeting: dt.date,
     matched_too_long = pl.col("matched_since").is_not_null() & (
         pl.col("matched_since").dt.date() <= day - pl.duration(days=settings.matched_days)
     )
-    stalled = (pl.col("progress_since") <= day - pl.duration(days=settings.stalled_days)) | matched_too_long
+    planned = pl.col("plan_changed_at").is_not_null()
+    stalled = planned & ((pl.col("progress_since") <= day - pl.duration(days=settings.stalled_days))
+                         | matched_too_long)
+    overdue = planned & (pl.col("due_date") < day) & (pl.col("plan_changed_at").dt.date() <= pl.col("due_date"))
     found = {
         "new": people.filter(entered & (pl.col("entry_kind") == first_entry)),
         "returned": people.filter(entered & (pl.col("entry_kind") != first_entry)),
-        "no_contact": people.filter(pl.col("last_activity") <= day - pl.duration(days=settings.no_contact_days)),
+        "overdue": people.filter(overdue),
+        "no_contact": people.filter(planned & (pl.col("last_activity")
+                                               <= day - pl.duration(days=settings.no_contact_days))),
         "stalled": people.filter(stalled).with_columns(
             pl.when(matched_too_long).then(pl.lit("matched to housing, not moved in"))
             .otherwise(pl.lit("no recorded progress")).alias("why_stalled")

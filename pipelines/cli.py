@@ -256,7 +256,7 @@ def cmd_pack(args) -> int:
 
     with store.opened(args.db) as conn, steps("Making the meeting pack") as progress:
         progress("gathering the agenda")
-        pdf = meeting_pack.for_meeting(conn, args.program, args.date)
+        pdf = meeting_pack.for_meeting(conn, args.program, args.date, args.everyone)
         audit.record(conn, args.who or loading.who_default(), audit.EXPORT, Path(args.out).name, "meeting pack")
     Path(args.out).write_bytes(pdf)
     print(f"Meeting pack for {args.date:%a %d %b %Y} written to {args.out}")
@@ -430,6 +430,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=_date, default=dt.date.today(), help="the meeting's date, YYYY-MM-DD")
     p.add_argument("--out", required=True, help="the PDF file to write")
     p.add_argument("--who", help="who is making it (default: your login name)")
+    p.add_argument("--everyone", action="store_true", help="add the whole list, in triage order, after the agenda")
     p.set_defaults(run=cmd_pack)
 
     users = sub.add_parser("users", help="who may sign in").add_subparsers(dest="users", required=True)

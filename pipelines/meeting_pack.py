@@ -17,6 +17,7 @@ from pipelines.store import community_name
 CONFIDENTIAL = ("Confidential: names and circumstances of people experiencing homelessness. For the case "
                 "conference only; do not copy, forward or leave unattended.")
 FLOW_WEEKS = 12
+SECTION_ROWS = 25  # a section fits its page
 INK = (17, 24, 39)
 INFLOW_COLOUR = (29, 78, 137)
 OUTFLOW_COLOUR = (42, 157, 143)
@@ -104,7 +105,8 @@ def people_table(pdf: FPDF, people: pl.DataFrame, extra: tuple[str, str] | None 
             table.row([text(c) for c in cells])
 
 
-def build(meeting: agenda.Meeting, weeks: pl.DataFrame, community: str, made: dt.datetime | None = None) -> bytes:
+def build(meeting: agenda.Meeting, weeks: pl.DataFrame, community: str, made: dt.datetime | None = None,
+          everyone: bool = False) -> bytes:
     made = made or dt.datetime.now()
     pdf = Pack(f"{community}: case conference, {text(meeting.day)}", made)
     pdf.alias_nb_pages()
@@ -128,7 +130,11 @@ def build(meeting: agenda.Meeting, weeks: pl.DataFrame, community: str, made: dt
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 11)
         pdf.cell(0, 7, text(f"{title} ({people.height:,})"), new_x="LMARGIN", new_y="NEXT")
-        people_table(pdf, people.head(25), ("why_stalled", "Stalled because") if key == "stalled" else None)
+        people_table(pdf, people.head(SECTION_ROWS), ("why_stalled", "Stalled because") if key == "stalled" else None)
+        if people.height > SECTION_ROWS:
+            pdf.set_font("Helvetica", "", 9)
+            pdf.cell(0, 6, text(f"... and {people.height - SECTION_ROWS:,} more, in triage order on the by-name list."),
+                     new_x="LMARGIN", new_y="NEXT")
     housed = meeting.sections["housed"]
     if not housed.is_empty():
         housed = housed.with_columns(display_name())
@@ -140,18 +146,20 @@ def build(meeting: agenda.Meeting, weeks: pl.DataFrame, community: str, made: dt
             pdf.cell(0, 5, text(f"    {row['name']}, moved in {text(row['exit_date'])}"), new_x="LMARGIN",
                      new_y="NEXT")
 
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.cell(0, 7, text(f"Everyone on the active list, in triage order ({meeting.ranked.height:,})"),
-             new_x="LMARGIN", new_y="NEXT")
-    people_table(pdf, meeting.ranked)
+    if everyone:
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(0, 7, text(f"Everyone on the active list, in triage order ({meeting.ranked.height:,})"),
+                 new_x="LMARGIN", new_y="NEXT")
+        people_table(pdf, meeting.ranked)
     return bytes(pdf.output())
 
 
-def for_meeting(conn, program: str, day: dt.date) -> bytes:
+def for_meeting(conn, program: str, day: dt.date, everyone: bool = False) -> bytes:
+    """The agenda's pack; with `everyone`, the whole list in triage order after it."""
     meeting = agenda.with_names(conn, agenda.meeting(conn, program, day))
     end = day - dt.timedelta(days=day.weekday() + 1)  # the Sunday that ends the last whole week
     weeks = pl.DataFrame(figures.flow(conn, program, series(end - dt.timedelta(weeks=FLOW_WEEKS - 1), end, "week"),
                                       "All"), infer_schema_length=None)
     community = community_name(conn)
-    return build(meeting, weeks, community)
+    return build(meeting, weeks, community, everyone=everyone)

@@ -142,7 +142,7 @@ HOMELESSNESS = Program(
         "agenda_stalled_days": 30,
         "agenda_matched_days": 30,
     },
-    agenda=("new", "returned", "no_contact", "stalled", "housed"),
+    agenda=("new", "returned", "overdue", "no_contact", "stalled", "housed"),
     sort_keys=("chronic", "veteran", "prioritized", "assessment_score", "days_since_identification", "identified",
                "age"),
 )
@@ -196,7 +196,7 @@ EARLY_INTERVENTION = Program(
         "list": "referral list",
         "contact": "Service coordinator",
     },
-    agenda=("new", "clock", "transition", "housed"),
+    agenda=("new", "clock", "transition", "overdue", "housed"),
     sort_keys=("days_left_45", "transition_due", "days_since_identification", "identified"),
 )
 

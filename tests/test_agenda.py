@@ -5,11 +5,13 @@ The meeting is on Sun 31 Mar 2024; the last one was a week before.
 
 import datetime as dt
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines import agenda, case_conference, figures, store
 from pipelines.periods import Period
+from pipelines.programs import HOMELESSNESS
 from tests.conftest import app_as, bfz_csv, ingest, pick
 
 HEADER = ("Client ID,First Name,Last Name,Date of Identification,Returned to Active Date,Housing Move-In Date,"
@@ -17,7 +19,7 @@ HEADER = ("Client ID,First Name,Last Name,Date of Identification,Returned to Act
 LIST = bfz_csv(
     "A,Ana,Reyes,3/27/2024,,,,Single Adult,Yes,No,10",      # new this week
     "B,Ben,Cole,1/10/2024,,3/28/2024,,Single Adult,No,No,7",  # housed this week
-    "C,Carl,Ortiz,1/2/2024,,,,Family,No,No,5",                # nothing recorded since 2 Jan: no contact, stalled
+    "C,Carl,Ortiz,1/2/2024,,,,Family,No,No,5",                # nothing recorded since 2 Jan, never discussed
     "E,Eve,Stone,1/15/2024,3/31/2024,,2/10/2024,Single Adult,Yes,Yes,8",  # back on the list this week
     "F,Fay,Lund,3/10/2024,,,,Single Adult,No,No,14",          # on the list three weeks
     header=HEADER,
@@ -60,10 +62,33 @@ def test_the_agenda_sections(db):
     assert tables(app) == {
         agenda.SECTIONS["new"]: ["Ana Reyes"],
         agenda.SECTIONS["returned"]: ["Eve Stone"],
-        agenda.SECTIONS["no_contact"]: ["Carl Ortiz"],
-        agenda.SECTIONS["stalled"]: ["Carl Ortiz"],
         agenda.SECTIONS["housed"]: ["Ben Cole"],
     }
+    # Carl has had nothing recorded since 2 January, but the list carries no contact dates and he has
+    # never been discussed: he is counted once, not listed as out of contact.
+    assert any(c.value.startswith("4 of 4 on the list have nothing recorded at a meeting yet") for c in app.caption)
+
+
+def planned(**plan) -> dict:
+    return {"entry_date": dt.date(2024, 1, 2), "entry_kind": "identified", "last_event_date": dt.date(2024, 1, 2),
+            "plan_changed_at": None, "matched_since": None, "due_date": None, **plan}
+
+
+def test_sections_name_only_what_the_data_shows():
+    at = dt.datetime.combine
+    ranked = pl.DataFrame([
+        planned(),  # never discussed: in no section
+        planned(plan_changed_at=at(dt.date(2024, 1, 20), dt.time(10))),  # worked on, then 71 days of nothing
+        planned(plan_changed_at=at(dt.date(2024, 3, 20), dt.time(10)), due_date=dt.date(2024, 3, 27)),  # overdue
+        planned(plan_changed_at=at(dt.date(2024, 3, 28), dt.time(10)), due_date=dt.date(2024, 3, 27)),  # updated
+        planned(plan_changed_at=at(dt.date(2024, 3, 25), dt.time(10)),
+                matched_since=at(dt.date(2024, 2, 20), dt.time(9))),  # matched 40 days ago, not moved in
+    ]).with_row_index("rank", offset=1)
+    found = agenda.sections(ranked, pl.DataFrame(), MEETING, agenda.AgendaSettings(), HOMELESSNESS)
+    assert found["no_contact"]["rank"].to_list() == [2]
+    assert found["stalled"]["rank"].to_list() == [2, 5]
+    assert found["stalled"]["why_stalled"].to_list() == ["no recorded progress", "matched to housing, not moved in"]
+    assert found["overdue"]["rank"].to_list() == [3]
 
 
 def test_a_plan_that_moved_recently_is_not_stalled_and_a_long_match_is(db):
@@ -89,7 +114,7 @@ def test_the_panel_saves_a_plan_and_shows_its_history(db):
     app.multiselect[0].select("Missing ID")
     app.form_submit_button[0].click().run()
     assert not app.exception
-    assert app.success[0].value == "Saved (revision 1)."
+    assert app.success[0].value == "Saved the plan for Ana Reyes (revision 1)."
     with store.opened(db) as conn:
         plan = case_conference.current_plan(conn, person(db, "A"))
     assert (plan.next_step, plan.owner, plan.barriers, plan.recorded_by) == (
@@ -117,7 +142,10 @@ def test_moved_in_from_the_panel_moves_the_figures(db):
     app.date_input[-1].set_value(dt.date(2024, 3, 30))
     app.form_submit_button[1].click().run()
     assert not app.exception
-    assert app.success[0].value.startswith("Case conference: moved into housing on 2024-03-30")
+    assert app.success[0].value.startswith("Case conference: moved into housing on 2024-03-30 for Ana Reyes.")
+    # The page is drawn again on the new data: Ana has left "new" for "housed".
+    assert tables(app)[agenda.SECTIONS["housed"]] == ["Ben Cole", "Ana Reyes"]
+    assert agenda.SECTIONS["new"] not in tables(app)
     with store.opened(db) as conn:
         (after,) = figures.flow(conn, "homelessness", [march], "All")
     assert (before["housing_placements"], after["housing_placements"]) == (1, 2)
@@ -147,3 +175,19 @@ def test_settings_page_changes_the_triage_policy(db):
 def test_the_agenda_offers_the_meeting_pack(db):
     app = meeting_page()
     assert app.get("download_button")[0].proto.label == "Meeting pack (PDF)"
+
+
+def test_sections_are_short_until_asked_for_all(tmp_path, monkeypatch):
+    path = tmp_path / "busy.duckdb"
+    with store.opened(path) as conn:
+        ingest(conn, bfz_csv(*[f"N{i},New,Person{i},3/{25 + i % 5}/2024,,,,Single Adult,No,No,{i}" for i in range(8)],
+                             header=HEADER), "busy.csv")
+    monkeypatch.setenv("BYNAMES_DB", str(path))
+    app = meeting_page()
+    assert app.subheader[0].value == "New since the last meeting (8)"
+    assert len(app.dataframe[0].value) == 5
+    app.toggle(key="all_new").set_value(True).run()
+    assert len(app.dataframe[0].value) == 8
+    # Every pick still opens the person on that row.
+    pick(app, "agenda_new", 7)
+    assert app.subheader[-1].value.endswith(", rank 8")

@@ -60,7 +60,7 @@ def test_the_list_is_in_order_of_the_45_day_clock_then_transition(ei_db):
 def test_the_agenda_has_the_clocks_about_to_run_out(ei_db):
     with store.opened(ei_db, read_only=True) as conn:
         meeting = agenda.meeting(conn, EI, DAY, DAY)
-    assert list(meeting.titles) == ["new", "clock", "transition", "housed"]
+    assert list(meeting.titles) == ["new", "clock", "transition", "overdue", "housed"]
     clock = meeting.sections["clock"]
     assert clock.height and (clock["days_left_45"] <= 14).all()
     assert clock["rank"].to_list() == sorted(clock["rank"].to_list())
@@ -90,7 +90,7 @@ def test_every_page_works_for_early_intervention(ei_db, monkeypatch, page):
     text = " ".join(m.value for m in app.markdown) + " ".join(c.value for c in app.caption)
     assert "homeless" not in text.lower(), text
     if page == "flow":
-        assert [m.label for m in app.metric] == ["Open referrals", "Inflow", "Outflow", "Net change"]
+        assert [m.label for m in app.metric] == ["Open referrals", "Coming in", "Leaving", "Net change"]
     if page == "by_name_list":
         table = app.dataframe[0].value
         assert list(table.columns[:4]) == ["Rank", "Name", "45-day clock", "Transition"]

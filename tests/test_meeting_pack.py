@@ -38,7 +38,7 @@ def everyone_in_order(texts: list[str]) -> list[str]:
 
 def test_the_pack_lists_everyone_in_triage_order_with_plans(db):
     with store.opened(db) as conn:
-        pdf = meeting_pack.for_meeting(conn, "homelessness", MEETING)
+        pdf = meeting_pack.for_meeting(conn, "homelessness", MEETING, everyone=True)
         ranked = agenda.with_names(conn, agenda.meeting(conn, "homelessness", MEETING)).ranked
     texts = pages(pdf)
     expected = [f"{first} {last}" for first, last in ranked.select("first_name", "last_name").rows()]
@@ -54,7 +54,14 @@ def test_the_pack_lists_everyone_in_triage_order_with_plans(db):
 def test_bynames_pack_writes_the_same_pack(db, tmp_path):
     out = tmp_path / "pack.pdf"
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "pack", "--date", "2024-03-31", "--out", str(out),
-                           "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                           "--db", str(db), "--everyone"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "written to" in done.stdout
     assert everyone_in_order(pages(out.read_bytes())) == ["Ana Reyes", "Eve Stone", "Fay Lund", "Carl Ortiz"]
+
+
+def test_the_pack_holds_the_agenda_and_the_whole_list_only_when_asked(db):
+    with store.opened(db) as conn:
+        texts = pages(meeting_pack.for_meeting(conn, "homelessness", MEETING))
+    assert not any("Everyone on the active list" in t for t in texts)
+    assert "New since the last meeting (1)" in "".join(texts)

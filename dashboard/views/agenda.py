@@ -6,12 +6,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, formatting, live, nothing_loaded, person_panel, selection, signin
-from pipelines import clocks
+from pipelines import agenda, clocks
 from pipelines.active_list import display_name
 from pipelines.agenda import last_meeting
 from pipelines.ei_referrals import EXIT_REASONS
 
-SHOWN_AT_MOST = 25  # per section: the meeting has an hour, not a day
+SHORT = 5  # per section until "show all": the meeting has an hour, not a day
 
 program = data.program()
 version = live.shown_version()
@@ -23,7 +23,9 @@ nothing_loaded.stop_if_empty(fresh, program)
 meeting = st.date_input("Meeting on", value=list_date, format="YYYY-MM-DD", key="meeting", bind="query-params")
 today = data.meeting(version, meeting, list_date, program.name)
 sections, settings, policy = today.sections, today.settings, today.policy
-heads = data.agenda_heads(version, meeting, list_date, SHOWN_AT_MOST, program.name)
+shows_all = {key: st.session_state.get(f"all_{key}", False) for key in today.titles}
+sizes = tuple((key, people.height if shows_all[key] else SHORT) for key, people in sections.items())
+heads = data.agenda_heads(version, meeting, list_date, sizes, program.name)
 rules = {
     "no_contact": f"no contact means nothing recorded for {settings.no_contact_days} days",
     "stalled": f"stalled means no progress recorded for {settings.stalled_days} days, or matched to housing "
@@ -36,55 +38,68 @@ rules = {
 explained = "; ".join(rule for key, rule in rules.items() if key in sections)
 st.caption(f"Since the last meeting: {formatting.day(last_meeting(meeting, settings))} to "
            f"{formatting.day(meeting)}. {explained.capitalize()}. Within each section, the list is in triage order.")
+waiting = agenda.not_discussed(today)
+if waiting:
+    st.caption(f"{formatting.count(waiting)} of {formatting.count(today.ranked.height)} on the list have nothing "
+               "recorded at a meeting yet. The list itself carries no contact dates, so they are in no section "
+               "about contact or progress until a plan is recorded; the by-name list has them in triage order.")
 
 
 pack_name = f"case-conference-{meeting:%Y-%m-%d}.pdf"
-st.download_button("Meeting pack (PDF)", lambda: data.meeting_pack(version, meeting, program.name), type="primary",
-                   file_name=pack_name, mime="application/pdf", icon=":material/picture_as_pdf:", key="pack",
-                   on_click=lambda: data.exported(signin.who(), "meeting pack", pack_name))
+with st.container(horizontal=True, vertical_alignment="center"):
+    everyone = st.checkbox("Add the whole list to the pack", key="pack_everyone",
+                           help="The pack holds the agenda; this adds everyone on the list, in triage order.")
+    st.download_button("Meeting pack (PDF)", lambda: data.meeting_pack(version, meeting, program.name, everyone),
+                       type="primary", file_name=pack_name, mime="application/pdf",
+                       icon=":material/picture_as_pdf:", key="pack",
+                       on_click=lambda: data.exported(signin.who(), "meeting pack", pack_name))
 with st.container(horizontal=True):
     for key, title in today.titles.items():
         st.metric(title.split(":")[0], formatting.count(sections[key].height), border=True)
 
+# The panel sits beside the agenda, where the click was, not under every section.
+left, right = st.columns([3, 2], gap="medium")
 chosen = None
 for key, title in today.titles.items():
     people = sections[key]
-    st.subheader(f"{title} ({people.height:,})")
+    left.subheader(f"{title} ({people.height:,})")
     if people.is_empty():
-        st.caption("Nobody.")
+        left.caption("Nobody.")
         continue
+    shown = heads[key]
     if key == "housed":
-        st.dataframe(people.select(
+        left.dataframe(shown.select(
             display_name().alias("Name"),
             pl.col("exit_date").map_elements(formatting.day, return_dtype=pl.String).alias(program.word("exit_day")),
             (pl.col("exit_reason").replace_strict(EXIT_REASONS, default=None, return_dtype=pl.String).alias("Why")
              if program.has_milestones() else pl.col("household_type").alias("Household")),
             pl.col("contact_worker").alias(program.word("contact")),
         ), hide_index=True, width="stretch", key=f"agenda_{key}")
-        continue
-    columns = [pl.col("rank").alias("Rank"), pl.col("name").alias("Name"),
-               pl.col("next_step").fill_null("").alias("Next step"), pl.col("owner").fill_null("").alias("Owner"),
-               pl.col("due_date").map_elements(formatting.day, return_dtype=pl.String).fill_null("").alias("Due")]
-    if key in ("clock", "transition"):
-        columns.append(clocks.described()[0 if key == "clock" else 1])
-    if key == "stalled":
-        columns.append(pl.col("why_stalled").alias("Stalled because"))
-    if key == "no_contact":
-        columns.append(pl.col("last_activity").map_elements(formatting.day, return_dtype=pl.String)
-                       .alias("Last recorded"))
-    if people.height > SHOWN_AT_MOST:
-        st.caption(f"The first {SHOWN_AT_MOST} in triage order; the by-name list has everyone.")
-    people = heads[key]
-    row = selection.picked_row(people.select(columns), f"agenda_{key}", people["record_id"], hide_index=True,
-                               width="stretch", on_select=lambda key=key: st.session_state.update(agenda_focus=key))
-    # The panel shows the person picked last, whichever section they were picked in.
-    if row is not None and (chosen is None or st.session_state.get("agenda_focus") == key):
-        chosen = people.row(row, named=True)
+    else:
+        columns = [pl.col("rank").alias("Rank"), pl.col("name").alias("Name"),
+                   pl.col("next_step").fill_null("").alias("Next step"), pl.col("owner").fill_null("").alias("Owner"),
+                   pl.col("due_date").map_elements(formatting.day, return_dtype=pl.String).fill_null("").alias("Due")]
+        if key in ("clock", "transition"):
+            columns.append(clocks.described()[0 if key == "clock" else 1])
+        if key == "stalled":
+            columns.append(pl.col("why_stalled").alias("Stalled because"))
+        if key in ("no_contact", "overdue"):
+            columns.append(pl.col("last_activity").map_elements(formatting.day, return_dtype=pl.String)
+                           .alias("Last recorded"))
+        with left:
+            row = selection.picked_row(shown.select(columns), f"agenda_{key}", shown["record_id"], hide_index=True,
+                                       width="stretch",
+                                       on_select=lambda key=key: st.session_state.update(agenda_focus=key))
+        # The panel shows the person picked last, whichever section they were picked in.
+        if row is not None and (chosen is None or st.session_state.get("agenda_focus") == key):
+            chosen = shown.row(row, named=True)
+    if people.height > SHORT:
+        left.toggle(f"Show all {people.height:,}", key=f"all_{key}")
 
-if chosen is not None:
-    st.divider()
-    with st.container(border=True, key=f"person-{chosen['client_id']}"):
-        person_panel.show(chosen, chosen["name"], policy, version, key="agenda")
-else:
-    st.info("Select someone in any section to open their panel and record the meeting's decisions.",
-            icon=":material/touch_app:")
+with right:
+    if chosen is not None:
+        with st.container(border=True, key=f"person-{chosen['client_id']}"):
+            person_panel.show(chosen, chosen["name"], policy, version, key="agenda")
+    else:
+        st.info("Select someone in any section to open their panel here and record the meeting's decisions.",
+                icon=":material/touch_app:")

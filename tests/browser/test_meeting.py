@@ -2,6 +2,7 @@
 download the pack and find both people in it, in triage order."""
 
 import io
+import re
 
 import pypdf
 from playwright.sync_api import expect
@@ -32,7 +33,7 @@ def save_plan(page, client_id: str, step: str, owner: str) -> None:
     form.get_by_label("Next step").fill(step)
     form.get_by_label("Owner (navigator or case manager)").fill(owner)
     form.get_by_role("button", name="Save").click()
-    expect(panel(page, client_id).get_by_text("Saved (revision 1).")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Saved the plan for .+ \(revision 1\)\.$"))).to_be_visible()
 
 
 def test_a_whole_meeting(seed, app_url, page, tmp_path):
