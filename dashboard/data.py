@@ -234,6 +234,11 @@ def check(data: bytes, file_name: str, program: str = PROGRAM, coc: str | None =
     return loading.check(data, file_name, program=program, inactivity_days=inactivity, coc=coc)
 
 
+def already_loaded(data: bytes, file_name: str, program: str = PROGRAM, coc: str | None = None) -> str | None:
+    with store.opened() as conn:
+        return loading.already_loaded(conn, program, data, file_name, coc)
+
+
 def ingest(data: bytes, file_name: str, who: str, progress, program: str = PROGRAM,
            source: str = "", coc: str | None = None) -> loading.IngestResult:
     with store.opened() as conn:

@@ -94,6 +94,22 @@ def previous_load(conn, program: str, digest: str) -> dict | None:
     return queries.one(conn, "previous_load", program=program, sha256=digest)
 
 
+def digest_of(data: bytes, coc: str | None = None, hashed: str | None = None) -> str:
+    """What tells one upload from another: the file's bytes, and the Continuum of Care chosen from
+    it (one export loaded for each of its Continuums is a different list each time)."""
+    hashed = hashed or sha256(data)
+    return hashlib.sha256(f"{hashed} coc={coc}".encode()).hexdigest() if coc else hashed
+
+
+def already_loaded(conn, program: str, data: bytes, file_name: str, coc: str | None = None) -> str | None:
+    """The message for a file loaded before (so the page can say so before anyone presses Load)."""
+    earlier = previous_load(conn, program, digest_of(data, coc))
+    if not earlier:
+        return None
+    return (f"{file_name} is already loaded (upload {earlier['upload_id']}, {earlier['uploaded_at']:%Y-%m-%d %H:%M}): "
+            "loading it again would change nothing")
+
+
 def check(data: bytes, file_name: str, today: dt.date | None = None, program: str = HOMELESSNESS.name,
           inactivity_days: int = 90, coc: str | None = None):
     """Read and validate without touching the database: the report a data lead sees first.
@@ -131,8 +147,7 @@ def ingest(
         hashing = pool.submit(sha256, data)
         records, report = check(data, file_name, today, program, store.setting(conn, program, "inactivity_days") or 90,
                                 coc)
-        # One export loaded for each of its Continuums of Care is a different list each time.
-        digest = hashing.result() if not coc else hashlib.sha256(f"{hashing.result()} coc={coc}".encode()).hexdigest()
+        digest = digest_of(data, coc, hashing.result())
     earlier = previous_load(conn, program, digest)
     if earlier:
         return IngestResult(SKIPPED, _repeat_message(file_name, earlier), ValidationReport(file_name),

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+FIRST_ROWS = 5  # rows named for each check before "and N more"
+ABBREVIATIONS = {"coc": "CoC", "ids": "IDs"}
+
+
+def rule_words(rule: str) -> str:
+    """A rule's code in words: "repeated_client_id" -> "Repeated client ID". HUD's groups are said
+    by the severity, so their prefixes go."""
+    words = re.sub(r"^(blocking|error|warning)_", "", rule).replace("_", " ")
+    words = re.sub(r"\b(id|ids|ssn|coc|hmis|dob|ifsp|lea|sea)\b", lambda m: ABBREVIATIONS.get(m.group(1),
+                   m.group(1).upper()), words)
+    return words[:1].upper() + words[1:]
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,17 @@ class ValidationReport:
             "quality": self.quality,
             "continuums": self.continuums,
         }
+
+    def by_check(self) -> list[dict]:
+        """The findings grouped by check, errors first: severity, check (in words), count, the first
+        rows and one finding's message as an example, and every finding of the check."""
+        groups: dict[tuple, list[Finding]] = {}
+        for f in self.errors + self.warnings:
+            groups.setdefault((f.severity, f.rule), []).append(f)
+        return [{"severity": severity, "check": rule_words(rule), "rule": rule, "count": len(found),
+                 "first_rows": [f.row for f in found if f.row is not None][:FIRST_ROWS],
+                 "example": found[0].message, "findings": found}
+                for (severity, rule), found in groups.items()]
 
     def lines(self, limit: int | None = None) -> list[str]:
         """One plain sentence per finding, errors first, the way a data lead reads them."""

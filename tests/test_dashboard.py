@@ -176,7 +176,8 @@ def test_upload_with_warnings_is_confirmed_then_loaded_and_changes_the_figures(d
     app.file_uploader(key="extract").upload("april.csv", extra).run()
     assert not app.exception
     assert "2 rows, 1 warning(s)" in app.warning[0].value
-    assert app.dataframe[0].value["Rule"].tolist() == ["repeated_client_id"]
+    assert app.dataframe[0].value[["Severity", "Check", "Rows", "First rows"]].values.tolist() == [
+        ["Warning", "Repeated client ID", 1, "2"]]
     with store.opened(db) as conn:
         assert conn.execute("SELECT count(*) FROM uploads").fetchall() == [(1,)]  # nothing written yet
     app.button(key="load").click().run()
@@ -194,11 +195,21 @@ def test_a_file_with_errors_is_refused_and_nothing_changes(db):
     app.file_uploader(key="extract").upload("bad.csv", bfz_csv("H,,,not a date,,,,Youth,No,No,1,", header=HEADER))
     app.run()
     assert "bad.csv cannot be loaded" in app.error[0].value
-    errors = app.dataframe[0].value
-    assert errors[["Row", "Column", "Value", "Rule"]].values.tolist() == [
-        [2, "Date of Identification", "not a date", "unparseable_date"]]
+    assert app.dataframe[0].value[["Check", "Rows"]].values.tolist() == [["Unparseable date", 1]]
+    assert app.expander[0].label == "Unparseable date: 1 row"
+    assert app.dataframe[1].value[["Row", "Column", "Value"]].values.tolist() == [
+        [2, "Date of Identification", "not a date"]]
     assert not [b for b in app.button if b.key == "load"]
     assert db.read_bytes() == before
+
+
+def test_a_file_already_loaded_is_recognised_before_load_is_offered(db):
+    app = run("uploads")
+    app.file_uploader(key="extract").upload("march again.csv", LIST).run()
+    assert not app.exception
+    assert app.info[0].value.startswith("march again.csv is already loaded (upload 1, ")
+    assert app.info[0].value.endswith("loading it again would change nothing.")
+    assert not [b for b in app.button if b.key == "load"]
 
 
 def test_rollback_asks_first_then_removes_the_upload(db):
@@ -300,7 +311,7 @@ def test_reference_population_is_checked_then_loaded_from_the_uploads_page(db):
     app.button(key="load_reference").click().run()
     assert not app.exception
     assert "town.csv was not loaded" in app.error[0].value
-    assert app.dataframe[0].value["Rule"].tolist() == ["not_a_whole_number"]
+    assert app.dataframe[0].value["Check"].tolist() == ["Not a whole number"]
     app.file_uploader(key="reference_file").upload(
         "town.csv", b"geography,group,population\nTown,All,1000\nTown,White,600\n").run()
     app.button(key="load_reference").click().run()

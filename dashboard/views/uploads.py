@@ -24,13 +24,23 @@ source = st.text_input("Where it comes from", key="source",
                             "only; people of different systems are matched by name, date of birth and SSN.")
 
 
-def findings_table(report) -> pl.DataFrame:
-    return pl.DataFrame(
-        [{"Severity": f.severity.capitalize(), "Row": f.row, "Column": f.column, "Value": f.value,
-          "Problem": f.message, "Rule": f.rule} for f in report.errors + report.warnings],
-        schema={"Severity": pl.String, "Row": pl.Int64, "Column": pl.String, "Value": pl.String,
-                "Problem": pl.String, "Rule": pl.String},
-    )
+def show_findings(report, key: str) -> None:
+    """The findings grouped by check, with how many rows each and the first of them; each check opens
+    to every row it found."""
+    checks = report.by_check()
+    st.dataframe(pl.DataFrame([{
+        "Severity": c["severity"].capitalize(), "Check": c["check"], "Rows": c["count"],
+        "First rows": ", ".join(map(str, c["first_rows"])) + (" …" if c["count"] > len(c["first_rows"]) else ""),
+        "Example": c["example"]} for c in checks],
+        schema={"Severity": pl.String, "Check": pl.String, "Rows": pl.Int64, "First rows": pl.String,
+                "Example": pl.String}), hide_index=True, width="stretch", key=key)
+    for c in checks:
+        with st.expander(f"{c['check']}: {c['count']:,} row{'s' if c['count'] != 1 else ''}"):
+            st.dataframe(pl.DataFrame(
+                [{"Row": f.row, "Column": f.column or "", "Value": f.value or "", "Problem": f.message}
+                 for f in c["findings"]],
+                schema={"Row": pl.Int64, "Column": pl.String, "Value": pl.String, "Problem": pl.String}),
+                hide_index=True, width="stretch", key=f"{key}_{c['rule']}")
 
 
 ALL_CONTINUUMS = "All of them, as one list"
@@ -59,15 +69,18 @@ if upload is not None:
         if chosen != ALL_CONTINUUMS:
             coc = chosen
             records, report = data.check(content, upload.name, program.name, coc)
-    if records is None:
+    repeat = data.already_loaded(content, upload.name, program.name, coc)
+    if repeat:
+        st.info(f"{repeat}.", icon=":material/content_copy:")
+    elif records is None:
         st.error(f"**{upload.name} cannot be loaded.** {len(report.errors):,} problem(s) must be fixed in the "
                  "file first; nothing has been written.", icon=":material/block:")
-        st.dataframe(findings_table(report), hide_index=True, width="stretch", key="errors")
+        show_findings(report, "errors")
     else:
         if report.warnings:
             st.warning(f"**{upload.name}: {records.height:,} rows, {len(report.warnings):,} warning(s).** They "
                        "do not stop the upload; read them, then load.", icon=":material/warning:")
-            st.dataframe(findings_table(report), hide_index=True, width="stretch", key="warnings")
+            show_findings(report, "warnings")
         else:
             st.info(f"**{upload.name}: {records.height:,} rows, no problems found.**", icon=":material/check:")
         if report.quality:
@@ -85,7 +98,8 @@ if upload is not None:
             with st.status(f"Loading {upload.name}…", expanded=True) as status:
                 result = data.ingest(content, upload.name, signin.who(), progress=st.write, program=program.name,
                                      source=source.strip(), coc=coc)
-                status.update(label=result.message, state="complete" if result.status != ERROR else "error")
+                status.update(label=f"Loading {upload.name}: done" if result.status == "loaded" else result.message,
+                              state="complete" if result.status != ERROR else "error", expanded=False)
             if result.status == "loaded":
                 st.success(f"{result.message}. The figures on every page now include it.", icon=":material/done:")
             else:
@@ -144,7 +158,7 @@ with st.expander("Reference population (for the equity page)"):
             live.current_version()
         else:
             st.error(result.message, icon=":material/block:")
-            st.dataframe(findings_table(result.report), hide_index=True, width="stretch", key="reference_errors")
+            show_findings(result.report, "reference_errors")
 
 st.subheader("History")
 history = data.uploads(live.current_version())
