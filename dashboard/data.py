@@ -204,8 +204,10 @@ def timeline(version: tuple, person_id: int) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def uploads(version: tuple) -> pl.DataFrame:
+    """The files loaded, newest first (decisions recorded in meetings are in each person's history)."""
     with store.opened() as conn:
-        return pl.DataFrame(queries.rows(conn, "uploads_list", program=None), infer_schema_length=None)
+        rows = [r for r in queries.rows(conn, "uploads_list", program=None) if r["format"] != "case conference"]
+    return pl.DataFrame(rows, infer_schema_length=None)
 
 
 @st.cache_data(show_spinner=False)

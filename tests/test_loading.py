@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from pipelines import figures, loading, store
+from pipelines import case_conference, figures, loading, store
 from pipelines.periods import Period
 from tests.conftest import ROOT, TODAY, bfz_csv, ingest
 
@@ -107,6 +107,23 @@ def test_rollback_of_an_upload_with_later_uploads_is_refused(conn):
         loading.rollback(conn, first.upload_id)
     with pytest.raises(loading.RollbackRefused, match="no upload 99"):
         loading.rollback(conn, 99)
+
+
+def test_a_bad_file_rolls_back_without_touching_decisions_made_in_a_meeting_since(conn):
+    march = ingest(conn, bfz_csv("X,1/10/2024,,,,Youth,No,No", "Y,1/12/2024,,,,Youth,No,No"), "march.csv")
+    bad = ingest(conn, bfz_csv("X,1/10/2024,,,,Youth,No,No", "W,3/1/2024,,,,Youth,No,No"), "bad.csv")
+    record = lambda client: conn.execute(  # noqa: E731
+        "SELECT r.record_id FROM records r JOIN people p USING (person_id) WHERE client_id = ?", [client]).fetchone()[0]
+    case_conference.record_status(conn, "homelessness", record("Y"), "moved_in", dt.date(2024, 3, 20), "dana")
+    assert "rolled back" in loading.rollback(conn, bad.upload_id, who="lead")
+    (after,) = figures.flow(conn, "homelessness", [month(3)], "All")
+    assert (after["actively_homeless"], after["housing_placements"]) == (1, 1)  # X active, Y housed in the meeting
+    # A decision about someone the file brought would be left without its record: that file waits.
+    again = ingest(conn, bfz_csv("X,1/10/2024,,,,Youth,No,No", "W,3/1/2024,,,,Youth,No,No"), "bad again.csv")
+    case_conference.record_status(conn, "homelessness", record("W"), "moved_in", dt.date(2024, 3, 21), "dana")
+    with pytest.raises(loading.RollbackRefused, match="roll those back first"):
+        loading.rollback(conn, again.upload_id)
+    assert march.status == "loaded"
 
 
 def file_digest(path):

@@ -183,7 +183,9 @@ else:
         column_config={name: st.column_config.NumberColumn(format="localized")
                        for name in ("Rows", "New records", "New dates", "Warnings")},
     )
-    loaded = history.filter(pl.col("status") == "loaded")
+    # A data lead undoes the files of the program they are working on; meeting decisions are undone
+    # from each person's history.
+    loaded = history.filter((pl.col("status") == "loaded") & (pl.col("program") == program.name))
     if not loaded.is_empty():
         newest = loaded.row(0, named=True)
 
@@ -208,7 +210,8 @@ else:
                 close_dialog()
                 st.rerun()
 
-        st.caption("Uploads are rolled back newest first.")
+        st.caption(f"{program.label}'s uploads are rolled back newest first. Decisions recorded in meetings stay; "
+                   "each is undone from the person's history.")
         if st.button(f"Roll back upload {newest['upload_id']} ({newest['file_name']})…", key="rollback"):
             st.session_state["rollback_asked"] = newest["upload_id"]
         if st.session_state.get("rollback_asked") == newest["upload_id"]:
