@@ -40,7 +40,7 @@ else:
     with st.sidebar:
         # Only someone signed in learns what is loaded.
         fresh = data.freshness(version, data.program().name)
-        st.markdown(f"### {fresh['community']}")
+        st.markdown(f"### {formatting.plain(fresh['community'])}")
         if fresh["last_upload"] is None:
             st.caption("No list loaded yet. Load one on the Uploads page, or with `bynames ingest PATH`.")
         else:

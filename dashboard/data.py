@@ -270,6 +270,12 @@ def load_reference(content: bytes, file_name: str, who: str) -> loading.IngestRe
         return loading.load_reference(conn, content, file_name, who=who)
 
 
+def meeting_decisions(person_id: int) -> list[dict]:
+    """Read fresh: a decision is recorded or undone in the meeting itself."""
+    with store.opened() as conn:
+        return queries.rows(conn, "meeting_decisions", person_id=person_id)
+
+
 def rollback(upload_id: int, who: str) -> str:
     with store.opened() as conn:
         return loading.rollback(conn, upload_id, who=who)

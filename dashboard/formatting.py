@@ -3,6 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+# Characters Markdown acts on: text from files and forms is escaped so it shows as typed, never as
+# a link, an image (a tracking pixel in a name), HTML, maths or formatting. Brackets are enough to
+# break links and images, so the punctuation of ordinary sentences stays as it is.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]#!|<>~$])")
+_LIST_START = re.compile(r"^(\s*)(?:([-+])|(\d+)\.)")
+
+
+def plain(text) -> str:
+    """`text` to put inside Markdown (st.markdown, headers, captions, labels), shown exactly as typed."""
+    escaped = _MARKDOWN.sub(r"\\\1", str(text).replace("\r", " ").replace("\n", " "))
+    # ...and a start that would make a list
+    return _LIST_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\."),
+                           escaped, count=1)
+
+
+def about(person: dict, program) -> str:
+    """Who the person is, in one line: household, veteran, chronic, age, score and worker (those known)."""
+    parts = [person.get("household_type"),
+             "veteran" if person.get("veteran") else None,
+             "chronically homeless" if person.get("chronic") else None,
+             f"age {person['age']}" if person.get("age") is not None else None,
+             f"assessment score {person['assessment_score']:g}" if person.get("assessment_score") is not None else None,
+             f"{program.word('contact').lower()}: {person['contact_worker']}" if person.get("contact_worker") else None]
+    return plain(" · ".join(p for p in parts if p))
 
 
 def count(value) -> str:

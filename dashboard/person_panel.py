@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, formatting, live, signin
-from pipelines import triage
+from pipelines import loading, triage
 from pipelines.case_conference import BARRIERS, HOUSING_MATCH, STATUS_CHANGES, PlanConflict
 
 
@@ -33,20 +33,26 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
     # The revision this panel opened: a save against it is refused if someone saved in between.
     opened = st.session_state.setdefault(f"{key}_opened_{person_id}", plan.revision)
 
-    st.subheader(f"{name}, rank {person['rank']}")
+    st.subheader(f"{formatting.plain(name)}, rank {person['rank']}")
     reason = triage.why(pl.DataFrame([person]), policy).item()
-    st.markdown(f"**Why rank {person['rank']}:** {reason}.")
+    decisive = triage.deciding_reason(person, policy)
+    ahead = f" puts them ahead of rank {person['rank'] + 1}" if decisive else ""
+    st.markdown(f"**Why rank {person['rank']}:** {decisive + ahead + '. In full: ' if decisive else ''}{reason}.")
     program = data.program()
-    st.caption(f"{program.word('id')} {person['client_id']}. {program.word('entered')} "
+    st.caption(f"{program.word('id')} {formatting.plain(person['client_id'])}. {program.word('entered')} "
                f"{formatting.day(person['identified'])}; {person['days_since_identification']:,} days on the list.")
+    about = formatting.about(person, program)
+    if about:
+        st.caption(about)
     entry = coordinated_entry(person)
     if entry:
         st.caption(entry)
     if plan.revision:
-        st.markdown(f"**Next step:** {plan.next_step or '–'} · **Owner:** {plan.owner or '–'} · **Due:** "
-                    f"{formatting.day(plan.due_date)} · **Housing match:** {plan.housing_match or 'None'}")
+        st.markdown(f"**Next step:** {formatting.plain(plan.next_step or '–')} · **Owner:** "
+                    f"{formatting.plain(plan.owner or '–')} · **Due:** {formatting.day(plan.due_date)} · "
+                    f"**Housing match:** {plan.housing_match or 'None'}")
         if plan.barriers:
-            st.markdown("**Barriers:** " + ", ".join(plan.barriers))
+            st.markdown("**Barriers:** " + formatting.plain(", ".join(plan.barriers)))
 
     # Keyed fields keep what was typed even when someone else's save changes the plan meanwhile: the
     # save is then refused with an explanation, instead of the form quietly resetting.
@@ -92,6 +98,8 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
                 described = data.record_status(record["record_id"], kind, day, signin.who(), reason or None)
                 live.wrote(f"{described} for {name}. Every figure now includes it.")
 
+    decisions(person_id, name, key)
+
     with st.expander("History: facts and plan changes"):
         facts = data.timeline(version, person_id)
         st.dataframe(
@@ -114,3 +122,19 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
                 ),
                 hide_index=True, width="stretch",
             )
+
+
+def decisions(person_id: int, name: str, key: str) -> None:
+    """The status changes recorded in meetings for this person, each with its own Undo."""
+    for decision in data.meeting_decisions(person_id):
+        said, undo = st.columns([5, 1], vertical_alignment="center")
+        on = formatting.day(decision["uploaded_at"].date())
+        said.caption(f"{formatting.plain(decision['decision'])}, recorded by "
+                     f"{formatting.plain(decision['uploaded_by'])} on {on}.")
+        if undo.button("Undo", key=f"{key}_undo_{decision['upload_id']}", help="Remove the fact this decision added"):
+            try:
+                data.rollback(decision["upload_id"], signin.who())
+            except loading.RollbackRefused as refused:
+                st.error(f"Not undone: {refused}.", icon=":material/block:")
+            else:
+                live.wrote(f"Undone for {name}: {decision['decision']}.")

@@ -68,7 +68,13 @@ def rank(active: pl.DataFrame, policy: list[str], list_date: dt.date) -> pl.Data
             .to_series()
         )
     ordered = frame[order]
-    return ordered.with_columns(pl.int_range(1, ordered.height + 1).alias("rank"))
+    # The key that puts each person ahead of the one just behind: the first on which they differ.
+    differs = [pl.col(key).ne_missing(pl.col(key).shift(-1)) for key, _ in keys]
+    decided = pl.lit(None, pl.String)
+    for (key, _), differ in reversed(list(zip(keys, differs))):
+        decided = pl.when(differ).then(pl.lit(key)).otherwise(decided)
+    return ordered.with_columns(pl.int_range(1, ordered.height + 1).alias("rank"),
+                                pl.when(pl.int_range(pl.len()) < pl.len() - 1).then(decided).alias("decided_by"))
 
 
 def _deciding(keys: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
@@ -86,6 +92,15 @@ def _deciding(keys: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
 def why(ranked: pl.DataFrame, policy: list[str]) -> pl.Series:
     """For each row of a ranked list, the values that put it where it is, in the policy's order."""
     return ranked.select(_reason(parse_policy(policy)).alias("why")).to_series()
+
+
+def deciding_reason(person: dict, policy: list[str]) -> str | None:
+    """For one ranked person, the reason that puts them ahead of the next (None for the last, or a
+    tie that only the order of their records breaks)."""
+    key = person.get("decided_by")
+    if key is None:
+        return None
+    return pl.DataFrame([person]).select(_reason([(key, True)])).item()
 
 
 def _reason(keys: list[tuple[str, bool]]) -> pl.Expr:

@@ -152,6 +152,23 @@ def test_moved_in_from_the_panel_moves_the_figures(db):
     assert (before["actively_homeless"], after["actively_homeless"]) == (4, 3)
 
 
+def test_a_move_in_recorded_by_mistake_is_undone_from_the_housed_section(db):
+    app = open_panel(meeting_page(), "new", 0)
+    next(box for box in app.selectbox if box.label == "What happened").select("moved_in")
+    app.date_input[-1].set_value(dt.date(2024, 3, 30))
+    app.form_submit_button[1].click().run()
+    assert tables(app)[agenda.SECTIONS["housed"]] == ["Ben Cole", "Ana Reyes"]
+    pick(app, "agenda_housed", 1)
+    assert app.subheader[-1].value == "Ana Reyes"
+    assert any(c.value.startswith("Case conference: moved into housing on 2024-03-30, recorded by admin@")
+               for c in app.caption)
+    app.button(key=next(b.key for b in app.button if b.key and "_undo_" in b.key)).click().run()
+    assert not app.exception
+    assert app.success[0].value == "Undone for Ana Reyes: Case conference: moved into housing on 2024-03-30."
+    assert tables(app)[agenda.SECTIONS["new"]] == ["Ana Reyes"]
+    assert tables(app)[agenda.SECTIONS["housed"]] == ["Ben Cole"]
+
+
 def test_settings_page_changes_the_triage_policy(db):
     app = app_as()
     app.run()

@@ -134,8 +134,12 @@ def test_selecting_a_person_shows_their_history(db):
     pick(app, "list_table", 1)
     assert not app.exception
     assert app.subheader[0].value == "Eve Stone, rank 2"
-    assert any(m.value == "**Why rank 2:** chronically homeless; assessment score 8; 76 days since "
-               "identification; identified 15 Jan 2024." for m in app.markdown)
+    # Eve is ahead of Fay (rank 3, with a higher score) because she is chronically homeless.
+    assert any(m.value == "**Why rank 2:** chronically homeless puts them ahead of rank 3. In full: chronically "
+               "homeless; assessment score 8; 76 days since identification; identified 15 Jan 2024."
+               for m in app.markdown)
+    assert any(c.value == "Single adult · veteran · chronically homeless · assessment score 8 · contact: Pat Nguyen"
+               for c in app.caption)
     history = app.dataframe[1].value
     assert history["What"].tolist() == ["Identified", "Moved to inactive", "Returned to active",
                                         "Single adult, veteran, chronically homeless, assessment score 8"]
@@ -154,6 +158,21 @@ def test_a_search_typed_while_a_panel_is_open_closes_it_rather_than_swap_the_per
     assert not [s.value for s in app.subheader if ", rank " in s.value]
     pick(app, "list_table", 0)
     assert app.subheader[0].value.endswith(", rank 1")
+
+
+def test_markdown_in_a_name_or_a_plan_shows_as_typed(tmp_path, monkeypatch):
+    pixel = "![x](http://tracker.example/p.png)"
+    path = tmp_path / "hostile.duckdb"
+    with store.opened(path) as conn:
+        ingest(conn, bfz_csv(f"A,{pixel},**Bold**,3/5/2024,,,,Single Adult,Yes,No,10,{pixel}", header=HEADER), "x.csv")
+        store.set_setting(conn, "", "community_name", f"Town {pixel}")
+    monkeypatch.setenv("BYNAMES_DB", str(path))
+    app = run("by_name_list")
+    pick(app, "list_table", 0)
+    shown = [e.value for e in [*app.subheader, *app.markdown, *app.caption, *app.sidebar.markdown]]
+    assert any(v.startswith("\\!\\[x\\](http://tracker.example/p.png) \\*\\*Bold\\*\\*, rank 1") for v in shown), shown
+    assert not [v for v in shown if "](" in v.replace("\\](", "")], shown  # no link or image left to follow
+    assert "### Town \\!\\[x\\]" in " ".join(shown)
 
 
 def test_monthly_figures_match_the_cli(db):

@@ -68,13 +68,18 @@ for key, title in today.titles.items():
         continue
     shown = heads[key]
     if key == "housed":
-        left.dataframe(shown.select(
-            display_name().alias("Name"),
-            pl.col("exit_date").map_elements(formatting.day, return_dtype=pl.String).alias(program.word("exit_day")),
-            (pl.col("exit_reason").replace_strict(EXIT_REASONS, default=None, return_dtype=pl.String).alias("Why")
-             if program.has_milestones() else pl.col("household_type").alias("Household")),
-            pl.col("contact_worker").alias(program.word("contact")),
-        ), hide_index=True, width="stretch", key=f"agenda_{key}")
+        with left:
+            row = selection.picked_row(shown.select(
+                display_name().alias("Name"),
+                pl.col("exit_date").map_elements(formatting.day, return_dtype=pl.String)
+                .alias(program.word("exit_day")),
+                (pl.col("exit_reason").replace_strict(EXIT_REASONS, default=None, return_dtype=pl.String).alias("Why")
+                 if program.has_milestones() else pl.col("household_type").alias("Household")),
+                pl.col("contact_worker").alias(program.word("contact")),
+            ), f"agenda_{key}", shown["record_id"], hide_index=True, width="stretch",
+                on_select=lambda key=key: st.session_state.update(agenda_focus=key))
+        if row is not None and (chosen is None or st.session_state.get("agenda_focus") == key):
+            chosen = shown.with_columns(display_name()).row(row, named=True)
     else:
         columns = [pl.col("rank").alias("Rank"), pl.col("name").alias("Name"),
                    pl.col("next_step").fill_null("").alias("Next step"), pl.col("owner").fill_null("").alias("Owner"),
@@ -97,7 +102,12 @@ for key, title in today.titles.items():
         left.toggle(f"Show all {people.height:,}", key=f"all_{key}")
 
 with right:
-    if chosen is not None:
+    if chosen is not None and "rank" not in chosen:  # housed: off the list, with what the meeting decided
+        with st.container(border=True, key=f"person-{chosen['client_id']}"):
+            st.subheader(formatting.plain(chosen["name"]))
+            st.caption(f"{program.word('exit_day')} {formatting.day(chosen['exit_date'])}.")
+            person_panel.decisions(chosen["person_id"], chosen["name"], "agenda")
+    elif chosen is not None:
         with st.container(border=True, key=f"person-{chosen['client_id']}"):
             person_panel.show(chosen, chosen["name"], policy, version, key="agenda")
     else:

@@ -48,7 +48,9 @@ else:
         pl.col("household_type"),
         pl.when(pl.col("veteran")).then(pl.lit("Veteran")),
         pl.when(pl.col("chronic")).then(pl.lit("Chronic")),
-    ).list.drop_nulls().list.join(" · ").alias("Population")]
+    ).list.drop_nulls().list.join(" · ").alias("Population"),
+        # a triage key: without it the order can look wrong
+        pl.col("assessment_score").alias("Score")]
 table = shown.select(
     pl.col("rank").alias("Rank"),
     pl.col("name").alias("Name"),

@@ -57,6 +57,7 @@ def quality_table(report) -> pl.DataFrame:
 
 if upload is not None:
     content = upload.getvalue()
+    shown_name = formatting.plain(upload.name)  # a file's name is the sender's text: never Markdown
     records, report = data.check(content, upload.name, program.name)
     coc = None
     if len(report.continuums) > 1:
@@ -71,18 +72,18 @@ if upload is not None:
             records, report = data.check(content, upload.name, program.name, coc)
     repeat = data.already_loaded(content, upload.name, program.name, coc)
     if repeat:
-        st.info(f"{repeat}.", icon=":material/content_copy:")
+        st.info(f"{formatting.plain(repeat)}.", icon=":material/content_copy:")
     elif records is None:
-        st.error(f"**{upload.name} cannot be loaded.** {len(report.errors):,} problem(s) must be fixed in the "
+        st.error(f"**{shown_name} cannot be loaded.** {len(report.errors):,} problem(s) must be fixed in the "
                  "file first; nothing has been written.", icon=":material/block:")
         show_findings(report, "errors")
     else:
         if report.warnings:
-            st.warning(f"**{upload.name}: {records.height:,} rows, {len(report.warnings):,} warning(s).** They "
+            st.warning(f"**{shown_name}: {records.height:,} rows, {len(report.warnings):,} warning(s).** They "
                        "do not stop the upload; read them, then load.", icon=":material/warning:")
             show_findings(report, "warnings")
         else:
-            st.info(f"**{upload.name}: {records.height:,} rows, no problems found.**", icon=":material/check:")
+            st.info(f"**{shown_name}: {records.height:,} rows, no problems found.**", icon=":material/check:")
         if report.quality:
             projects = len({q["project"] for q in report.quality})
             with st.expander(f"Data quality by project: {projects:,} project{'s' if projects != 1 else ''} to look at",
@@ -95,15 +96,16 @@ if upload is not None:
                                             "Failing": st.column_config.NumberColumn(width="small"),
                                             "Of": st.column_config.NumberColumn(width="small")})
         if st.button(f"Load {records.height:,} rows", type="primary", key="load"):
-            with st.status(f"Loading {upload.name}…", expanded=True) as status:
+            with st.status(f"Loading {shown_name}…", expanded=True) as status:
                 result = data.ingest(content, upload.name, signin.who(), progress=st.write, program=program.name,
                                      source=source.strip(), coc=coc)
-                status.update(label=f"Loading {upload.name}: done" if result.status == "loaded" else result.message,
+                said = formatting.plain(result.message)
+                status.update(label=f"Loading {shown_name}: done" if result.status == "loaded" else said,
                               state="complete" if result.status != ERROR else "error", expanded=False)
             if result.status == "loaded":
-                st.success(f"{result.message}. The figures on every page now include it.", icon=":material/done:")
+                st.success(f"{said}. The figures on every page now include it.", icon=":material/done:")
             else:
-                st.info(result.message)
+                st.info(said)
             live.current_version()
 
 st.subheader("Possible matches")
@@ -151,7 +153,7 @@ with st.expander("Reference population (for the equity page)"):
                    f"{formatting.day(first['loaded_at'].date())}: {reference.height:,} rows.")
     table = st.file_uploader("A CSV of geography, group, population, poverty_population, children_under_3",
                              type=["csv"], key="reference_file")
-    if table is not None and st.button(f"Check and load {table.name}", key="load_reference"):
+    if table is not None and st.button(f"Check and load {formatting.plain(table.name)}", key="load_reference"):
         result = data.load_reference(table.getvalue(), table.name, signin.who())
         if result.status == "loaded":
             st.success(result.message, icon=":material/done:")
@@ -196,7 +198,7 @@ else:
         # answers or dismisses it.
         @st.dialog("Roll back an upload", on_dismiss=close_dialog)
         def confirm_rollback(upload: dict) -> None:
-            st.markdown(f"Roll back upload {upload['upload_id']}, **{upload['file_name']}** "
+            st.markdown(f"Roll back upload {upload['upload_id']}, **{formatting.plain(upload['file_name'])}** "
                         f"({formatting.count(upload['rows_read'])} rows)? Every fact it added is removed and "
                         "the figures go back to what they were before it. This cannot be undone, but the "
                         "file can be loaded again.")
@@ -210,9 +212,10 @@ else:
                 close_dialog()
                 st.rerun()
 
-        st.caption(f"{program.label}'s uploads are rolled back newest first. Decisions recorded in meetings stay; "
-                   "each is undone from the person's history.")
-        if st.button(f"Roll back upload {newest['upload_id']} ({newest['file_name']})…", key="rollback"):
+        st.caption(f"{program.label}'s uploads are rolled back newest first. Decisions recorded in meetings "
+                   "stay; each is undone from the person's history.")
+        if st.button(f"Roll back upload {newest['upload_id']}: {formatting.plain(newest['file_name'])}…",
+                     key="rollback"):
             st.session_state["rollback_asked"] = newest["upload_id"]
         if st.session_state.get("rollback_asked") == newest["upload_id"]:
             confirm_rollback(newest)
