@@ -177,7 +177,10 @@ def test_markdown_in_a_name_or_a_plan_shows_as_typed(tmp_path, monkeypatch):
 
 def test_monthly_figures_match_the_cli(db):
     app = run("monthly_figures")
-    assert app.date_input[0].value == dt.date(2024, 3, 1)
+    # The months the list covers, newest first; the list ends on 31 March, so March is complete.
+    assert app.selectbox(key="month").options == ["March 2024", "February 2024", "January 2024", "December 2023"]
+    assert app.selectbox(key="month").value == "2024-03"
+    assert not app.info
     table = app.dataframe[0].value
     shown = dict(zip(table["Figure"], table["All"]))
     with store.opened(db) as conn:
@@ -295,6 +298,11 @@ def test_a_list_dated_mid_week_shows_the_last_whole_week_and_month(db):
     app.get("button_group")[0].set_value("month").run()
     assert app.subheader[0].value == "All, March 2024"
     assert app.sidebar.caption[0].value.endswith("The list as of Wed 3 Apr 2024.")
+    app.switch_page("views/monthly_figures.py").run()
+    assert app.selectbox(key="month").value == "2024-04"
+    assert app.info[0].value.startswith("The list runs to Wed 3 Apr 2024: April 2024 is not over in the data yet")
+    app.selectbox(key="month").select("2024-03").run()
+    assert not app.info
 
 
 def page_text(app) -> str:

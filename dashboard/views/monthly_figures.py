@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import data, formatting, live, nothing_loaded, signin
 from pipelines import exports, submissions, suppression
-from pipelines.periods import month_end
+from pipelines.periods import month_end, series
 
 EI_LABELS = {
     "referrals": "Referrals received",
@@ -34,9 +34,14 @@ version = live.shown_version()
 st.title("Monthly figures")
 fresh = data.freshness(version, program.name)
 nothing_loaded.stop_if_empty(fresh, program)
-latest = fresh["as_of"] or dt.date.today()
-month = st.date_input("Month", value=latest.replace(day=1), format="YYYY-MM-DD", key="month",
-                      bind="query-params").replace(day=1)
+latest = fresh["as_of"]
+months = [f"{m.start:%Y-%m}" for m in reversed(series(fresh["first_day"] or latest, latest, "month"))]
+chosen = st.selectbox("Month", months, key="month", bind="query-params",
+                      format_func=lambda label: f"{dt.date.fromisoformat(label + '-01'):%B %Y}")
+month = dt.date.fromisoformat(chosen + "-01")
+if month_end(month) > latest:
+    st.info(f"The list runs to {formatting.day(latest)}: {month:%B %Y} is not over in the data yet, so these are "
+            "its figures so far.", icon=":material/schedule:")
 
 if program.has_milestones():  # a referral list: the Part C indicators instead of Built for Zero's submission
     st.caption(f"The referral list as it stood at the end of {formatting.day(month_end(month))}. Days are "
@@ -49,7 +54,7 @@ if program.has_milestones():  # a referral list: the Part C indicators instead o
          "Value": suppression.HIDDEN_WORDS if shown[key] is None and figures[key] is not None
          else formatting.figure(key, shown[key])}
         for key, label in EI_LABELS.items()
-    ]), hide_index=True, width="stretch", height=38 + 35 * len(EI_LABELS))
+    ]), hide_index=True, width="stretch", height="content")
     st.stop()
 
 st.caption(f"The list as it stood at the end of {formatting.day(month_end(month))}, as Built for Zero's "
@@ -69,7 +74,7 @@ table = pl.DataFrame(
         for key, label in LABELS.items()
     ]
 )
-st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * table.height)
+st.dataframe(table, hide_index=True, width="stretch", height="content")
 st.caption("Balance gap: actively homeless now, less (actively homeless a month before + inflow − outflow). "
            "0 means the month's movements explain the change in the list.")
 for name in ("Veteran", "Chronic"):
