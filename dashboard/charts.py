@@ -117,4 +117,5 @@ def gap_dots(rows: pl.DataFrame, value: str, low: str, high: str, title: str) ->
     )
     parity = alt.Chart(pl.DataFrame({"parity": [1.0]}).to_pandas()).mark_rule(
         strokeDash=[6, 4], color="#d1495b", strokeWidth=2).encode(x="parity:Q")
-    return bars + dots + parity
+    # Every group gets a row of its own, however many there are, so every label shows.
+    return (bars + dots + parity).properties(height=height)

@@ -9,7 +9,9 @@ never stands alone. Figures computed from hidden counts (averages, gaps, rates) 
 from __future__ import annotations
 
 SMALL = range(1, 11)
-HIDDEN_WORDS = "fewer than 11"
+# One word for every hidden count: telling the small ones from those hidden to protect them would
+# say which are small, and so narrow them down.
+HIDDEN_WORDS = "hidden"
 
 # (total, parts): total = sum of parts, so one hidden cell among them could be worked out.
 ROW_SUMS = (

@@ -9,7 +9,7 @@ from dashboard import signin
 from pipelines import figures, store, submissions
 from pipelines.periods import Period
 from pipelines.programs import PROGRAMS
-from tests.conftest import APP, app_as, bfz_csv, ingest, pick
+from tests.conftest import APP, ROOT, app_as, bfz_csv, ingest, pick
 
 DATA_PAGES = ("flow", "by_name_list", "agenda", "monthly_figures", "equity")
 
@@ -175,6 +175,24 @@ def test_markdown_in_a_name_or_a_plan_shows_as_typed(tmp_path, monkeypatch):
     assert "### Town \\!\\[x\\]" in " ".join(shown)
 
 
+def test_equity_without_a_reference_population_says_so_and_shows_averages_as_averages(tmp_path, monkeypatch):
+    path = tmp_path / "sample.duckdb"
+    sample = sorted((ROOT / "sample_cases").glob("bnl-*.csv"))[-1]
+    with store.opened(path) as conn:
+        ingest(conn, sample.read_bytes(), sample.name)
+    monkeypatch.setenv("BYNAMES_DB", str(path))
+    app = run("equity")
+    assert app.info[0].value.startswith("No reference population is loaded, so who is over- or under-represented")
+    days = next(d.value for d in app.dataframe if "Average days" in d.value.columns)
+    assert list(days.columns) == ["Group", "Ratio", "Placements", "Average days", "Note"]
+    app = app_as("funder").run()
+    app.switch_page("views/equity.py").run()
+    assert not app.exception
+    assert "Load one" not in app.info[0].value  # a funder cannot; a data lead can
+    cells = [v for d in app.dataframe for v in d.value.drop(columns=["Group", "Note"]).to_numpy().ravel()]
+    assert "hidden" in cells and None not in cells and "None" not in cells
+
+
 def test_monthly_figures_match_the_cli(db):
     app = run("monthly_figures")
     # The months the list covers, newest first; the list ends on 31 March, so March is complete.
@@ -317,14 +335,14 @@ def test_a_funder_sees_trends_with_small_counts_hidden_and_no_person(db):
     app = app_as("funder").run()
     assert not app.exception
     assert {m.label: m.value for m in app.metric} == {
-        "Actively homeless": "fewer than 11", "Inflow": "fewer than 11", "Outflow": "0", "Net change": "fewer than 11"}
+        "Actively homeless": "hidden", "Inflow": "hidden", "Outflow": "0", "Net change": "hidden"}
     seen = page_text(app)
     app.switch_page("views/monthly_figures.py").run()
     assert not app.exception
     table = app.dataframe[0].value
     shown = dict(zip(table["Figure"], table["All"]))
     assert (shown["Actively homeless"], shown["Housing placements"], shown["Returned from housing"]) == (
-        "fewer than 11", "fewer than 11", "0")
+        "hidden", "hidden", "0")
     seen += page_text(app)
     for person in ("Ana", "Reyes", "Ben", "Cole", "Carl", "Ortiz", "Dee", "Park", "Eve", "Stone", "Fay", "Lund"):
         assert person not in seen

@@ -65,29 +65,49 @@ with st.container(border=True):
     else:
         st.markdown("No gap in this period is both reliable and clear of parity at 95%.")
 
+shares = ("active", "came_in", "housed", "returned", "referrals", "referral_rate")
+if not any(name in result["measures"] for name in shares):
+    # Shares are compared with the community's population: without it those charts have nothing to compare.
+    can_load = "uploads" in signin.PAGES_BY_ROLE.get(signin.user()["role"], ())
+    st.info("No reference population is loaded, so who is over- or under-represented on the list cannot be "
+            "shown; the comparisons with everyone else below still can. "
+            + ("Load one (a CSV of each group's population) on the Uploads page." if can_load
+               else "A data lead can load one."), icon=":material/info:")
+    if can_load:
+        st.page_link("views/uploads.py", label="Load a reference population", icon=":material/upload_file:")
+
 for name, measure in result["measures"].items():
     title, explanation, value = SHOWN[name]
     rows = pl.DataFrame(measure["rows"], infer_schema_length=None)
     if rows.is_empty():
         continue
+    hidden = pl.col("hidden").fill_null(False) if "hidden" in rows.columns else pl.lit(False)
     with st.container(border=True):
         st.markdown(f"**{title}**")
-        left, right = st.columns([3, 2])
         low, high = f"{value}_low", f"{value}_high"
         axis = "Representation index (share ÷ reference share)" if value == "index" else "Ratio to everyone else"
-        left.altair_chart(charts.gap_dots(rows, value, low, high, axis), width="stretch")
+        st.altair_chart(charts.gap_dots(rows, value, low, high, axis), width="stretch")
+        if value == "index":
+            numbers = [pl.col("count").alias("People"), (pl.col("share") * 100).round(1).alias("Share %"),
+                       (pl.col("reference_share") * 100).round(1).alias("Reference %"),
+                       pl.col("difference_pp").round(1).alias("Points apart")]
+        elif name == "days_to_housing":  # an average: the days summed would read as one
+            numbers = [pl.col("base").cast(pl.Int64).alias("Placements"), pl.col("rate").round(1).alias("Average days")]
+        else:
+            numbers = [pl.col("events").cast(pl.Int64).alias("Events"), pl.col("base").cast(pl.Int64).alias("Out of"),
+                       (pl.col("rate") * measure["per"]).round(2).alias("Rate" if measure["per"] == 1 else "Per 1,000")]
         table = rows.select(
             pl.col("group").alias("Group"),
-            *([pl.col("count").alias("People"), (pl.col("share") * 100).round(1).alias("Share %"),
-               (pl.col("reference_share") * 100).round(1).alias("Reference %"),
-               pl.col("difference_pp").round(1).alias("Points apart")] if value == "index" else
-              [pl.col("events").cast(pl.Int64).alias("Events" if name != "days_to_housing" else "Days"),
-               pl.col("base").cast(pl.Int64).alias("Out of" if name != "days_to_housing" else "Placements"),
-               (pl.col("rate") * measure["per"]).round(2).alias("Rate" if measure["per"] == 1 else "Per 1,000")]),
             pl.col(value).round(2).alias("Index" if value == "index" else "Ratio"),
-            pl.when(pl.col(value).is_null() & pl.col("hidden").fill_null(False) if "hidden" in rows.columns
-                    else pl.lit(False)).then(pl.lit("hidden: fewer than 11"))
+            *numbers,
+            pl.when(hidden).then(pl.lit("hidden: a small count"))
             .when(pl.col("unreliable")).then(pl.lit("few: read with care")).otherwise(pl.lit("")).alias("Note"),
+            hidden.alias("hidden"),
         )
-        right.dataframe(table, hide_index=True, width="stretch")
+        if not signin.sees_people():  # a hidden group's cells say so, rather than showing as empty
+            table = table.with_columns(
+                pl.when("hidden").then(pl.lit("hidden")).otherwise(pl.col(c).cast(pl.String)).alias(c)
+                for c in table.columns if c not in ("Group", "Note", "hidden"))
+        table = table.drop("hidden")
+        st.dataframe(table, hide_index=True, width="stretch", height="content")
         st.caption(explanation)

@@ -65,8 +65,9 @@ for column, (key, label) in zip(st.columns(len(KPIS)), KPIS.items()):
                   chart_data=None if None in trend else trend,
                   chart_type="line" if key == "actively_homeless" else "bar")
 if not signin.sees_people():
-    st.caption(f"Counts from 1 to 10 are shown as “{suppression.HIDDEN_WORDS}”, and so are others they could "
-               "be worked out from; charts leave them out.")
+    st.caption(f"Counts from 1 to 10 are shown as “{suppression.HIDDEN_WORDS}”, and so are some larger ones, "
+               "chosen so that no small count can be worked out from the rest. Which is which is not said, since "
+               "that would give the small ones away. Charts leave hidden counts out.")
 
 left, right = st.columns(2)
 with left, st.container(border=True):
