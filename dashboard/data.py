@@ -157,7 +157,13 @@ def save_user(email: str, role: str, password: str | None, who: str) -> None:
         accounts.add_user(conn, email, role)
         if password:
             accounts.set_password(conn, email, password)
-        audit.record(conn, who, "user saved", email.strip().lower(), role)
+        audit.record(conn, who, audit.USER_SAVED, email.strip().lower(), role)
+
+
+def remove_user(email: str, who: str) -> None:
+    with store.opened() as conn, loading.writing():
+        accounts.remove_user(conn, email)
+        audit.record(conn, who, audit.USER_REMOVED, email.strip().lower())
 
 
 def idle_minutes() -> int:

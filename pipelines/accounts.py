@@ -43,6 +43,18 @@ def add_user(conn, email: str, role: str) -> None:
     queries.run(conn, "user_add", email=email.strip().lower(), role=role, now=dt.datetime.now())
 
 
+def remove_user(conn, email: str) -> None:
+    """Take away an account's access; the last admin stays, so someone can always manage the rest."""
+    email = email.strip().lower()
+    user = queries.one(conn, "user_get", email=email)
+    if user is None:
+        raise ValueError(f"there is no account {email}")
+    admins = [u for u in users(conn) if u["role"] == ADMIN]
+    if user["role"] == ADMIN and len(admins) == 1:
+        raise ValueError(f"{email} is the only admin: make someone else an admin first")
+    queries.run(conn, "user_remove", email=email)
+
+
 def set_password(conn, email: str, password: str) -> None:
     if len(password) < 8 and not is_demo(conn):
         raise ValueError("a password needs at least 8 characters")

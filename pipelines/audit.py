@@ -14,6 +14,7 @@ REFERENCE = "reference population loaded"
 SUBMITTED = "figures submitted"
 MATCH_DECIDED = "match decided"
 SIGNED_IN, SIGN_IN_FAILED, SIGNED_OUT = "signed in", "sign-in failed", "signed out"
+USER_SAVED, USER_REMOVED = "user saved", "user removed"
 
 
 def record(conn, who: str, action: str, subject: str | None = None, detail: str | None = None) -> None:

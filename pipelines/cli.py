@@ -283,6 +283,10 @@ def cmd_users(args) -> int:
             accounts.add_user(conn, args.email, args.role)
             print(f"{args.email} can sign in as {args.role} once a password is set "
                   f"(bynames users password {args.email})")
+        elif args.users == "remove":
+            accounts.remove_user(conn, args.email)
+            audit.record(conn, args.who or loading.who_default(), audit.USER_REMOVED, args.email.strip().lower())
+            print(f"{args.email} can no longer sign in")
         elif args.users == "password":
             password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("New password: ")
             accounts.set_password(conn, args.email, password)
@@ -441,6 +445,10 @@ def parser() -> argparse.ArgumentParser:
     p = with_db(users.add_parser("password", help="set an account's password"))
     p.add_argument("email")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(run=cmd_users)
+    p = with_db(users.add_parser("remove", help="take away an account's access (not the last admin's)"))
+    p.add_argument("email")
+    p.add_argument("--who", help="who is removing it (default: your login name)")
     p.set_defaults(run=cmd_users)
     p = with_db(users.add_parser("list", help="every account and its role"))
     p.set_defaults(run=cmd_users)

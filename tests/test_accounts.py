@@ -76,6 +76,12 @@ def test_bynames_users(tmp_path):
     assert "sam@example.org" in bynames("users", "list").stdout
     with store.opened(db) as conn:
         assert accounts.sign_in(conn, "sam@example.org", "a good passphrase")["role"] == "data lead"
+    assert bynames("users", "remove", "sam@example.org", "--who", "ops").returncode == 0
+    assert "sam@example.org" not in bynames("users", "list").stdout
+    with store.opened(db) as conn:
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(conn, "sam@example.org", "a good passphrase")
+        assert audit.lines(conn).filter(pl.col("action") == "user removed")["who"].to_list() == ["ops"]
 
 
 @pytest.fixture
@@ -146,10 +152,24 @@ def test_an_idle_session_must_sign_in_again(dashboard_db):
     assert (line["action"], line["detail"]) == ("signed out", "idle")
 
 
-def test_an_admin_adds_a_user_on_the_users_page(dashboard_db):
+def test_the_only_admin_cannot_be_removed(conn):
+    accounts.add_user(conn, "root@example.org", "admin")
+    accounts.add_user(conn, "pat@example.org", "funder")
+    with pytest.raises(ValueError, match="only admin"):
+        accounts.remove_user(conn, "root@example.org")
+    accounts.add_user(conn, "pat@example.org", "admin")
+    accounts.remove_user(conn, "root@example.org")
+    assert [u["email"] for u in accounts.users(conn)] == ["pat@example.org"]
+
+
+def test_an_admin_adds_and_removes_a_user_on_the_users_page(dashboard_db):
     app = app_as("admin").run()
     app.switch_page("views/users.py").run()
     assert app.dataframe[0].value["Email"].tolist() == ["dana@example.org"]
+    assert app.selectbox(key="new_role").value is None  # no role, admin least of all, without choosing
+    app.text_input(key="new_email").input("someone@example.org")
+    app.form_submit_button[0].click().run()
+    assert app.error[0].value.startswith("Choose a role")
     app.text_input(key="new_email").input("Pat@Example.org")
     app.selectbox(key="new_role").select("funder")
     app.text_input(key="new_password").input("first password")
@@ -160,3 +180,8 @@ def test_an_admin_adds_a_user_on_the_users_page(dashboard_db):
         assert accounts.sign_in(conn, "pat@example.org", "first password")["role"] == "funder"
         saved = audit.lines(conn).filter(pl.col("action") == "user saved")
         assert saved["subject"].to_list() == ["pat@example.org"]
+    app.selectbox(key="remove_email").select("pat@example.org")
+    app.form_submit_button[1].click().run()
+    assert app.success[0].value == "pat@example.org can no longer sign in."
+    with store.opened(dashboard_db) as conn:
+        assert [u["email"] for u in accounts.users(conn)] == ["dana@example.org"]
