@@ -96,8 +96,9 @@ with store.opened(sys.argv[1], read_only=True) as conn:
         "Flow, 12 months": best(lambda: figures.flow(conn, program, months)),
         "By-name list: active list in triage order, first 1,000 named": best(lambda: active_list.named(
             conn, agenda.ranked_list(conn, program, day)[0].head(1000))),
-        "Case conference: agenda for the list's day, 25 named per section": best(
-            lambda: agenda.first_named(conn, agenda.meeting(conn, program, day, day), 25)),
+        "Case conference: agenda for the list's day, 5 named per section": best(
+            lambda: (lambda m: agenda.first_named(conn, m, dict.fromkeys(m.sections, 5)))(
+                agenda.meeting(conn, program, day, day))),
         "Monthly figures (with reliability and functional zero)": best(
             lambda: figures.monthly_submission(conn, program, day.replace(day=1))),
         "Uploads: history": best(lambda: queries.rows(conn, "uploads_list", program=None)),

@@ -52,6 +52,12 @@ def freshness(version: tuple, program: str = PROGRAM) -> dict:
 
 
 @st.cache_data(show_spinner=False)
+def first_day(version: tuple, program: str = PROGRAM) -> dt.date | None:
+    with store.opened() as conn:
+        return queries.one(conn, "first_day", program=program)["first_day"]
+
+
+@st.cache_data(show_spinner=False)
 def flow(version: tuple, by: str, start: dt.date, end: dt.date, program: str = PROGRAM) -> pl.DataFrame:
     with store.opened() as conn:
         return pl.DataFrame(figures.flow(conn, program, series(start, end, by)), infer_schema_length=None)

@@ -35,7 +35,8 @@ st.title("Monthly figures")
 fresh = data.freshness(version, program.name)
 nothing_loaded.stop_if_empty(fresh, program)
 latest = fresh["as_of"]
-months = [f"{m.start:%Y-%m}" for m in reversed(series(fresh["first_day"] or latest, latest, "month"))]
+months = [f"{m.start:%Y-%m}" for m in reversed(series(data.first_day(version, program.name) or latest, latest,
+                                                     "month"))]
 chosen = st.selectbox("Month", months, key="month", bind="query-params",
                       format_func=lambda label: f"{dt.date.fromisoformat(label + '-01'):%B %Y}")
 month = dt.date.fromisoformat(chosen + "-01")
