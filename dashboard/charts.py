@@ -92,6 +92,9 @@ def active_over_time(series: pl.DataFrame, by: str, threshold: float | None = No
     return line + rule + text
 
 
+GROUP_ROW = 30  # pixels a group's row takes on the equity charts
+
+
 def gap_dots(rows: pl.DataFrame, value: str, low: str, high: str, title: str) -> alt.LayerChart:
     """One dot per group with its 95% interval, against a line at parity (1.0); dots from small
     numbers are hollow. Ratios are drawn on a log scale, so half and double sit as far from parity."""
@@ -100,16 +103,15 @@ def gap_dots(rows: pl.DataFrame, value: str, low: str, high: str, title: str) ->
         .alias("reliability"),
         pl.col(low).clip(lower_bound=0.01), pl.col(high).clip(upper_bound=100),
     ).to_pandas()
-    height = max(120, 28 * len(frame))
     x = alt.X(f"{value}:Q", title=title, scale=alt.Scale(type="log"))
     y = alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=280))
-    bars = alt.Chart(frame, height=height).mark_rule(strokeWidth=2, color="#3a86c8").encode(
+    bars = alt.Chart(frame).mark_rule(strokeWidth=2, color="#3a86c8").encode(
         x=alt.X(f"{low}:Q", scale=alt.Scale(type="log"), title=title), x2=f"{high}:Q", y=y)
     dots = alt.Chart(frame).mark_point(size=110, filled=True).encode(
         x=x, y=y,
         fill=alt.Fill("reliability:N", title=None, scale=alt.Scale(domain=["Reliable", "Few people: read with care"],
                                                                      range=["#1d4e89", "#ffffff"]),
-                      legend=alt.Legend(orient="bottom")),
+                      legend=alt.Legend(orient="bottom", labelLimit=300)),
         color=alt.value("#1d4e89"),
         tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip(f"{value}:Q", title=title, format=".2f"),
                  alt.Tooltip(f"{low}:Q", title="95% interval from", format=".2f"),
@@ -118,4 +120,4 @@ def gap_dots(rows: pl.DataFrame, value: str, low: str, high: str, title: str) ->
     parity = alt.Chart(pl.DataFrame({"parity": [1.0]}).to_pandas()).mark_rule(
         strokeDash=[6, 4], color="#d1495b", strokeWidth=2).encode(x="parity:Q")
     # Every group gets a row of its own, however many there are, so every label shows.
-    return (bars + dots + parity).properties(height=height)
+    return (bars + dots + parity).properties(height=alt.Step(GROUP_ROW))

@@ -65,7 +65,7 @@ def test_every_page_opens_and_every_first_row_opens_its_panel(loaded, role, app_
         page.get_by_role("option", name=label, exact=True).click()
         for name in PAGES_BY_ROLE[role]:
             where = f"{loaded} database, {role}, {program}, {name}"
-            page.get_by_role("link", name=TITLES[name]).click()
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name=TITLES[name], exact=True).click()
             expect(page.get_by_role("heading", name=TITLES[name], exact=True)).to_be_visible()
             no_error(page, where)
             shot = f"{loaded}-{role.replace(' ', '-')}-{program}-{name}"
