@@ -42,7 +42,8 @@ else:
         fresh = data.freshness(version, data.program().name)
         st.markdown(f"### {formatting.plain(fresh['community'])}")
         if fresh["last_upload"] is None:
-            st.caption("No list loaded yet. Load one on the Uploads page, or with `bynames ingest PATH`.")
+            st.caption("No list loaded yet. Load one on the Uploads page, or on the command line with "
+                       "“bynames ingest”.")
         else:
             st.caption(
                 f"Last upload {formatting.ago(fresh['last_upload'], dt.datetime.now())}, "

@@ -22,4 +22,5 @@ else:
         ),
         hide_index=True, width="stretch", key="audit_table",
     )
-    st.caption(f"{lines.height:,} lines, newest first. `bynames audit` exports them as CSV.")
+    st.caption(f"{lines.height:,} lines, newest first. On the command line, “bynames audit” exports them "
+               "as CSV.")

@@ -50,7 +50,7 @@ latest, previous = series.row(-1, named=True), (series.row(-2, named=True) if se
 shown = period_of(end, by)
 st.subheader(f"{population}, {formatting.period(latest['period'], shown.start, shown.end, by)}")
 st.caption(f"Period {formatting.day(shown.start)} – {formatting.day(shown.end)}. Each change is against the "
-           f"{'week' if by == 'week' else 'month'} before; each small chart is the whole range.")
+           f"{'week' if by == 'week' else 'month'} before.")
 
 # Fewer people homeless, fewer coming in and a falling net change are good news: shown in green.
 GOOD_WHEN_DOWN = ("actively_homeless", "inflow", "net_change")
@@ -59,11 +59,10 @@ for column, (key, label) in zip(st.columns(len(KPIS)), KPIS.items()):
         column.metric(label, suppression.HIDDEN_WORDS, border=True)
         continue
     change = None if previous is None or previous[key] is None else latest[key] - previous[key]
-    trend = series[key].to_list()
+    # No sparkline: Streamlit draws it as an image without a text alternative, and the charts below
+    # show the same trend with one.
     column.metric(label, formatting.count(latest[key]), None if change is None else f"{change:+,}",
-                  delta_color="inverse" if key in GOOD_WHEN_DOWN else "normal", border=True,
-                  chart_data=None if None in trend else trend,
-                  chart_type="line" if key == "actively_homeless" else "bar")
+                  delta_color="inverse" if key in GOOD_WHEN_DOWN else "normal", border=True)
 if not signin.sees_people():
     st.caption(f"Counts from 1 to 10 are shown as “{suppression.HIDDEN_WORDS}”, and so are some larger ones, "
                "chosen so that no small count can be worked out from the rest. Which is which is not said, since "

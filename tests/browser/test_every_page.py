@@ -1,12 +1,14 @@
 """Every page, as every role, for both programs, on the sample data and on an empty database, in a real
-browser: each page opens with no error box, and on the pages people are picked from (the by-name list
-and the agenda) the first row of every table is selected and its panel opened. A screenshot of each
-step is kept in test-artifacts/every-page/ to look at."""
+browser: each page opens with no error box and no violation of axe-core's WCAG 2.1 A and AA rules, and
+on the pages people are picked from (the by-name list and the agenda) the first row of every table is
+selected and its panel opened (and checked again). A screenshot of each step is kept in
+test-artifacts/every-page/ to look at."""
 
 import datetime as dt
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from dashboard.signin import PAGES_BY_ROLE
@@ -21,6 +23,8 @@ PROGRAMS = {"homelessness": "Homelessness (Built for Zero)",
             "early_intervention": "Early Intervention (IDEA Part C)"}
 PICKED_FROM = ("by_name_list", "agenda")
 SHOTS = ARTIFACTS / "every-page"
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+              "resultTypes": ["violations"]}
 
 
 @pytest.fixture(params=["sample", "empty"])
@@ -49,6 +53,8 @@ def no_error(page, where: str) -> None:
     idle(page)
     expect(page.get_by_test_id("stException"), where).to_have_count(0)
     assert "Traceback" not in page.inner_text("body"), where
+    found = Axe().run(page, options=WCAG_21_AA).response["violations"]
+    assert not found, (where, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in found])
 
 
 @pytest.mark.parametrize("role", list(PAGES_BY_ROLE))
