@@ -5,6 +5,7 @@ so a page re-reads only after the data changed."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import polars as pl
 import streamlit as st
@@ -27,6 +28,7 @@ from pipelines import (
 from pipelines import meeting_pack as pack
 from pipelines.periods import Period, period_of, series
 from pipelines.programs import HOMELESSNESS, PROGRAMS, Program
+from pipelines.report import ValidationReport
 
 PROGRAM = HOMELESSNESS.name
 
@@ -280,6 +282,12 @@ def reference(version: tuple) -> pl.DataFrame:
 def load_reference(content: bytes, file_name: str, who: str) -> loading.IngestResult:
     with store.opened() as conn:
         return loading.load_reference(conn, content, file_name, who=who)
+
+
+def upload_report(upload_id: int) -> ValidationReport | None:
+    with store.opened() as conn:
+        row = queries.one(conn, "upload_report", upload_id=upload_id)
+    return ValidationReport.from_dict(json.loads(row["report"])) if row and row["report"] else None
 
 
 def meeting_decisions(person_id: int) -> list[dict]:

@@ -75,6 +75,12 @@ class ValidationReport:
                  "example": found[0].message, "findings": found}
                 for (severity, rule), found in groups.items()]
 
+    @classmethod
+    def from_dict(cls, stored: dict) -> ValidationReport:
+        """A report as to_dict kept it with its upload."""
+        return cls(stored["file_name"], [Finding(**f) for f in stored.get("findings", [])],
+                   stored.get("quality", []), stored.get("continuums", {}))
+
     def lines(self, limit: int | None = None) -> list[str]:
         """One plain sentence per finding, errors first, the way a data lead reads them."""
         ordered = self.errors + self.warnings

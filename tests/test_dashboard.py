@@ -225,6 +225,12 @@ def test_upload_with_warnings_is_confirmed_then_loaded_and_changes_the_figures(d
     assert app.success[0].value.startswith("april.csv loaded as upload 2: 2 rows")
     history = app.dataframe[-1].value
     assert history["File"].tolist() == ["april.csv", "march.csv"]
+    # The report it was loaded with opens from the history.
+    app.file_uploader(key="extract").clear().run()
+    pick(app, "history", 0)
+    assert not app.exception
+    assert any(m.value == "**Upload 2: april.csv**" for m in app.markdown)
+    assert app.dataframe[-2].value["Check"].tolist() == ["Repeated client ID"]
     app.switch_page("views/flow.py").run()
     assert metrics(app)["Actively homeless"] == ("6", "+3")
 

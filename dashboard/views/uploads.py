@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import data, formatting, live, signin
+from dashboard import data, formatting, live, selection, signin
 from pipelines.programs import PROGRAMS
 from pipelines.report import ERROR
 
@@ -167,7 +167,8 @@ history = data.uploads(live.current_version())
 if history.is_empty():
     st.caption("Nothing loaded yet.")
 else:
-    st.dataframe(
+    st.caption("Select an upload to read the report it was loaded with.")
+    picked = selection.picked_row(
         history.select(
             pl.col("upload_id").alias("Upload"),
             pl.col("file_name").alias("File"),
@@ -181,10 +182,21 @@ else:
             pl.col("warnings").alias("Warnings"),
             pl.col("status").str.to_titlecase().alias("Status"),
         ),
-        hide_index=True, width="stretch", key="history",
+        "history", history["upload_id"], hide_index=True, width="stretch",
         column_config={name: st.column_config.NumberColumn(format="localized")
                        for name in ("Rows", "New records", "New dates", "Warnings")},
     )
+    if picked is not None:
+        upload = history.row(picked, named=True)
+        past = data.upload_report(upload["upload_id"])
+        with st.container(border=True):
+            st.markdown(f"**Upload {upload['upload_id']}: {formatting.plain(upload['file_name'])}**")
+            if past is None or not past.findings:
+                st.caption("It was loaded with no problems found.")
+            else:
+                show_findings(past, f"past_{upload['upload_id']}")
+            if past is not None and past.quality:
+                st.dataframe(quality_table(past), hide_index=True, width="stretch", key=f"past_quality_{picked}")
     # A data lead undoes the files of the program they are working on; meeting decisions are undone
     # from each person's history.
     loaded = history.filter((pl.col("status") == "loaded") & (pl.col("program") == program.name))
