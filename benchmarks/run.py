@@ -184,7 +184,8 @@ def main() -> None:
         print("|---|---|---|")
         print(f"| floor: Polars reads each CSV file, DuckDB inserts it | {h['floor']['seconds']:.2f} s "
               f"| {h['floor']['peak_mib']:,} MiB |")
-        print(f"| `bynames ingest` (open safely, check, derive statuses and chronic status, load) "
+        print(f"| `bynames ingest` (open safely, check, derive statuses, household type and chronic status "
+              f"over time, load) "
               f"| {h['ingest']['seconds']:.2f} s ({h['ingest']['times_floor']:.2f}x floor) "
               f"| {h['ingest']['peak_mib']:,} MiB |")
 
