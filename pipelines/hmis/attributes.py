@@ -4,9 +4,10 @@ A month's figures count each person in the populations they belonged to at the m
 two attributes must be known as they stood then, not as the export's last day has them (someone
 chronic since May was not chronic in March). Each is evaluated on the days it can change for the
 list's figures: the days the person was identified, returned, moved in or went inactive, the days they
-or a member of their household began an enrollment, every month's end while they could be chronic,
-and the export's last day. Between those days the last evaluation holds, so nothing is ever seen
-before it happened; a month's end always has its own.
+or a member of their household began an enrollment, every month's end while they are on the list and
+could be chronic (and whenever a member of their household is evaluated), and the export's last day.
+Between those days the last evaluation holds, so nothing is ever seen before it happened; a month's
+end always has its own, and someone off the list keeps the attributes of the day they left.
 
 On a day the attributes describe the person's day: that day, or for someone who had left the list by
 then the day they left (a person housed keeps the household and status they were housed with).
@@ -28,8 +29,8 @@ YOUTH_UNTIL = 25
 
 
 def over_time(walked: pl.DataFrame, entries: pl.DataFrame, spans: pl.DataFrame, as_of: dt.date) -> tuple:
-    """(versions, current, history). versions: PersonalID -> over_time, the list of loading.OVER_TIME from the
-    day the person was identified, one per change. current: PersonalID, household_type, chronic on
+    """(versions, current, history). versions: PersonalID -> over_time, the list of loading.OVER_TIME
+    from the day the person was identified, one per change. current: PersonalID, household_type, chronic on
     `as_of`. history: chronic.history's row per person on `as_of`, for those with chronic evidence.
     `entries` is chronic.at_entry with household and age_at_entry."""
     on = _evaluations(walked, entries, as_of)
