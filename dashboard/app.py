@@ -35,7 +35,11 @@ PAGES = {
 }
 account = signin.user()
 if account is None:
-    st.navigation([st.Page(signin.form, title="Sign in", icon=":material/login:")], position="hidden").run()
+    # Every page's address opens the sign-in form, so a shared link (with its filters) opens the page it
+    # points to once signed in, instead of "Page not found".
+    st.navigation([st.Page(signin.form, title="Sign in", icon=":material/login:", default=True),
+                   *[st.Page(signin.form, title="Sign in", icon=":material/login:", url_path=name)
+                     for name in PAGES if name != "flow"]], position="hidden").run()
 else:
     with st.sidebar:
         # Only someone signed in learns what is loaded.

@@ -27,9 +27,10 @@ shows_all = {key: st.session_state.get(f"all_{key}", False) for key in today.tit
 sizes = tuple((key, people.height if shows_all[key] else SHORT) for key, people in sections.items())
 heads = data.agenda_heads(version, meeting, list_date, sizes, program.name)
 rules = {
-    "no_contact": f"no contact means nothing recorded for {settings.no_contact_days} days",
-    "stalled": f"stalled means no progress recorded for {settings.stalled_days} days, or matched to housing "
-               f"{settings.matched_days}+ days ago and not moved in",
+    "overdue": "a next step is past its due date when nothing has been recorded since it fell due",
+    "no_contact": f"no contact means a plan with nothing recorded for {settings.no_contact_days} days",
+    "stalled": f"stalled means a plan with no progress recorded for {settings.stalled_days} days, or matched to "
+               f"housing {settings.matched_days}+ days ago and not moved in",
     "clock": f"the 45-day clock section has every child without an IFSP meeting {settings.clock_days} or fewer "
              "days before the clock runs out, and those past it",
     "transition": f"the transition section has children in their transition window whose conference is due "

@@ -72,3 +72,17 @@ def test_submit_a_month_then_see_how_far_it_drifted(seed, app_url, page, db, tmp
         "2024-03: submitted 6, now 10: 5 records entered or corrected after it was submitted")).to_be_visible(
         timeout=20_000)
     expect(page.get_by_role("button", name="Submit the figures for March 2024 again")).to_be_visible()
+
+
+def test_a_shared_link_opens_its_page_and_filters_after_sign_in(seed, app_url, page):
+    from tests.browser.conftest import EMAIL, PASSWORD
+    from tests.test_dashboard import LIST as HAND_LIST
+
+    seed(HAND_LIST, "march.csv")
+    page.goto(f"{app_url}/by_name_list?list_population=Families")
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", name="By-name list", exact=True)).to_be_visible()
+    expect(page.get_by_text("1 of 5 match")).to_be_visible()  # Carl, the only family
