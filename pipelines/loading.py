@@ -263,14 +263,16 @@ def _attributes(matched: pl.DataFrame, definition: Program) -> pl.DataFrame:
           for name, dtype in ATTRIBUTES.items()],
         pl.col("over_time") if "over_time" in matched.columns else pl.lit(None, pl.List(OVER_TIME)).alias("over_time"),
     )
-    once = rows.filter(pl.col("over_time").list.len().fill_null(0) == 0)
+    once = rows.filter(pl.col("over_time").list.len().fill_null(0) == 0).with_columns(
+        valid_from=pl.lit(None, pl.Date)).drop("over_time")
     changes = rows.filter(pl.col("over_time").list.len() > 0).explode("over_time")
+    if changes.is_empty():
+        return once
     version = pl.col("over_time").struct.field
-    return pl.concat([
-        once.with_columns(valid_from=pl.lit(None, pl.Date)).drop("over_time"),
-        changes.with_columns(household_type=version("household_type"), chronic=version("chronic"),
-                             valid_from=version("valid_from")).drop("over_time"),
-    ])
+    # relaxed: a column a list leaves blank throughout comes without a type
+    return pl.concat([once, changes.with_columns(household_type=version("household_type"), chronic=version("chronic"),
+                                                 valid_from=version("valid_from")).drop("over_time")],
+                     how="vertical_relaxed")
 
 
 def _repeat_message(file_name: str, earlier) -> str:
