@@ -3,7 +3,7 @@ another meeting room) and refreshes itself, without the user reloading."""
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, formatting
 
 CHECK_EVERY = "5s"
 
@@ -25,8 +25,8 @@ def wrote(message: str) -> None:
 
 def say_what_was_written() -> None:
     message = st.session_state.pop("wrote", None)
-    if message:
-        st.success(message, icon=":material/done:")
+    if message:  # it names people and their decisions: text, never Markdown
+        st.success(formatting.plain(message), icon=":material/done:")
 
 
 def shown_version() -> tuple:

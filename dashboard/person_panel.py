@@ -35,7 +35,7 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
 
     st.subheader(f"{formatting.plain(name)}, rank {person['rank']}")
     reason = triage.why(pl.DataFrame([person]), policy).item()
-    decisive = triage.deciding_reason(person, policy)
+    decisive = triage.deciding_reason(person)
     ahead = f" puts them ahead of rank {person['rank'] + 1}" if decisive else ""
     st.markdown(f"**Why rank {person['rank']}:** {decisive + ahead + '. In full: ' if decisive else ''}{reason}.")
     program = data.program()

@@ -94,7 +94,7 @@ def why(ranked: pl.DataFrame, policy: list[str]) -> pl.Series:
     return ranked.select(_reason(parse_policy(policy)).alias("why")).to_series()
 
 
-def deciding_reason(person: dict, policy: list[str]) -> str | None:
+def deciding_reason(person: dict) -> str | None:
     """For one ranked person, the reason that puts them ahead of the next (None for the last, or a
     tie that only the order of their records breaks)."""
     key = person.get("decided_by")

@@ -3,12 +3,12 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import data, signin
+from dashboard import data, formatting, signin
 from pipelines.accounts import ROLES
 
 st.title("Users")
 if said := st.session_state.pop("users_said", None):  # what the last save or removal did
-    st.success(said, icon=":material/done:")
+    st.success(formatting.plain(said), icon=":material/done:")
 people = data.users()
 if not people.is_empty():
     st.dataframe(
@@ -36,7 +36,7 @@ with st.form("add_user"):
             st.session_state["users_said"] = f"{email.strip().lower()} can sign in as {role}."
             st.rerun()
         except ValueError as refused:
-            st.error(str(refused).capitalize() + ".")
+            st.error(formatting.plain(str(refused).capitalize() + "."))
 
 if not people.is_empty():
     with st.form("remove_user"):
@@ -50,4 +50,4 @@ if not people.is_empty():
                 st.session_state["users_said"] = f"{gone} can no longer sign in."
                 st.rerun()
             except ValueError as refused:
-                st.error(str(refused).capitalize() + ".")
+                st.error(formatting.plain(str(refused).capitalize() + "."))
