@@ -21,6 +21,7 @@ with st.sidebar:
         if st.query_params.get("program") != chosen:
             st.query_params["program"] = chosen
     live.watch()
+    signin.session_cookie()
 
 PAGES = {
     "flow": st.Page("views/flow.py", title="Flow", icon=":material/swap_vert:", default=True),

@@ -22,6 +22,7 @@ from pipelines import (
     figures,
     loading,
     person_links,
+    sessions,
     store,
     submissions,
 )
@@ -143,13 +144,28 @@ def plan(person_id: int) -> tuple[case_conference.Plan, list[dict], list[dict]]:
                 queries.rows(conn, "record_of_person", person_id=person_id))
 
 
-def sign_in(email: str, password: str) -> dict:
+def sign_in(email: str, password: str) -> tuple[dict, str]:
+    """The account, and the token of the session its browser keeps as a cookie."""
     with store.opened() as conn, loading.writing():
-        return accounts.sign_in(conn, email, password)
+        account = accounts.sign_in(conn, email, password)
+        return account, sessions.begin(conn, account["email"], dt.datetime.now())
 
 
-def signed_out(who: str, why: str | None = None) -> None:
+def resumed(token: str) -> dict | None:
+    """The account a browser's session cookie belongs to, as sessions.resume says (it may raise Idle)."""
     with store.opened() as conn, loading.writing():
+        return sessions.resume(conn, token, dt.datetime.now(), dt.timedelta(minutes=idle_minutes()))
+
+
+def session_in_use(token: str) -> dict | None:
+    with store.opened() as conn, loading.writing():
+        return sessions.current(conn, token, dt.datetime.now())
+
+
+def signed_out(who: str, why: str | None = None, token: str | None = None) -> None:
+    with store.opened() as conn, loading.writing():
+        if token is not None:
+            sessions.end(conn, token, dt.datetime.now())
         audit.record(conn, who, audit.SIGNED_OUT, who, why)
 
 

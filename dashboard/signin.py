@@ -1,14 +1,16 @@
 """Signing in and out, and which pages each role may open. Pages outside a role are never offered
 to it, so their addresses lead nowhere for that role. With `[auth]` in .streamlit/secrets.toml, people
 may also sign in through an identity provider (st.login); the account with the email it vouches for
-decides the role."""
+decides the role. After a password sign-in the browser keeps a session cookie (pipelines/sessions.py,
+handed out by dashboard/server.py), so a reload, a new tab or a shared link opens the account again."""
 
 import datetime as dt
+import secrets
 
 import streamlit as st
 
 from dashboard import data
-from pipelines import accounts, loading, store
+from pipelines import accounts, loading, sessions, store
 from pipelines.accounts import ADMIN, CASE_TEAM, DATA_LEAD, DEMO_ACCOUNTS, DEMO_PASSWORD, FUNDER, SignInRefused
 
 # Funders see trends only: pages built from counts, never from people.
@@ -20,6 +22,24 @@ PAGES_BY_ROLE = {
             "users"),
 }
 
+# Asks the dashboard's own server for the session cookie (or to take it back): the browser keeps it
+# where scripts in the page cannot read it. Tells the script once the answer came.
+_COOKIE = st.components.v2.component(
+    "bynames_session_cookie",
+    html="<span></span>",
+    js="""
+let sent = null
+export default function ({ data, setTriggerValue }) {
+  if (!data || sent === data.nonce) return
+  sent = data.nonce
+  fetch(new URL(data.path, window.location.origin), {
+    method: data.method, credentials: "same-origin", body: data.token,
+  }).then((answer) => setTriggerValue("answered", answer.status))
+    .catch(() => setTriggerValue("answered", 0))
+}
+""",
+)
+
 # Long enough to read why an identity was refused before it is signed out of the provider.
 REFUSED_SIGN_OUT_AFTER = dt.timedelta(seconds=15)
 
@@ -27,19 +47,77 @@ REFUSED_SIGN_OUT_AFTER = dt.timedelta(seconds=15)
 def user(now: dt.datetime | None = None) -> dict | None:
     """The signed-in account, unless the session has been idle too long (then it must sign in again)."""
     now = now or dt.datetime.now()
-    account = st.session_state.get("user") or _signed_in_by_identity(now)
+    account = st.session_state.get("user") or _signed_in_by_identity(now) or _resumed(now)
     if account is None:
         return None
     last = st.session_state.get("last_active", now)
-    if now - last > dt.timedelta(minutes=data.idle_minutes()):
-        data.signed_out(account["email"], "idle")
-        st.session_state.clear()
-        st.session_state["signed_out_idle"] = True
-        _forget_identity()
+    idle = dt.timedelta(minutes=data.idle_minutes())
+    if now - last > idle:
+        _signed_out_idle(account["email"])
         return None
     if not st.session_state.pop("refreshed_for_data", False):
         st.session_state["last_active"] = now
+        token = st.session_state.get("session_token")
+        # The store notes the use now and then, and says whether the session still stands (it ends when
+        # the account is removed or gets a new password) and with which role.
+        if token is not None and now - st.session_state["session_checked"] >= min(sessions.TOUCH_EVERY, idle / 4):
+            account = _checked(token, account["email"], now)
     return account
+
+
+def _resumed(now: dt.datetime) -> dict | None:
+    """The account of the browser's session cookie: a reload or a new tab goes on where it was."""
+    token = st.context.cookies.get(sessions.COOKIE)
+    # (outside a browser, as under AppTest, there are no cookies to read)
+    if not isinstance(token, str) or not token or st.session_state.get("cookie_refused") == token:
+        return None
+    try:
+        account = data.resumed(token)
+    except sessions.Idle as idle:
+        data.signed_out(str(idle), "idle")
+        st.session_state["signed_out_idle"] = True
+        account = None
+    if account is None:
+        st.session_state["cookie_refused"] = token
+        return None
+    st.session_state.update(user=account, session_token=token, session_checked=now)
+    return account
+
+
+def _checked(token: str, email: str, now: dt.datetime) -> dict | None:
+    account = data.session_in_use(token)
+    if account is None:
+        data.signed_out(email, "session ended", token)
+        st.session_state.clear()
+        return None
+    st.session_state.update(user=account, session_checked=now)
+    return account
+
+
+def _signed_out_idle(email: str) -> None:
+    data.signed_out(email, "idle", st.session_state.get("session_token"))
+    st.session_state.clear()
+    st.session_state["signed_out_idle"] = True
+    _forget_identity()
+
+
+def session_cookie() -> None:
+    """Hands the browser its session cookie after a password sign-in, and takes it back after signing
+    out; nothing to do on other runs."""
+    if "cookie_to_give" in st.session_state:
+        method, token = "POST", st.session_state["cookie_to_give"]
+    elif "cookie_to_take_back" in st.session_state:
+        method, token = "DELETE", st.session_state["cookie_to_take_back"]
+    else:
+        return
+    _COOKIE(data={"path": sessions.PATH, "method": method, "token": token if method == "POST" else None,
+                  "nonce": f"{method}{token[:8]}"},
+            key="session_cookie", on_answered_change=_cookie_answered, width="content", height="content")
+
+
+def _cookie_answered() -> None:
+    st.session_state.pop("cookie_to_give", None)
+    st.session_state.pop("cookie_to_take_back", None)
 
 
 def sees_people() -> bool:
@@ -133,7 +211,9 @@ def form() -> None:
         password = st.text_input("Password", type="password", key="sign_in_password")
         if st.form_submit_button("Sign in", type="primary"):
             try:
-                st.session_state["user"] = data.sign_in(email, password)
+                account, token = data.sign_in(email, password)
+                st.session_state.update(user=account, session_token=token, cookie_to_give=token,
+                                        session_checked=dt.datetime.now())
                 st.rerun()
             except SignInRefused as refused:
                 st.error(str(refused).capitalize() + ".", icon=":material/lock:")
@@ -144,6 +224,7 @@ def form() -> None:
 
 
 def sign_out() -> None:
-    data.signed_out(who())
+    data.signed_out(who(), token=st.session_state.get("session_token"))
     st.session_state.clear()
+    st.session_state["cookie_to_take_back"] = secrets.token_hex(4)  # tells this sign-out from the last
     _forget_identity()

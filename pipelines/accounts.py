@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
 import queries
-from pipelines import audit, store
+from pipelines import audit, sessions, store
 
 ADMIN, DATA_LEAD, CASE_TEAM, FUNDER = "admin", "data lead", "case team", "funder"
 ROLES = (ADMIN, DATA_LEAD, CASE_TEAM, FUNDER)
@@ -53,6 +53,7 @@ def remove_user(conn, email: str) -> None:
     if user["role"] == ADMIN and len(admins) == 1:
         raise ValueError(f"{email} is the only admin: make someone else an admin first")
     queries.run(conn, "user_remove", email=email)
+    sessions.end_all(conn, email, dt.datetime.now())
 
 
 def set_password(conn, email: str, password: str) -> None:
@@ -61,6 +62,8 @@ def set_password(conn, email: str, password: str) -> None:
     if queries.one(conn, "user_get", email=email.strip().lower()) is None:
         raise ValueError(f"there is no account {email}")
     queries.run(conn, "user_password", email=email.strip().lower(), password_hash=_hasher.hash(password))
+    # Whoever knew the old password may be signed in somewhere: those sessions end with it.
+    sessions.end_all(conn, email.strip().lower(), dt.datetime.now())
 
 
 def sign_in(conn, email: str, password: str, now: dt.datetime | None = None) -> dict:

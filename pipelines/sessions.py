@@ -1,0 +1,85 @@
+"""Staying signed in: after a password sign-in the browser holds a random token in an HttpOnly cookie,
+so a reload or a new tab opens the same account without signing in again. The store keeps only the
+token's SHA-256 with the account, so the token cannot be forged or read back from the database, and the
+account's role is read afresh each time. A session ends on signing out, after `idle_minutes` without
+use, after `LASTS` in any case, and when its account is removed or gets a new password."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+import queries
+
+COOKIE = "bynames_session"
+PATH = "/session"  # where the dashboard's server hands the cookie out (dashboard/server.py)
+LASTS = dt.timedelta(hours=12)  # a working day, then a fresh sign-in whatever the activity
+# The browser asks for its cookie as soon as the page that signed in is drawn: a token not claimed by
+# then was never handed to that browser, and is not honoured later.
+CLAIM_WITHIN = dt.timedelta(minutes=2)
+# Each use is not written down: a minute is close enough for an idle limit counted in minutes.
+TOUCH_EVERY = dt.timedelta(minutes=1)
+
+
+class Idle(Exception):
+    """The session sat unused longer than the idle limit; it has been ended. Carries the account's email."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def begin(conn, email: str, now: dt.datetime) -> str:
+    """A new session for someone who just signed in with a password: the token for their cookie."""
+    token = secrets.token_urlsafe(32)
+    queries.run(conn, "session_begin", token_hash=_hash(token), email=email, now=now, expires=now + LASTS)
+    return token
+
+
+def claim(conn, token: str, now: dt.datetime) -> bool:
+    """Whether the browser may have this token as its cookie: only once, and only just after sign-in."""
+    return bool(queries.rows(conn, "session_claim", token_hash=_hash(token), claimable_since=now - CLAIM_WITHIN))
+
+
+def resume(conn, token: str, now: dt.datetime, idle: dt.timedelta) -> dict | None:
+    """The account a browser's cookie belongs to, with its role as it is now; None if the token is not a
+    live session (unknown, never handed to a browser, ended, expired, or its account removed); Idle if it
+    sat unused too long (it is ended then)."""
+    session = _get(conn, token)
+    if session is None or not session["claimed"]:
+        return None
+    if now - session["last_used"] > idle and session["ended"] is None:
+        end(conn, token, now)
+        raise Idle(session["email"])
+    return current(conn, token, now, session)
+
+
+def current(conn, token: str, now: dt.datetime, session: dict | None = None) -> dict | None:
+    """For a session in use: its account with the role as it is now, noting the use; None once the
+    session has ended, expired or lost its account."""
+    session = session or _get(conn, token)
+    if session is None or session["ended"] is not None or session["role"] is None:
+        return None
+    if session["expires"] <= now:
+        end(conn, token, now)
+        return None
+    touch(conn, token, now)
+    return {"email": session["email"], "role": session["role"]}
+
+
+def _get(conn, token: str) -> dict | None:
+    found = queries.rows(conn, "session_get", token_hash=_hash(token))
+    return found[0] if found else None
+
+
+def touch(conn, token: str, now: dt.datetime) -> None:
+    queries.run(conn, "session_touch", token_hash=_hash(token), now=now)
+
+
+def end(conn, token: str, now: dt.datetime) -> None:
+    queries.run(conn, "session_end", token_hash=_hash(token), now=now)
+
+
+def end_all(conn, email: str, now: dt.datetime) -> None:
+    queries.run(conn, "sessions_end_for", email=email, now=now)
