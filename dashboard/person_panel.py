@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import data, formatting, live, signin
 from pipelines import loading, triage
-from pipelines.case_conference import BARRIERS, HOUSING_MATCH, STATUS_CHANGES, PlanConflict
+from pipelines.case_conference import PlanConflict
 
 
 def coordinated_entry(person: dict) -> str:
@@ -48,9 +48,9 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
     if entry:
         st.caption(entry)
     if plan.revision:
+        match = f" · **Housing match:** {plan.housing_match or 'None'}" if program.matches else ""
         st.markdown(f"**Next step:** {formatting.plain(plan.next_step or '–')} · **Owner:** "
-                    f"{formatting.plain(plan.owner or '–')} · **Due:** {formatting.day(plan.due_date)} · "
-                    f"**Housing match:** {plan.housing_match or 'None'}")
+                    f"{formatting.plain(plan.owner or '–')} · **Due:** {formatting.day(plan.due_date)}{match}")
         if plan.barriers:
             st.markdown("**Barriers:** " + formatting.plain(", ".join(plan.barriers)))
 
@@ -61,11 +61,15 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
         st.markdown("**Record the meeting's decision**")
         left, right = st.columns(2)
         next_step = left.text_input("Next step", value=plan.next_step or "", key=f"{field}_step")
-        owner = right.text_input("Owner (navigator or case manager)", value=plan.owner or "", key=f"{field}_owner")
+        owner = right.text_input(program.word("owner"), value=plan.owner or "", key=f"{field}_owner")
         due = left.date_input("Due", value=plan.due_date, format="YYYY-MM-DD", key=f"{field}_due")
-        match = right.selectbox("Housing match", HOUSING_MATCH, key=f"{field}_match",
-                                index=HOUSING_MATCH.index(plan.housing_match or "None"))
-        barriers = st.multiselect("Barriers", BARRIERS, default=list(plan.barriers), key=f"{field}_barriers")
+        match = None
+        if program.matches:
+            match = right.selectbox("Housing match", program.matches, key=f"{field}_match",
+                                    index=program.matches.index(plan.housing_match or program.matches[0]))
+        # A barrier named before under another list of choices stays chosen.
+        choices = list(dict.fromkeys([*program.barriers, *plan.barriers]))
+        barriers = st.multiselect("Barriers", choices, default=list(plan.barriers), key=f"{field}_barriers")
         decision = st.text_input("Decision", value=plan.decision or "", key=f"{field}_decision")
         notes = st.text_area("Notes", value=plan.notes or "", height=80, key=f"{field}_notes")
         submitted = st.form_submit_button("Save", type="primary", key=f"{field}_save")
@@ -83,16 +87,17 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
                 live.wrote(f"Saved the plan for {name} (revision {saved.revision}).")
 
     active = [r for r in records if r["active"]]
-    kinds = [kind for kind in STATUS_CHANGES if kind in {k.kind for k in program.event_kinds}]
-    # Status changes are the homelessness list's own; a referral's come with the next extract.
+    # Someone on the list can leave it (or reach a step); someone off it can only come back.
+    kinds = [kind for kind in program.meeting_records
+             if (program.kind(kind).counts_as == "returned") != bool(active)]
     if kinds:
         with st.form(f"{key}_status_{person_id}"):
             st.markdown("**Record a change of status**")
-            kinds = kinds if active else ["returned"]
-            left, middle, right = st.columns([2, 2, 3])
-            kind = left.selectbox("What happened", kinds, format_func=STATUS_CHANGES.get)
-            day = middle.date_input("On", value=dt.date.today(), max_value=dt.date.today(), format="YYYY-MM-DD")
-            reason = right.text_input("Reason (for inactive: moved away, in an institution…)")
+            kind = st.selectbox("What happened", kinds, format_func=lambda name: program.kind(name).label)
+            left, right = st.columns([2, 3])
+            day = left.date_input("On", value=dt.date.today(), max_value=dt.date.today(), format="YYYY-MM-DD")
+            reason = right.text_input("Reason or note", help="For a move to inactive: moved away, in an "
+                                      "institution…" if "inactive" in kinds else None)
             if st.form_submit_button("Record"):
                 record = (active or records)[0]
                 described = data.record_status(record["record_id"], kind, day, signin.who(), reason or None)

@@ -2,8 +2,8 @@
 
 A plan save is one transaction with its author and time, and names the revision it changes: if
 someone else saved in between, the save is refused rather than overwriting theirs. A status change
-(moved in, inactive, returned) becomes an event exactly like an uploaded one, so every figure moves
-with it.
+(moved in, inactive, returned; for a child a step such as the IFSP meeting, or an exit) becomes an event
+exactly like an uploaded one, so every figure moves with it.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ import duckdb
 
 import queries
 from pipelines import audit, loading
+from pipelines.programs import PROGRAMS
 
-BARRIERS = ("Missing ID", "Birth certificate", "Income verification", "Disability verification", "Other")
-HOUSING_MATCH = ("None", "Referred", "Matched", "Moving in")
 PLAN_FIELDS = ("next_step", "owner", "due_date", "barriers", "housing_match", "decision", "notes")
-# What the meeting can record, and the program's event kind each one is.
-STATUS_CHANGES = {"moved_in": "Moved into housing", "inactive": "Moved to inactive", "returned": "Returned to active"}
+# A plan belongs to a person, whose program names their barriers; any program's are accepted.
+BARRIERS = frozenset(b for p in PROGRAMS.values() for b in p.barriers)
 
 
 class PlanConflict(Exception):
@@ -88,12 +87,14 @@ def save_plan(conn, person_id: int, opened_revision: int, who: str, **fields) ->
 
 def record_status(conn, program: str, record_id: int, kind: str, day: dt.date, who: str,
                   note: str | None = None) -> str:
-    """Record a status change decided in the meeting as a fact with `who` as its source."""
-    if kind not in STATUS_CHANGES:
-        raise ValueError(f"a meeting records {', '.join(STATUS_CHANGES)}, not {kind!r}")
+    """Record a status change or a step decided in the meeting as a fact with `who` as its source."""
+    recordable = PROGRAMS[program].meeting_records
+    if kind not in recordable:
+        raise ValueError(f"a meeting records {', '.join(recordable)}, not {kind!r}")
     if day > dt.date.today():
         raise ValueError(f"{day:%Y-%m-%d} is in the future")
-    description = f"Case conference: {STATUS_CHANGES[kind].lower()} on {day:%Y-%m-%d}" + (f" ({note})" if note else "")
+    label = PROGRAMS[program].kind(kind).label
+    description = f"Case conference: {label[:1].lower()}{label[1:]} on {day:%Y-%m-%d}" + (f" ({note})" if note else "")
     with loading.writing():
         conn.execute("BEGIN TRANSACTION")
         try:

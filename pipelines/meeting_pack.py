@@ -9,12 +9,14 @@ import polars as pl
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from pipelines import agenda, figures
+from pipelines import agenda, clocks, figures
 from pipelines.active_list import display_name
 from pipelines.periods import series
+from pipelines.programs import HOMELESSNESS, Program
+from pipelines.programs import program as program_of
 from pipelines.store import community_name
 
-CONFIDENTIAL = ("Confidential: names and circumstances of people experiencing homelessness. For the case "
+CONFIDENTIAL = ("Confidential: names and circumstances of the people on this list. For the case "
                 "conference only; do not copy, forward or leave unattended.")
 FLOW_WEEKS = 12
 SECTION_ROWS = 25  # a section fits its page
@@ -55,7 +57,7 @@ class Pack(FPDF):
         self.cell(60, 4, f"Made {self.made:%d %b %Y %H:%M}. Page {self.page_no()} of {{nb}}", align="R")
 
 
-def flow_chart(pdf: FPDF, weeks: pl.DataFrame, width: float = 250, height: float = 60) -> None:
+def flow_chart(pdf: FPDF, weeks: pl.DataFrame, program: Program, width: float = 250, height: float = 60) -> None:
     """Bars up for people who came onto the list each week, down for those who left it."""
     x0, y0 = pdf.get_x(), pdf.get_y()
     biggest = max(1, int(weeks["inflow"].max()), int(weeks["outflow"].max()))
@@ -79,13 +81,15 @@ def flow_chart(pdf: FPDF, weeks: pl.DataFrame, width: float = 250, height: float
         pdf.cell(slot * 0.6 + 4, 3, f"{week['period_start']:%d %b}", align="C")
     pdf.set_xy(x0, y0 + height + 6)
     pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(width, 4.5, "Each week: above the line, people who came onto the active list (new, or back "
-                               "from housing or inactive); below it, people who left it (housed, inactive, or no "
-                               "longer in the population). Counts are of people.", new_x="LMARGIN", new_y="NEXT")
+    inflow, outflow = program.movements()
+    came, left = (", ".join(program.word(f).lower() for f in figures_) for figures_ in (inflow, outflow))
+    pdf.multi_cell(width, 4.5, f"Each week: above the line, people who came onto the {program.word('active_list')} "
+                               f"({came}); below it, people who left it ({left}). Counts are of people.",
+                   new_x="LMARGIN", new_y="NEXT")
 
 
-def people_table(pdf: FPDF, people: pl.DataFrame, extra: tuple[str, str] | None = None) -> None:
-    headings = ["Rank", "Name", "Population", "Days on list", "Next step", "Owner", "Due"]
+def people_table(pdf: FPDF, people: pl.DataFrame, program: Program, extra: tuple[str, str] | None = None) -> None:
+    headings = ["Rank", "Name", "Population", program.word("days_on_list"), "Next step", "Owner", "Due"]
     widths = (14, 48, 48, 22, 80, 36, 30)
     if extra:
         headings.append(extra[1])
@@ -96,7 +100,8 @@ def people_table(pdf: FPDF, people: pl.DataFrame, extra: tuple[str, str] | None 
                    headings_style=FontFace(emphasis="BOLD", fill_color=(226, 232, 240))) as table:
         table.row([text(h) for h in headings])
         for row in people.iter_rows(named=True):
-            group = " - ".join(p for p in (row.get("household_type"), "Veteran" if row.get("veteran") else None,
+            household = row.get("household_type") if len(program.populations) > 1 else None
+            group = " - ".join(p for p in (household, "Veteran" if row.get("veteran") else None,
                                            "Chronic" if row.get("chronic") else None) if p)
             cells = [row["rank"], row["name"], group, f"{row['days_since_identification']:,}", row.get("next_step"),
                      row.get("owner"), row.get("due_date")]
@@ -106,22 +111,22 @@ def people_table(pdf: FPDF, people: pl.DataFrame, extra: tuple[str, str] | None 
 
 
 def build(meeting: agenda.Meeting, weeks: pl.DataFrame, community: str, made: dt.datetime | None = None,
-          everyone: bool = False) -> bytes:
+          everyone: bool = False, program: Program = HOMELESSNESS) -> bytes:
     made = made or dt.datetime.now()
     pdf = Pack(f"{community}: case conference, {text(meeting.day)}", made)
     pdf.alias_nb_pages()
     pdf.add_page()
     pdf.set_font("Helvetica", "", 10)
     since = agenda.last_meeting(meeting.day, meeting.settings)
-    pdf.multi_cell(0, 5, text(f"The list as of {text(meeting.list_date)}: {meeting.ranked.height:,} people "
-                              f"actively homeless. Since the last meeting ({text(since)}):"),
+    pdf.multi_cell(0, 5, text(f"The list as of {text(meeting.list_date)}: {meeting.ranked.height:,} "
+                              f"{program.word('on_list')}. Since the last meeting ({text(since)}):"),
                    new_x="LMARGIN", new_y="NEXT")
     for key, title in meeting.titles.items():
         pdf.cell(0, 5, text(f"    {title}: {meeting.sections[key].height:,}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(0, 7, f"Coming onto and leaving the list, last {FLOW_WEEKS} weeks", new_x="LMARGIN", new_y="NEXT")
-    flow_chart(pdf, weeks)
+    flow_chart(pdf, weeks, program)
 
     for key, title in meeting.titles.items():
         people = meeting.sections[key]
@@ -130,10 +135,16 @@ def build(meeting: agenda.Meeting, weeks: pl.DataFrame, community: str, made: dt
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 11)
         pdf.cell(0, 7, text(f"{title} ({people.height:,})"), new_x="LMARGIN", new_y="NEXT")
-        people_table(pdf, people.head(SECTION_ROWS), ("why_stalled", "Stalled because") if key == "stalled" else None)
+        extra = ("why_stalled", "Stalled because") if key == "stalled" else None
+        if key in ("clock", "transition"):  # how long is left, or how late
+            clock = clocks.described()[0 if key == "clock" else 1]
+            people = people.with_columns(clock)
+            extra = (clock.meta.output_name(),) * 2
+        people_table(pdf, people.head(SECTION_ROWS), program, extra)
         if people.height > SECTION_ROWS:
             pdf.set_font("Helvetica", "", 9)
-            pdf.cell(0, 6, text(f"... and {people.height - SECTION_ROWS:,} more, in triage order on the by-name list."),
+            pdf.cell(0, 6, text(f"... and {people.height - SECTION_ROWS:,} more, in triage order on the "
+                                f"{program.word('list')}."),
                      new_x="LMARGIN", new_y="NEXT")
     housed = meeting.sections["housed"]
     if not housed.is_empty():
@@ -143,15 +154,15 @@ def build(meeting: agenda.Meeting, weeks: pl.DataFrame, community: str, made: dt
         pdf.cell(0, 7, text(f"{meeting.titles['housed']} ({housed.height:,})"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 9)
         for row in housed.iter_rows(named=True):
-            pdf.cell(0, 5, text(f"    {row['name']}, moved in {text(row['exit_date'])}"), new_x="LMARGIN",
-                     new_y="NEXT")
+            pdf.cell(0, 5, text(f"    {row['name']}, {program.word('exit_day').lower()} {text(row['exit_date'])}"),
+                     new_x="LMARGIN", new_y="NEXT")
 
     if everyone:
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(0, 7, text(f"Everyone on the active list, in triage order ({meeting.ranked.height:,})"),
-                 new_x="LMARGIN", new_y="NEXT")
-        people_table(pdf, meeting.ranked)
+        pdf.cell(0, 7, text(f"Everyone on the {program.word('active_list')}, in triage order "
+                            f"({meeting.ranked.height:,})"), new_x="LMARGIN", new_y="NEXT")
+        people_table(pdf, meeting.ranked, program)
     return bytes(pdf.output())
 
 
@@ -159,7 +170,8 @@ def for_meeting(conn, program: str, day: dt.date, everyone: bool = False) -> byt
     """The agenda's pack; with `everyone`, the whole list in triage order after it."""
     meeting = agenda.with_names(conn, agenda.meeting(conn, program, day))
     end = day - dt.timedelta(days=day.weekday() + 1)  # the Sunday that ends the last whole week
+    everyone_of = program_of(program).populations[0].name
     weeks = pl.DataFrame(figures.flow(conn, program, series(end - dt.timedelta(weeks=FLOW_WEEKS - 1), end, "week"),
-                                      "All"), infer_schema_length=None)
+                                      everyone_of), infer_schema_length=None)
     community = community_name(conn)
-    return build(meeting, weeks, community, everyone=everyone)
+    return build(meeting, weeks, community, everyone=everyone, program=program_of(program))

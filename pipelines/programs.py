@@ -59,12 +59,20 @@ class Program:
     agenda: tuple[str, ...] = ()
     # What the triage policy may sort on (pipelines/triage.py explains each).
     sort_keys: tuple[str, ...] = ()
+    # The event kinds a case conference may record for someone (a return only for someone off the list).
+    meeting_records: tuple[str, ...] = ()
+    # A plan's choices: the barriers it may name, and the stages of a housing match (none: not asked).
+    barriers: tuple[str, ...] = ()
+    matches: tuple[str, ...] = ()
 
     def population(self, name: str) -> Population:
         return next(p for p in self.populations if p.name == name)
 
     def word(self, figure: str) -> str:
         return self.words.get(figure, FIGURE_WORDS[figure])
+
+    def kind(self, name: str) -> EventKind:
+        return next(k for k in self.event_kinds if k.kind == name)
 
     def has_milestones(self) -> bool:
         return any(k.role == "milestone" for k in self.event_kinds)
@@ -104,6 +112,7 @@ FIGURE_WORDS = {
     "active_list": "active list",
     "list": "by-name list",
     "contact": "Contact",
+    "owner": "Owner (navigator or case manager)",
 }
 
 
@@ -145,6 +154,9 @@ HOMELESSNESS = Program(
     agenda=("new", "returned", "overdue", "no_contact", "stalled", "housed"),
     sort_keys=("chronic", "veteran", "prioritized", "assessment_score", "days_since_identification", "identified",
                "age"),
+    meeting_records=("moved_in", "inactive", "returned"),
+    barriers=("Missing ID", "Birth certificate", "Income verification", "Disability verification", "Other"),
+    matches=("None", "Referred", "Matched", "Moving in"),
 )
 
 CHILD = "Child"  # every Early Intervention record's household type, so it counts in "All children"
@@ -195,9 +207,15 @@ EARLY_INTERVENTION = Program(
         "active_list": "list of open referrals",
         "list": "referral list",
         "contact": "Service coordinator",
+        "owner": "Owner (service coordinator)",
     },
     agenda=("new", "clock", "transition", "overdue", "housed"),
     sort_keys=("days_left_45", "transition_due", "days_since_identification", "identified"),
+    # What the team learns in the meeting before the next extract says it. A step's latest-recorded date
+    # counts: the meeting's, until an extract brings the source system's.
+    meeting_records=("ifsp", "service_start", "transition_conference", "exited", "exited_lost"),
+    barriers=("Family not reached", "Interpreter needed", "Consent not given", "Evaluation not scheduled",
+              "Other"),
 )
 
 PROGRAMS = {p.name: p for p in (HOMELESSNESS, EARLY_INTERVENTION)}

@@ -65,3 +65,19 @@ def test_the_pack_holds_the_agenda_and_the_whole_list_only_when_asked(db):
         texts = pages(meeting_pack.for_meeting(conn, "homelessness", MEETING))
     assert not any("Everyone on the active list" in t for t in texts)
     assert "New since the last meeting (1)" in "".join(texts)
+
+
+def test_an_early_intervention_pack_speaks_of_referrals_and_clocks(tmp_path):
+    """It failed for every Early Intervention meeting once (it asked for a population "All")."""
+    referrals = ROOT / "sample_cases" / "ei_referrals.csv"
+    with store.opened(tmp_path / "ei.duckdb") as conn:
+        assert ingest(conn, referrals.read_bytes(), referrals.name, program="early_intervention",
+                      today=dt.date(2026, 1, 15)).status == "loaded"
+        texts = pages(meeting_pack.for_meeting(conn, "early_intervention", dt.date(2025, 12, 31)))
+    assert len(texts) <= 10
+    assert "with an open referral. Since the last meeting" in texts[0]
+    assert "people who came onto the list of open referrals (referrals); below it, people who left it (exits, " \
+           "lost exits)" in " ".join(texts[0].split())
+    clock = next(t for t in texts if "45-day clock about to run out, or run out (" in t)
+    assert "Days since" in clock and "days past the 45-day" in clock
+    assert "actively homeless" not in " ".join(texts) and "moved in" not in " ".join(texts)

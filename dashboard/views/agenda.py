@@ -38,7 +38,8 @@ rules = {
 }
 explained = "; ".join(rule for key, rule in rules.items() if key in sections)
 st.caption(f"Since the last meeting: {formatting.day(last_meeting(meeting, settings))} to "
-           f"{formatting.day(meeting)}. {explained.capitalize()}. Within each section, the list is in triage order.")
+           f"{formatting.day(meeting)}. {explained[:1].upper()}{explained[1:]}. Within each section, the list is in "
+           "triage order.")
 waiting = agenda.not_discussed(today)
 if waiting:
     st.caption(f"{formatting.count(waiting)} of {formatting.count(today.ranked.height)} on the list have nothing "

@@ -80,3 +80,101 @@ def test_a_whole_meeting(seed, app_url, page, tmp_path):
     expect(page.get_by_text("3 of 3 match")).to_be_visible()
     page.get_by_role("link", name="Flow").click()
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("3")
+
+
+def metric(page, label: str) -> int:
+    value = page.get_by_test_id("stMetric").filter(has=page.get_by_text(label, exact=True)).get_by_test_id(
+        "stMetricValue")
+    return int(value.inner_text().replace(",", ""))
+
+
+def monthly(page) -> None:
+    """Flow's figures for the latest whole month (December 2025 in the sample)."""
+    expect(page.get_by_test_id("stMetricLabel").first).to_have_text("Open referrals")
+    page.get_by_text("Monthly", exact=True).click()
+    expect(page.get_by_role("heading", name="All children, December 2025")).to_be_visible()
+    expect(page.get_by_test_id("stApp")).not_to_have_attribute("data-test-script-state", "running")
+
+
+def record(page, client_id: str, what: str, day: str) -> None:
+    status = panel(page, client_id).get_by_test_id("stForm").filter(has_text="Record a change of status")
+    expect(status.get_by_role("spinbutton", name="year, On")).to_have_count(1)
+    # A click on a choice while the page is still being drawn is lost.
+    expect(page.get_by_test_id("stApp")).not_to_have_attribute("data-test-script-state", "running")
+    status.get_by_label("What happened").focus()
+    page.keyboard.press("ArrowDown")  # opens the choices, as a keyboard user does
+    page.get_by_role("option", name=what, exact=True).click()
+    for part, value in zip(("year", "month", "day"), day.split("-")):
+        status.get_by_role("spinbutton", name=f"{part}, On").click()
+        page.keyboard.type(value)
+    status.get_by_role("button", name="Record").click()
+
+
+def opened_child(page) -> tuple[str, str]:
+    """The name and ID of the child whose panel just opened."""
+    heading = page.get_by_role("heading", name=re.compile(r", rank \d+$"))
+    expect(heading).to_be_visible()
+    name = heading.inner_text().rsplit(", rank", 1)[0]
+    panel_key = page.locator("[class*='st-key-person-']").first.get_attribute("class")
+    client_id = re.search(r"st-key-person-(\S+)", panel_key).group(1)
+    return name, client_id
+
+
+def test_a_whole_early_intervention_meeting(db, seed, page, request):
+    """The team records an IFSP meeting held and a family that left: the 45-day clock section, the
+    exits, the referral list and the month's figures show both at once; the pack is the agenda."""
+    from tests.browser.test_equity import load_samples
+
+    load_samples(seed, db)
+    app_url = request.getfixturevalue("app_url")
+    sign_in(page, app_url)
+    page.goto(f"{app_url}/?program=early_intervention")  # the session outlives the address typed in
+    monthly(page)
+    open_before, leaving_before = metric(page, "Open referrals"), metric(page, "Leaving")
+    page.get_by_role("link", name="By-name list").click()
+    listed = page.get_by_text(re.compile(r"^[\d,]+ of [\d,]+ match"))
+    expect(listed).to_be_visible()
+    on_list = int(listed.inner_text().split(" of ")[0].replace(",", ""))
+
+    page.get_by_role("link", name="Case conference").click()
+    clock = page.get_by_role("heading", name=re.compile(r"^45-day clock about to run out, or run out \(\d+\)$"))
+    expect(clock).to_be_visible()
+    waiting = int(re.search(r"\((\d+)\)", clock.inner_text()).group(1))
+    exited = page.get_by_role("heading", name=re.compile(r"^Exited since the last meeting \(\d+\)$"))
+    exits = int(re.search(r"\((\d+)\)", exited.inner_text()).group(1))
+
+    select_row(page, 1, 0)  # the child with the least time left on the 45-day clock
+    name, child = opened_child(page)
+    form = panel(page, child).get_by_test_id("stForm").filter(has_text="Record the meeting's decision")
+    expect(form.get_by_label("Housing match")).to_have_count(0)  # a homelessness question
+    form.get_by_label("Next step").fill("Confirm the IFSP with the family")
+    form.get_by_label("Owner (service coordinator)").fill("Rosa")
+    form.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(f"Saved the plan for {name} (revision 1).")).to_be_visible()
+    record(page, child, "Initial IFSP meeting", "2025-12-30")
+    expect(page.get_by_text(f"Case conference: initial IFSP meeting on 2025-12-30 for {name}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"45-day clock about to run out, or run out ({waiting - 1})")
+           ).to_be_visible()
+
+    select_row(page, 0, 0)  # a child referred since the last meeting, whose family moved away
+    expect(page.get_by_test_id("stApp")).not_to_have_attribute("data-test-script-state", "running")
+    other, other_id = opened_child(page)
+    assert other_id != child
+    record(page, other_id, "Exited", "2025-12-31")
+    expect(page.get_by_text(f"Case conference: exited on 2025-12-31 for {other}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Exited since the last meeting ({exits + 1})")).to_be_visible()
+
+    expect(page.get_by_test_id("stApp")).not_to_have_attribute("data-test-script-state", "running")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Meeting pack (PDF)").click()
+    pages = pypdf.PdfReader(io.BytesIO(download.value.path().read_bytes())).pages
+    assert len(pages) <= 10
+    text = "\n".join(p.extract_text() for p in pages)
+    assert "Confirm the IFSP with the family" in text
+
+    page.get_by_role("link", name="By-name list").click()
+    expect(page.get_by_text(f"{on_list - 1:,} of {on_list - 1:,} match")).to_be_visible()
+    page.get_by_role("link", name="Flow").click()
+    monthly(page)
+    assert metric(page, "Leaving") == leaving_before + 1
+    assert metric(page, "Open referrals") == open_before - 1
