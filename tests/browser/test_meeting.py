@@ -178,3 +178,56 @@ def test_a_whole_early_intervention_meeting(db, seed, page, request):
     monthly(page)
     assert metric(page, "Leaving") == leaving_before + 1
     assert metric(page, "Open referrals") == open_before - 1
+
+
+def tab_to(page, target, limit: int = 80) -> None:
+    """Press Tab until `target` has the focus, as someone without a mouse does."""
+    expect(page.get_by_test_id("stApp")).not_to_have_attribute("data-test-script-state", "running")
+    expect(target).to_have_count(1)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("e => e === document.activeElement || e.contains(document.activeElement)"):
+            return
+    raise AssertionError(f"{target} cannot be reached with the Tab key")
+
+
+def test_a_meeting_with_the_keyboard_alone(seed, app_url, page):
+    from tests.browser.conftest import EMAIL, PASSWORD
+
+    seed(LIST, "march.csv")
+    page.goto(app_url)
+    tab_to(page, page.get_by_label("Email"))
+    page.keyboard.type(EMAIL)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(f"Signed in as {EMAIL}")).to_be_visible()
+
+    tab_to(page, page.get_by_role("link", name="Case conference"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="New since the last meeting (1)")).to_be_visible()
+    # A table takes the focus as a whole; the arrow keys move in it and Shift+Space picks the row.
+    tab_to(page, page.get_by_test_id("stDataFrame").first.locator("canvas").first)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Shift+Space")
+    expect(page.get_by_role("heading", name="Ana Reyes, rank 1")).to_be_visible()
+
+    form = panel(page, "A").get_by_test_id("stForm").filter(has_text="Record the meeting's decision")
+    tab_to(page, form.get_by_label("Next step"))
+    page.keyboard.type("Get ID from DMV")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Dana")
+    tab_to(page, form.get_by_role("button", name="Save"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Saved the plan for Ana Reyes (revision 1).")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ana Reyes, rank 1")).to_be_visible()
+
+    tab_to(page, page.get_by_role("button", name="Meeting pack (PDF)"))
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(download.value.path().read_bytes())).pages)
+    assert text.index("Ana Reyes") < text.index("Get ID from DMV")
+
+    tab_to(page, page.get_by_role("button", name="Sign out"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
