@@ -89,6 +89,7 @@ def _checked(token: str, email: str, now: dt.datetime) -> dict | None:
     if account is None:
         data.signed_out(email, "session ended", token)
         st.session_state.clear()
+        st.session_state["cookie_to_take_back"] = secrets.token_hex(4)
         return None
     st.session_state.update(user=account, session_checked=now)
     return account
