@@ -74,7 +74,9 @@ PAGES = """
 import datetime as dt, json, sys, time
 import queries
 from pipelines import active_list, agenda, figures, store
+from pipelines.disclosure import release
 from pipelines.periods import add_months, series
+from pipelines.programs import HOMELESSNESS
 program = "homelessness"
 
 def best(step):
@@ -102,6 +104,8 @@ with store.opened(sys.argv[1], read_only=True) as conn:
         "Monthly figures (with reliability and functional zero)": best(
             lambda: figures.monthly_submission(conn, program, day.replace(day=1))),
         "Uploads: history": best(lambda: queries.rows(conn, "uploads_list", program=None)),
+        "Funders: every month and population, protected (once per data version)": best(
+            lambda: release.for_funders(conn, HOMELESSNESS)),
     }
 print(json.dumps(timings))
 """

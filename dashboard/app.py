@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import data, formatting, live, signin
+from pipelines import accounts
 from pipelines.programs import PROGRAMS
 
 st.set_page_config(page_title="bynames", page_icon=":material/groups:", layout="wide")
@@ -50,10 +51,11 @@ else:
             st.caption("No list loaded yet. Load one on the Uploads page, or on the command line with "
                        "“bynames ingest”.")
         else:
-            st.caption(
-                f"Last upload {formatting.ago(fresh['last_upload'], dt.datetime.now())}, "
-                f"{formatting.count(fresh['records'])} records. The list as of {formatting.day(fresh['as_of'])}."
-            )
+            # A funder gets no exact count, not even of records (a new community's may be under 11).
+            records = (f", {formatting.count(fresh['records'])} records" if account["role"] != accounts.FUNDER
+                       else "")
+            st.caption(f"Last upload {formatting.ago(fresh['last_upload'], dt.datetime.now())}{records}. "
+                       f"The list as of {formatting.day(fresh['as_of'])}.")
         st.caption(f"Signed in as {account['email']} ({account['role']}).")
         st.button("Sign out", on_click=signin.sign_out, key="sign_out", icon=":material/logout:")
     live.say_what_was_written()

@@ -27,6 +27,8 @@ from pipelines import (
     submissions,
 )
 from pipelines import meeting_pack as pack
+from pipelines.disclosure import release
+from pipelines.disclosure.release import FunderRelease
 from pipelines.periods import Period, period_of, series
 from pipelines.programs import HOMELESSNESS, PROGRAMS, Program
 from pipelines.report import ValidationReport
@@ -95,6 +97,19 @@ def submission_file(version: tuple, month: dt.date, program: str) -> list[dict]:
 def ei_month(version: tuple, month: dt.date, program: str) -> dict:
     with store.opened() as conn:
         return ei_figures.period_figures(conn, period_of(month, "month"), program)
+
+
+@st.cache_data(show_spinner="Preparing the figures a funder may see (once after each upload)…")
+def for_funders(version: tuple, program: str) -> FunderRelease:
+    """Everything a funder's pages show for a program: the server's one source for them."""
+    with store.opened() as conn:
+        return release.for_funders(conn, PROGRAMS[program])
+
+
+@st.cache_data(show_spinner=False)
+def funder_submission(version: tuple, month: dt.date, program: str = PROGRAM) -> dict:
+    with store.opened() as conn:
+        return release.submission(conn, for_funders(version, program), month)
 
 
 @st.cache_data(show_spinner=False)

@@ -15,8 +15,12 @@ from pathlib import Path
 from rich.console import Console
 
 from pipelines import accounts, audit, exports, figures, loading, store, submissions, triage
+from pipelines.disclosure import release
 from pipelines.periods import GRANULARITIES, Period, parse_month, period_of
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, POPULATIONS, PROGRAMS
+
+FUNDER_HELP = ("exactly what a funder's pages receive: whole months, counts rounded to 10, those of 10 or fewer "
+               "and a few others not shown, with the reason")
 
 SAMPLE_CASES = Path(__file__).resolve().parent.parent / "sample_cases"
 SAMPLE_COMMUNITY = "Harbor County (a fictional community)"
@@ -64,6 +68,24 @@ def _write_table(rows: list[dict], fmt: str) -> None:
 
 def cmd_report_bfz(args) -> int:
     month = parse_month(args.month)
+    if args.funder:
+        if args.format == "bfz":
+            raise ValueError("the submission file is Built for Zero's; a funder's figures come as json or csv")
+        with store.opened(args.db, read_only=True) as conn:
+            funders = release.for_funders(conn, PROGRAMS[args.program])
+            if month not in [m.start for m in funders.months]:
+                raise ValueError(f"funders see whole months: {month:%Y-%m} is not one on the list yet")
+            submission = release.submission(conn, funders, month)
+        for name, values in submission["populations"].items():
+            submission["populations"][name] = funders.labelled("flow", (name, month), values)
+        if args.format == "json":
+            print(json.dumps(submission, indent=2, default=str))
+        else:
+            _write_table([{"month": submission["month"], "population": name, **{
+                k: v for k, v in values.items() if k != "functional_zero"},
+                "functional_zero_met": (values.get("functional_zero") or {}).get("met")}
+                for name, values in submission["populations"].items()], "csv")
+        return 0
     with store.opened(args.db) as conn:
         if args.pit_count is not None:
             store.set_setting(conn, args.program, "pit_count_individuals", args.pit_count)
@@ -129,6 +151,20 @@ def cmd_report_ei(args) -> int:
     if (args.month is None) == (args.week is None):
         raise ValueError("give either --month YYYY-MM or --week YYYY-MM-DD (any day of the week)")
     period = period_of(parse_month(args.month), "month") if args.month else period_of(args.week, "week")
+    if args.funder:
+        if args.week:
+            raise ValueError("funders see whole months: give --month YYYY-MM")
+        with store.opened(args.db, read_only=True) as conn:
+            funders = release.for_funders(conn, EARLY_INTERVENTION)
+        if period.start not in funders.part_c:
+            raise ValueError(f"funders see whole months: {period.start:%Y-%m} is not one on the list yet")
+        result = {"period": period.label, "period_start": period.start, "period_end": period.end,
+                  **funders.labelled("ei", (period.start,), funders.part_c[period.start])}
+        if args.format == "json":
+            print(json.dumps(result, indent=2, default=str))
+        else:
+            _write_table([result], "csv")
+        return 0
     with store.opened(args.db) as conn:
         result = ei_figures.period_figures(conn, period)
     if args.format == "json":
@@ -183,6 +219,16 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_report_flow(args) -> int:
+    if args.funder:
+        if args.by != "month":
+            raise ValueError("funders see whole months: use --by month")
+        with store.opened(args.db, read_only=True) as conn:
+            funders = release.for_funders(conn, PROGRAMS[args.program])
+        rows = [funders.labelled("flow", (r["population"], r["period_start"]), r) for r in funders.flow
+                if args.date_from <= r["period_start"] <= args.date_to
+                and (args.population is None or r["population"] == args.population)]
+        _write_table(rows, args.format)
+        return 0
     with store.opened(args.db) as conn:
         rows = figures.flow_series(conn, args.program, args.by, args.date_from, args.date_to, args.population)
     _write_table(rows, args.format)
@@ -358,12 +404,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "csv", "bfz"), default="json",
                    help="bfz: the submission file, one row per population in Built for Zero's field names")
     p.add_argument("--pit-count", type=int, help="set the individuals in the latest point-in-time count")
+    p.add_argument("--funder", action="store_true", help=FUNDER_HELP)
     p.set_defaults(run=cmd_report_bfz)
     p = report.add_parser("ei", help="Early Intervention: the 45-day clock, exits and timely services")
     p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
     p.add_argument("--month", help="YYYY-MM")
     p.add_argument("--week", type=_date, help="any day of the week (weeks run Monday to Sunday), YYYY-MM-DD")
     p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("--funder", action="store_true", help=FUNDER_HELP)
     p.set_defaults(run=cmd_report_ei)
     p = with_db(report.add_parser("equity", help="equity gaps by group, as JSON (see the README)"))
     p.add_argument("--from", dest="date_from", type=_date, required=True, help="YYYY-MM-DD")
@@ -380,6 +428,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", type=_date, required=True, help="YYYY-MM-DD")
     p.add_argument("--population", choices=POPULATIONS)
     p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--funder", action="store_true", help=FUNDER_HELP)
     p.set_defaults(run=cmd_report_flow)
 
     submit = sub.add_parser("submit", help="keep a month's figures as submitted").add_subparsers(

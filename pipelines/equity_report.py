@@ -13,8 +13,9 @@ import math
 import polars as pl
 
 import queries
-from pipelines import equity, suppression
+from pipelines import equity
 from pipelines.clocks import CLOCK_DAYS
+from pipelines.disclosure import rules
 from pipelines.periods import Period
 from pipelines.programs import Program
 
@@ -198,8 +199,9 @@ def for_funders(result: dict) -> dict:
             for field in ("other_events", "other_base"):
                 row.pop(field, None)
             if i in small:
+                # "few: read with care" would say the count is under 10: it goes too
                 for field, value in row.items():
-                    if field not in ("group", "measure", "unreliable") and value is not None:
+                    if field not in ("group", "measure") and value is not None:
                         row[field] = None
                 row["hidden"] = True
         out["measures"][name] = {**measure, "rows": rows}
@@ -209,4 +211,4 @@ def for_funders(result: dict) -> dict:
 def _small(value) -> bool:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return False
-    return abs(value) in suppression.SMALL
+    return abs(value) in rules.SMALL

@@ -340,15 +340,17 @@ def page_text(app) -> str:
 def test_a_funder_sees_trends_with_small_counts_hidden_and_no_person(db):
     app = app_as("funder").run()
     assert not app.exception
+    # Five people: every count is under 11, even a 0; a difference of counts not shown is hidden.
     assert {m.label: m.value for m in app.metric} == {
-        "Actively homeless": "hidden", "Inflow": "hidden", "Outflow": "0", "Net change": "hidden"}
+        "Actively homeless": "fewer than 11", "Inflow": "fewer than 11", "Outflow": "fewer than 11",
+        "Net change": "hidden"}
     seen = page_text(app)
     app.switch_page("views/monthly_figures.py").run()
     assert not app.exception
     table = app.dataframe[0].value
     shown = dict(zip(table["Figure"], table["All"]))
     assert (shown["Actively homeless"], shown["Housing placements"], shown["Returned from housing"]) == (
-        "hidden", "hidden", "0")
+        "fewer than 11", "fewer than 11", "fewer than 11")
     seen += page_text(app)
     for person in ("Ana", "Reyes", "Ben", "Cole", "Carl", "Ortiz", "Dee", "Park", "Eve", "Stone", "Fay", "Lund"):
         assert person not in seen

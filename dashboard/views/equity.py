@@ -100,8 +100,9 @@ for name, measure in result["measures"].items():
             pl.col("group").alias("Group"),
             pl.col(value).round(2).alias("Index" if value == "index" else "Ratio"),
             *numbers,
-            pl.when(hidden).then(pl.lit("hidden: a small count"))
-            .when(pl.col("unreliable")).then(pl.lit("few: read with care")).otherwise(pl.lit("")).alias("Note"),
+            pl.when(hidden).then(pl.lit("hidden"))
+            .when(pl.col("unreliable").fill_null(False)).then(pl.lit("few: read with care")).otherwise(pl.lit(""))
+            .alias("Note"),
             hidden.alias("hidden"),
         )
         if not signin.sees_people():  # a hidden group's cells say so, rather than showing as empty

@@ -6,7 +6,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, formatting, live, nothing_loaded, signin
-from pipelines import exports, suppression
+from pipelines import exports
+from pipelines.disclosure import release
 from pipelines.periods import add_months, period_of
 
 GRANULARITIES = {"week": "Weekly", "month": "Monthly"}
@@ -24,8 +25,13 @@ nothing_loaded.stop_if_empty(fresh, program)
 controls = st.columns([2, 2, 3])
 population = controls[0].selectbox("Population", [p.name for p in program.populations], key="population",
                                    bind="query-params")
-by = controls[1].segmented_control("Periods", list(GRANULARITIES), format_func=GRANULARITIES.get,
-                                   default="week", required=True, key="by", bind="query-params")
+sees_people = signin.sees_people()
+if sees_people:
+    by = controls[1].segmented_control("Periods", list(GRANULARITIES), format_func=GRANULARITIES.get,
+                                       default="week", required=True, key="by", bind="query-params")
+else:  # most weekly counts are under 11, and weeks overlap months: funders get whole months
+    by = "month"
+    controls[1].markdown("**Periods**  \nMonthly")
 # Left empty, the range follows the data: the last 26 weeks or 12 months up to the list's latest day.
 chosen = controls[2].date_input("From – to (empty: the latest)", value=[], format="YYYY-MM-DD", key="range",
                                 bind="query-params")
@@ -41,13 +47,26 @@ if end < start:
     st.warning("The range ends before it starts: choose the first day, then the last.")
     st.stop()
 
-everyone = data.flow(version, by, start, end, program.name)
-series = everyone.filter(pl.col("population") == population).sort("period_start")
-if not signin.sees_people():
-    # Hidden here, on the server: the browser never receives a count from 1 to 10.
-    series = pl.DataFrame(suppression.hide_series(series.to_dicts()), schema=series.schema)
+if sees_people:
+    everyone = data.flow(version, by, start, end, program.name)
+    series = everyone.filter(pl.col("population") == population).sort("period_start")
+else:
+    # Made on the server: the browser never receives a count a funder may not see.
+    funders = data.for_funders(version, program.name)
+    series = pl.DataFrame([r for r in funders.flow_of(population) if start <= r["period_start"] <= end],
+                          schema_overrides={k: pl.Int64 for k in (*release.FLOW_COUNTS, "net_change",
+                                                                  "avg_days_to_housing")},
+                          infer_schema_length=None)
+    if series.is_empty():
+        st.info("There is no whole month in this range yet.", icon=":material/info:")
+        st.stop()
+
+    def word(row, key):
+        if key == "net_change":  # a difference of counts not shown
+            return release.HIDDEN
+        return funders.word("flow", population, row["period_start"], key)
 latest, previous = series.row(-1, named=True), (series.row(-2, named=True) if series.height > 1 else None)
-shown = period_of(end, by)
+shown = period_of(latest["period_start"], by)
 st.subheader(f"{population}, {formatting.period(latest['period'], shown.start, shown.end, by)}")
 st.caption(f"Period {formatting.day(shown.start)} – {formatting.day(shown.end)}. Each change is against the "
            f"{'week' if by == 'week' else 'month'} before.")
@@ -56,17 +75,17 @@ st.caption(f"Period {formatting.day(shown.start)} – {formatting.day(shown.end)
 GOOD_WHEN_DOWN = ("actively_homeless", "inflow", "net_change")
 for column, (key, label) in zip(st.columns(len(KPIS)), KPIS.items()):
     if latest[key] is None:
-        column.metric(label, suppression.HIDDEN_WORDS, border=True)
+        column.metric(label, word(latest, key), border=True)
         continue
     change = None if previous is None or previous[key] is None else latest[key] - previous[key]
     # No sparkline: Streamlit draws it as an image without a text alternative, and the charts below
     # show the same trend with one.
     column.metric(label, formatting.count(latest[key]), None if change is None else f"{change:+,}",
                   delta_color="inverse" if key in GOOD_WHEN_DOWN else "normal", border=True)
-if not signin.sees_people():
-    st.caption(f"Counts from 1 to 10 are shown as “{suppression.HIDDEN_WORDS}”, and so are some larger ones, "
-               "chosen so that no small count can be worked out from the rest. Which is which is not said, since "
-               "that would give the small ones away. Charts leave hidden counts out.")
+if not sees_people:
+    st.caption("To protect the people on the list, counts are rounded to the nearest 10 (10 stands for 11 to 14), "
+               "counts of 10 or fewer read “fewer than 11”, and a few larger ones read “hidden”, so that no small "
+               "count can be worked out from the others. Charts leave out what is not shown.")
 
 left, right = st.columns(2)
 with left, st.container(border=True):
@@ -79,7 +98,8 @@ with left, st.container(border=True):
 with right, st.container(border=True):
     st.markdown(f"**{KPIS['actively_homeless']} at the end of each period**")
     threshold = None
-    if population in ("Veteran", "Chronic"):
+    # The veteran threshold is an average of placements: a funder sees the list without it.
+    if population in ("Veteran", "Chronic") and sees_people:
         month = data.submission(version, shown.start.replace(day=1))
         threshold = month["populations"][population]["functional_zero"]["threshold"]
     st.altair_chart(charts.active_over_time(series, by, threshold, title=KPIS["actively_homeless"]),
@@ -98,9 +118,11 @@ table = series.select(
     *[pl.col(k).alias(label) for k, label in KPIS.items()],
     pl.col("avg_days_to_housing").alias(program.word("avg_days_to_housing")),
 )
-if not signin.sees_people():
-    counts = list(movements.values()) + list(KPIS.values())
-    table = table.with_columns(pl.col(counts).cast(pl.String).fill_null(suppression.HIDDEN_WORDS))
+if not sees_people:  # each count that is not shown says why
+    rows = series.to_dicts()
+    table = table.with_columns(
+        pl.Series(label, [word(row, key) if row[key] is None else f"{row[key]:,}" for row in rows], dtype=pl.String)
+        for key, label in {**movements, **KPIS}.items())
 st.download_button("Download these figures (CSV)", exports.csv(table),
                    file_name=f"flow-{program.name}-{population}-{by}.csv", mime="text/csv",
                    icon=":material/download:", on_click="ignore")

@@ -6,7 +6,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, formatting, live, nothing_loaded, signin
-from pipelines import exports, submissions, suppression
+from pipelines import exports, submissions
+from pipelines.disclosure import release
 from pipelines.periods import month_end, series
 
 EI_LABELS = {
@@ -25,6 +26,15 @@ EI_LABELS = {
 }
 
 program = data.program()
+
+
+def funder_caption() -> None:
+    st.caption("To protect the people on the list, counts are rounded to the nearest 10 (10 stands for 11 to 14), "
+               "counts of 10 or fewer read “fewer than 11”, and a few larger ones read “hidden”, so that no small "
+               "count can be worked out from the others; figures worked out from counts are worked out from "
+               "those shown, and averages and percentages are whole numbers.")
+
+
 # Built for Zero's figures, in the order of its submission form.
 LABELS = {key: program.word(key) for key in (
     "actively_homeless", "newly_identified", "returned_from_housing", "returned_from_inactive", "housing_placements",
@@ -35,8 +45,16 @@ st.title("Monthly figures")
 fresh = data.freshness(version, program.name)
 nothing_loaded.stop_if_empty(fresh, program)
 latest = fresh["as_of"]
-months = [f"{m.start:%Y-%m}" for m in reversed(series(data.first_day(version, program.name) or latest, latest,
-                                                     "month"))]
+sees_people = signin.sees_people()
+funders = None if sees_people else data.for_funders(version, program.name)
+if sees_people:
+    months = [f"{m.start:%Y-%m}" for m in reversed(series(data.first_day(version, program.name) or latest, latest,
+                                                         "month"))]
+else:  # funders get whole months only
+    months = [f"{m.start:%Y-%m}" for m in reversed(funders.months)]
+    if not months:
+        st.info("The list does not cover a whole month yet.", icon=":material/info:")
+        st.stop()
 chosen = st.selectbox("Month", months, key="month", bind="query-params",
                       format_func=lambda label: f"{dt.date.fromisoformat(label + '-01'):%B %Y}")
 month = dt.date.fromisoformat(chosen + "-01")
@@ -48,33 +66,38 @@ if program.has_milestones():  # a referral list: the Part C indicators instead o
     st.caption(f"The referral list as it stood at the end of {formatting.day(month_end(month))}. Days are "
                "calendar days; the 45-day timeline counts meetings within 45 days and those later for "
                "exceptional family circumstances.")
-    figures = data.ei_month(version, month, program.name)
-    shown = figures if signin.sees_people() else suppression.hide_referrals(figures)
-    st.dataframe(pl.DataFrame([
-        {"Figure": label,
-         "Value": suppression.HIDDEN_WORDS if shown[key] is None and figures[key] is not None
-         else formatting.figure(key, shown[key])}
-        for key, label in EI_LABELS.items()
-    ]), hide_index=True, width="stretch", height="content")
+    if sees_people:
+        figures = data.ei_month(version, month, program.name)
+        values = {key: formatting.figure(key, figures[key]) for key in EI_LABELS}
+    else:
+        figures = funders.part_c[month]
+        values = {key: formatting.figure(key, figures[key]) if figures[key] is not None
+                  else funders.word("ei", month, key) if key in release.EI_COUNTS else release.HIDDEN
+                  for key in EI_LABELS}
+    st.dataframe(pl.DataFrame([{"Figure": label, "Value": values[key]} for key, label in EI_LABELS.items()]),
+                 hide_index=True, width="stretch", height="content")
+    if not sees_people:
+        funder_caption()
     st.stop()
 
 st.caption(f"The list as it stood at the end of {formatting.day(month_end(month))}, as Built for Zero's "
            "monthly submission asks for it.")
 
-submission = data.submission(version, month, program.name)
+submission = data.submission(version, month, program.name) if sees_people else data.funder_submission(
+    version, month, program.name)
 populations = submission["populations"]
-hidden_words = {}
-if not signin.sees_people():
-    populations = suppression.hide(populations)
-    hidden_words = {key: suppression.HIDDEN_WORDS for key in suppression.COUNTS}
-table = pl.DataFrame(
-    [
-        {"Figure": label,
-         **{pop: (hidden_words.get(key, "–") if values.get(key) is None else formatting.figure(key, values[key]))
-            for pop, values in populations.items()}}
-        for key, label in LABELS.items()
-    ]
-)
+
+
+def cell(population: str, key: str, value) -> str:
+    if value is not None:
+        return formatting.figure(key, value)
+    if sees_people or key == "reliability":
+        return "–"
+    return funders.word("flow", population, month, key) if key in release.FLOW_COUNTS else release.HIDDEN
+
+
+table = pl.DataFrame([{"Figure": label, **{pop: cell(pop, key, values.get(key)) for pop, values in populations.items()}}
+                      for key, label in LABELS.items()])
 st.dataframe(table, hide_index=True, width="stretch", height="content")
 st.caption("Balance gap: actively homeless now, less (actively homeless a month before + inflow − outflow). "
            "0 means the month's movements explain the change in the list.")
@@ -82,17 +105,21 @@ for name in ("Veteran", "Chronic"):
     fz = submission["populations"][name].get("functional_zero")
     if fz:
         state = "met" if fz["met"] else "not met"
-        active = populations[name]["actively_homeless"]
-        shown = suppression.HIDDEN_WORDS if active is None else formatting.count(active)
-        st.markdown(f"**{name} functional zero: {state}.** Threshold {fz['threshold']:g}, "
-                    f"actively homeless {shown}. _{fz['rule']}._")
+        if sees_people:
+            st.markdown(f"**{name} functional zero: {state}.** Threshold {fz['threshold']:g}, "
+                        f"actively homeless {formatting.count(populations[name]['actively_homeless'])}. "
+                        f"_{fz['rule']}._")
+        else:  # the veteran threshold is an average of placements: it would give their sum away
+            st.markdown(f"**{name} functional zero: {state}.** _{fz['rule']}._")
+if not sees_people:
+    funder_caption()
 
 reliability_note = submission["populations"]["All"].get("reliability_note")
 if reliability_note:
     st.caption(f"3-month reliability compares this month with the figures submitted for the three months "
                f"before; here it {reliability_note}.")
 
-if signin.sees_people():
+if sees_people:
     st.subheader("Submitted to Built for Zero")
     listed, drift = data.submitted(version, program.name)
     this_month = [r for r in listed if r["month"] == month]

@@ -46,7 +46,8 @@ def loaded(request, db):
 
 
 def idle(page) -> None:
-    expect(page.get_by_test_id("stApp")).not_to_have_attribute("data-test-script-state", "running")
+    # The first funder page after an upload works out what funders may see: a few seconds.
+    expect(page.get_by_test_id("stApp")).not_to_have_attribute("data-test-script-state", "running", timeout=60_000)
 
 
 def no_error(page, where: str) -> None:
