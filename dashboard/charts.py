@@ -119,5 +119,7 @@ def gap_dots(rows: pl.DataFrame, value: str, low: str, high: str, title: str) ->
     )
     parity = alt.Chart(pl.DataFrame({"parity": [1.0]}).to_pandas()).mark_rule(
         strokeDash=[6, 4], color="#d1495b", strokeWidth=2).encode(x="parity:Q")
-    # Every group gets a row of its own, however many there are, so every label shows.
-    return (bars + dots + parity).properties(height=alt.Step(GROUP_ROW))
+    # Every group gets a row of its own, however many there are, so every label shows. Without any
+    # interval (a funder's averages of days) no interval layer is drawn: an empty one has no text.
+    layers = (bars + dots + parity) if frame[[low, high]].notna().any().any() else (dots + parity)
+    return layers.properties(height=alt.Step(GROUP_ROW))

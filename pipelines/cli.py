@@ -181,10 +181,19 @@ def cmd_report_equity(args) -> int:
     if args.by not in equity_report.groupings(definition):
         raise ValueError(f"{definition.label} is grouped by one of: {', '.join(equity_report.groupings(definition))}")
     period = Period(args.date_from, args.date_to, "range")
-    with store.opened(args.db) as conn:
-        result = equity_report.report(conn, definition, period, args.by, args.reference)
     if args.funder:
-        result = equity_report.for_funders(result)
+        with store.opened(args.db, read_only=True) as conn:
+            funders = release.for_funders(conn, definition)
+        views = {(r["period_start"], r["period_end"]): r for (by, _, reference), r in funders.equity.items()
+                 if by == args.by and reference == args.reference}
+        if (period.start, period.end) not in views:
+            offered = ", ".join(f"--from {a} --to {b}" for a, b in sorted(views))
+            raise ValueError(f"funders see the last 12 whole months, against the general population: "
+                             f"{offered or 'none yet'}")
+        result = views[(period.start, period.end)]
+    else:
+        with store.opened(args.db) as conn:
+            result = equity_report.report(conn, definition, period, args.by, args.reference)
     result["summary"] = equity_report.summary(result)
     print(json.dumps(result, indent=2, default=str))
     return 0
@@ -420,7 +429,7 @@ def parser() -> argparse.ArgumentParser:
                                                 "race, gender, age, neighborhood, zip (early_intervention)")
     p.add_argument("--reference", choices=("population", "poverty_population"), default="population",
                    help="what shares are compared with (homelessness; referrals use children under 3)")
-    p.add_argument("--funder", action="store_true", help="as a funder sees it: counts from 1 to 10 hidden")
+    p.add_argument("--funder", action="store_true", help=FUNDER_HELP)
     p.set_defaults(run=cmd_report_equity)
     p = with_db(report.add_parser("flow", help="inflow and outflow per day, week or month"))
     p.add_argument("--by", choices=GRANULARITIES, default="month")

@@ -198,20 +198,25 @@ def representation(stage: pl.DataFrame, reference: pl.DataFrame, *, person: str 
     total = next(t for t in (reference_total, everybody, sum(v or 0 for v in sizes.values())) if t is not None)
     rows = []
     for group in sorted(counts.keys() | (sizes.keys() - {UNKNOWN}), key=_order):
-        count, base = counts.get(group, 0), everyone if group == UNKNOWN else known
-        share = count / base if base else None
-        low, high = intervals.wilson(count, base, confidence)
         size = None if group == UNKNOWN else sizes.get(group)
-        ref = size / total if size is not None and total else None
-        ok = ref is not None and ref > 0 and share is not None
-        rows.append({
-            "group": group, "count": count, "base": base, "share": share, "share_low": low, "share_high": high,
-            "reference_share": ref, "index": share / ref if ok else None, "index_low": low / ref if ok else None,
-            "index_high": high / ref if ok else None,
-            "difference_pp": (share - ref) * 100 if share is not None and ref is not None else None,
-            "unreliable": _unreliable(count, base), "measure": "representation",
-        })
+        rows.append(representation_row(group, counts.get(group, 0), everyone if group == UNKNOWN else known,
+                                       size / total if size is not None and total else None, confidence))
     return pl.DataFrame(rows, schema=REPRESENTATION_SCHEMA)
+
+
+def representation_row(group: str, count: int, base: int, ref: float | None, confidence: float = 0.95) -> dict:
+    """One group's share of a stage (count of base) against its reference share, as representation()
+    gives it."""
+    share = count / base if base else None
+    low, high = intervals.wilson(count, base, confidence)
+    ok = ref is not None and ref > 0 and share is not None
+    return {
+        "group": group, "count": count, "base": base, "share": share, "share_low": low, "share_high": high,
+        "reference_share": ref, "index": share / ref if ok else None, "index_low": low / ref if ok else None,
+        "index_high": high / ref if ok else None,
+        "difference_pp": (share - ref) * 100 if share is not None and ref is not None else None,
+        "unreliable": _unreliable(count, base), "measure": "representation",
+    }
 
 
 def tally(groups: pl.DataFrame, outcomes: pl.DataFrame, *, person: str = "person_id",

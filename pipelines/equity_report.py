@@ -2,20 +2,18 @@
 time, and who is lost, group by group, against the reference population and against everyone else.
 
 `report` gives everything the equity page and `bynames report equity` show for one program,
-period and way of grouping people; `for_funders` hides what a funder may not see.
+period and way of grouping people (what a funder sees is pipelines/disclosure's).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import polars as pl
 
 import queries
 from pipelines import equity
 from pipelines.clocks import CLOCK_DAYS
-from pipelines.disclosure import rules
 from pipelines.periods import Period
 from pipelines.programs import Program
 
@@ -83,9 +81,11 @@ def groups_of(rows: pl.DataFrame, grouping: str, day: dt.date, infants: bool = F
     return rows.select("person_id", column.fill_null(equity.UNKNOWN).alias("group")).unique()
 
 
-def report(conn, program: Program, period: Period, grouping: str, reference: str = "population") -> dict:
-    """Every measure for one program, period and grouping, as plain data (what the CLI prints)."""
-    rows = people(conn, program, period)
+def report(conn, program: Program, period: Period, grouping: str, reference: str = "population",
+           rows: pl.DataFrame | None = None) -> dict:
+    """Every measure for one program, period and grouping, as plain data (what the CLI prints). `rows`:
+    people(conn, program, period), when several reports of the period are made at once."""
+    rows = people(conn, program, period) if rows is None else rows
     groups = groups_of(rows, grouping, period.end, infants=program.has_milestones())
     geography = queries.arrow(conn, "reference_get")
     people_word = "children" if program.has_milestones() else "people"
@@ -176,39 +176,3 @@ def measures_of(result: dict) -> list[equity.Measures]:
 def summary(result: dict, n: int = 3) -> list[str]:
     """The largest reliable gaps, in plain sentences."""
     return equity.largest_gaps(measures_of(result), n)
-
-
-# What each row shows that a funder may see only if no count behind it is small.
-COUNT_FIELDS = ("count", "base", "events", "other_events", "other_base")
-
-
-def for_funders(result: dict) -> dict:
-    """The same result with every group whose count or base is from 1 to 10 hidden, and another with it
-    wherever one would stand alone (so it cannot be worked out from the total). Totals of everyone
-    else are not shown to funders at all."""
-    out = {**result, "measures": {}}
-    for name, measure in result["measures"].items():
-        rows = [dict(r) for r in measure["rows"]]
-        small = {i for i, r in enumerate(rows) if _small(r.get("count", r.get("events"))) or _small(r.get("base"))}
-        if len(small) == 1 and len(rows) > 1:
-            # the smallest other count gives least away; a zero gives nothing away, so it does not count
-            sizes = {i: row.get("count", row.get("events")) or 0 for i, row in enumerate(rows) if i not in small}
-            others = sorted(sizes, key=lambda i: (sizes[i] == 0, sizes[i]))
-            small.add(others[0])
-        for i, row in enumerate(rows):
-            for field in ("other_events", "other_base"):
-                row.pop(field, None)
-            if i in small:
-                # "few: read with care" would say the count is under 10: it goes too
-                for field, value in row.items():
-                    if field not in ("group", "measure") and value is not None:
-                        row[field] = None
-                row["hidden"] = True
-        out["measures"][name] = {**measure, "rows": rows}
-    return out
-
-
-def _small(value) -> bool:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return False
-    return abs(value) in rules.SMALL

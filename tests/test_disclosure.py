@@ -149,7 +149,65 @@ def attack(conn, program) -> list[tuple]:
             figures_of_month = release.submission(conn, funder, month.start)
             assert figures_of_month["populations"]["All"]["actively_homeless"] == shown[("All", month.start)][
                 "actively_homeless"]  # the monthly figures are the flow's figures
+    equity_cells(attacker, conn, program, funder, populations[0])
     return attacker.narrowest()
+
+
+def equity_cells(attacker: Attacker, conn, program, funder, everyone: str) -> None:
+    """The equity views: each group's counts as shown, each measure's total as its shares and rates give
+    it away, and what ties them: groups make up the total where nobody is in two groups or none, every
+    grouping counts the same people, the list at the end is the flow's, a longer period holds more."""
+    from pipelines import equity_report
+    from pipelines.periods import Period, add_months
+
+    end = funder.months[-1].end
+    for (grouping, span, reference), seen in funder.equity.items():
+        if reference != "population":
+            continue
+        period = Period(add_months(end.replace(day=1), -(span - 1)), end, "range")
+        truth = equity_report.report(conn, program, period, grouping, reference)
+        for name, measure in truth["measures"].items():
+            rows = {r["group"]: r for r in seen["measures"][name]["rows"]}
+            for row in measure["rows"]:
+                if row["group"] == "Unknown":
+                    continue
+                given = rows[row["group"]]
+                counted = ["count"] if "count" in row else ["events", "base"]
+                if name == "days_to_housing":
+                    counted = ["base"]  # its events are days
+                if name == "referral_rate":
+                    counted = ["events"]  # its base is the public reference population
+                for field in counted:
+                    words = "hidden" if given.get("hidden") else "fewer than 11"
+                    attacker.cell((span, grouping, name, row["group"], field), row[field], given.get(field), words)
+            first = next((r for r in measure["rows"] if r["group"] != "Unknown"), None)
+            if first is None:
+                continue
+            # The totals: shares and rates come from them, so the funder knows them as well as any count.
+            totals = ({"count": first["base"]} if "count" in first else
+                      {"events": first["events"] + first["other_events"], "base": first["base"] + first["other_base"]})
+            for field, total in totals.items():
+                if (name, field) in (("days_to_housing", "events"), ("referral_rate", "base")):
+                    continue
+                attacker.cell((span, grouping, name, "*", field), total, None if total <= 10 else
+                              10 * ((total + 5) // 10), "fewer than 11")
+                parts = {(span, grouping, name, r["group"], field): -1 for r in measure["rows"]
+                         if r["group"] != "Unknown"}
+                attacker.knows({(span, grouping, name, "*", field): 1, **parts})
+                attacker.knows({(span, grouping, name, "*", field): -1, **{k: 1 for k in parts}}, at_most=True)
+    groupings = sorted({g for g, _, _ in funder.equity})
+    for key in list(attacker.index):
+        if len(key) == 5 and key[3] == "*":
+            span, grouping, name, _, field = key
+            for other in groupings:
+                if other != grouping:
+                    attacker.knows({key: 1, (span, other, name, "*", field): -1})
+            if name == "active":
+                attacker.knows({key: 1, (everyone, funder.months[-1].start, "actively_homeless"): -1})
+        if len(key) == 5:
+            for shorter in (3, 6):
+                if shorter < key[0]:
+                    attacker.knows({(shorter, *key[1:]): 1, key: -1}, at_most=True)
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +222,8 @@ def sample(tmp_path_factory):
         referrals = ROOT / "sample_cases" / "ei_referrals.csv"
         assert loading.ingest(conn, referrals.read_bytes(), referrals.name, who="test", program="early_intervention",
                               today=dt.date(2026, 1, 15)).status == "loaded"
+        reference = ROOT / "sample_cases" / "reference_population.csv"
+        assert loading.load_reference(conn, reference.read_bytes(), reference.name, who="test").status == "loaded"
     return path
 
 
@@ -179,6 +239,8 @@ def small(folder, seed: int):
         assert ingest(conn, extract.write_csv().encode(), "small.csv").status == "loaded"
         assert loading.ingest(conn, referrals.read_bytes(), referrals.name, who="test", program="early_intervention",
                               today=dt.date(2026, 1, 15)).status == "loaded"
+        reference = ROOT / "sample_cases" / "reference_population.csv"
+        assert loading.load_reference(conn, reference.read_bytes(), reference.name, who="test").status == "loaded"
     return path
 
 
@@ -266,3 +328,25 @@ def test_the_funder_reports_print_what_the_pages_receive(sample, capsys):
                    ["report", "ei", "--funder", "--week", "2025-11-03"]):
         assert cli.main([*weekly, "--db", str(sample)]) == 2
         assert "funders see whole months" in capsys.readouterr().err
+    equity = printed("report", "equity", "--funder", "--from", "2025-01-01", "--to", "2025-12-31", "--by", "race")
+    given = homelessness.equity[("race", 12, "population")]
+    assert equity["measures"]["housing_rate"]["rows"] == json.loads(json.dumps(
+        given["measures"]["housing_rate"]["rows"], default=str))
+    assert cli.main(["report", "equity", "--funder", "--from", "2025-02-01", "--to", "2025-12-31", "--db",
+                     str(sample)]) == 2
+    assert "--from 2025-01-01 --to 2025-12-31" in capsys.readouterr().err
+
+
+def test_a_funders_equity_row_is_worked_out_from_the_rounded_counts():
+    from pipelines.disclosure import equity_views
+
+    row = {"group": "A", "count": 57, "base": 1043, "reference_share": 0.05, "measure": "representation"}
+    shown = equity_views._row("active", row, {"count": 60}, {"base": 1040})
+    assert (shown["count"], shown["base"]) == (60, 1040)
+    assert shown["share"] == pytest.approx(60 / 1040) and shown["index"] == pytest.approx(60 / 1040 / 0.05)
+    assert equity_views._row("active", row, {"count": None}, {"base": 1040}) == {
+        "group": "A", "measure": "representation", "hidden": True}
+    rate = {"group": "A", "events": 23, "base": 97, "other_events": 300, "other_base": 1000, "measure": "proportion"}
+    shown = equity_views._row("housing_rate", rate, {"events": 20, "base": 100}, {"events": 320, "base": 1100})
+    assert shown["rate"] == pytest.approx(0.2) and shown["ratio"] == pytest.approx(0.2 / (300 / 1000))
+    assert not any(k.startswith("other_") for k in shown)

@@ -87,19 +87,3 @@ def test_referral_rate_and_share_by_neighbourhood(conn):
     lost = rows(report, "lost_exits")
     assert (lost["North"]["events"], lost["North"]["base"]) == (1, 1)  # N0 withdrew: one exit, lost
     assert "South" not in lost  # nobody in South left
-
-
-def test_funders_see_no_count_from_1_to_10_and_no_lone_hidden_cell():
-    result = {"measures": {"m": {"what": "x", "reference": "", "who": "{group}", "per": 1, "rows": [
-        {"group": "A", "count": 4, "base": 100, "share": 0.04, "index": 0.5, "unreliable": True,
-         "measure": "representation"},
-        {"group": "B", "count": 60, "base": 100, "share": 0.6, "index": 1.2, "unreliable": False,
-         "measure": "representation"},
-        {"group": "C", "count": 36, "base": 100, "share": 0.36, "index": 0.9, "unreliable": False,
-         "measure": "representation"},
-    ]}}}
-    shown = {r["group"]: r for r in equity_report.for_funders(result)["measures"]["m"]["rows"]}
-    assert shown["A"]["count"] is None and shown["A"]["index"] is None and shown["A"]["hidden"]
-    # A alone hidden could be worked out as 100 - 60 - 36: the smaller of the others goes too
-    assert shown["C"]["count"] is None and shown["C"]["share"] is None
-    assert shown["B"]["count"] == 60

@@ -31,6 +31,9 @@ SHOWN = {
                    "could not be reached, out of all exits, against everyone else. Above 1 is worse.", "ratio"),
 }
 
+NUMBERS = ("count", "base", "events", "share", "share_low", "share_high", "reference_share", "index", "index_low",
+           "index_high", "difference_pp", "rate", "ratio", "ratio_low", "ratio_high")
+
 program = data.program()
 version = live.shown_version()
 fresh = data.freshness(version, program.name)
@@ -41,21 +44,32 @@ nothing_loaded.stop_if_empty(fresh, program)
 controls = st.columns([2, 2, 2])
 options = equity_report.groupings(program)
 grouping = controls[0].selectbox("Group people by", list(options), format_func=options.get, key="equity_by")
-months = controls[1].segmented_control("Period", [3, 6, 12], format_func=lambda m: f"{m} months", default=12,
-                                       required=True, key="equity_months")
 reference = "population"
-if not program.has_milestones():
-    reference = controls[2].selectbox("Compare shares with", list(equity_report.REFERENCES),
-                                      format_func=equity_report.REFERENCES.get, key="equity_reference")
+if signin.sees_people():
+    months = controls[1].segmented_control("Period", [3, 6, 12], format_func=lambda m: f"{m} months", default=12,
+                                           required=True, key="equity_months")
+    if not program.has_milestones():
+        reference = controls[2].selectbox("Compare shares with", list(equity_report.REFERENCES),
+                                          format_func=equity_report.REFERENCES.get, key="equity_reference")
+else:  # one fixed view: two overlapping periods would give a third by subtraction
+    months = 12
+    controls[1].markdown("**Period**  \nThe last 12 whole months")
 end = month_end(list_date) if list_date == month_end(list_date) else list_date.replace(day=1) - dt.timedelta(days=1)
 start = add_months(end.replace(day=1), -(months - 1))
-result = data.equity(version, program.name, start, end, grouping, reference)
-if not signin.sees_people():
-    # Hidden here, on the server: the browser never receives a count from 1 to 10.
-    result = equity_report.for_funders(result)
-st.caption(f"{formatting.day(start)} – {formatting.day(end)}, {formatting.count(result['people'])} on the list "
-           "in that time. 1.0 is parity; each line is a 95% interval, and hollow dots rest on fewer than 10 events "
-           "or a base under 30.")
+if signin.sees_people():
+    result = data.equity(version, program.name, start, end, grouping, reference)
+else:
+    # Made on the server with everything else a funder receives: no count they may not see reaches them.
+    result = data.for_funders(version, program.name).equity.get((grouping, months, reference))
+    if result is None:
+        st.info("The list does not cover a whole month yet.", icon=":material/info:")
+        st.stop()
+people = "fewer than 11" if result["people"] is None else formatting.count(result["people"])
+st.caption(f"{formatting.day(start)} – {formatting.day(end)}, {people} on the list in that time. 1.0 is parity; "
+           "each line is a 95% interval, and hollow dots rest on fewer than 10 events or a base under 30."
+           + ("" if signin.sees_people() else " To protect the people on the list, funders see counts rounded to the "
+              "nearest 10, and every figure worked out from the rounded counts; a group whose count is 10 or fewer, "
+              "or could be worked out from the others, reads “hidden”."))
 
 gaps = equity_report.summary(result)
 with st.container(border=True):
@@ -81,6 +95,8 @@ for name, measure in result["measures"].items():
     rows = pl.DataFrame(measure["rows"], infer_schema_length=None)
     if rows.is_empty():
         continue
+    # a funder's column can be empty throughout (every group hidden): it is still a column of numbers
+    rows = rows.with_columns(pl.col(c).cast(pl.Float64) for c in NUMBERS if c in rows.columns)
     hidden = pl.col("hidden").fill_null(False) if "hidden" in rows.columns else pl.lit(False)
     with st.container(border=True):
         st.markdown(f"**{title}**")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import queries
 from pipelines import ei_figures, figures
-from pipelines.disclosure import rules
+from pipelines.disclosure import equity_views, rules
 from pipelines.disclosure.audit import Model
 from pipelines.periods import Period, month_end, series
 from pipelines.programs import Program
@@ -40,6 +40,7 @@ class FunderRelease:
     months: list[Period]
     flow: list[dict] = field(default_factory=list)  # every population's whole months, as figures.flow
     part_c: dict[dt.date, dict] = field(default_factory=dict)  # the Part C figures of each month
+    equity: dict[tuple, dict] = field(default_factory=dict)  # (grouping, months, reference) -> the report
     # Why a count shows no number: "fewer than 11", or "hidden" so that a small one cannot be worked out
     # (saying which is which is safe: the audit reads the labels as an attacker would).
     words: dict[tuple, str] = field(default_factory=dict)
@@ -91,11 +92,14 @@ def for_funders(conn, program: Program) -> FunderRelease:
             part_c[month.start] = ei_figures.period_figures(conn, month, program.name)
             _part_c_cells(model, program, month.start, part_c[month.start])
     everyone = program.populations[0].name
+    views = equity_views.reports(conn, program, months)
+    equity_views.cells(model, views, months, everyone)
     # the trend a funder comes for: everyone's list, and who came and left, month by month
     hidden = model.protect(keep=lambda key: key[0] == "flow" and key[1] == everyone
                            and key[3] in ("actively_homeless", "inflow", "outflow"))
     for key in hidden:
         release.words[key] = HIDDEN
+    release.equity = equity_views.shown(views, hidden, model)
 
     def shown(key, value):
         return None if key in hidden else rules.count(value)

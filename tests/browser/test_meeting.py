@@ -99,11 +99,19 @@ def monthly(page) -> None:
 def record(page, client_id: str, what: str, day: str) -> None:
     status = panel(page, client_id).get_by_test_id("stForm").filter(has_text="Record a change of status")
     expect(status.get_by_role("spinbutton", name="year, On")).to_have_count(1)
-    # A click on a choice while the page is still being drawn is lost.
-    expect(page.get_by_test_id("stApp")).not_to_have_attribute("data-test-script-state", "running")
-    status.get_by_label("What happened").focus()
-    page.keyboard.press("ArrowDown")  # opens the choices, as a keyboard user does
-    page.get_by_role("option", name=what, exact=True).click()
+    # The choices open with the arrow keys, as a keyboard user opens them; a page redrawn meanwhile
+    # (after the save before) closes them again, so they are opened until they stay open.
+    choice = page.get_by_role("option", name=what, exact=True)
+    for _ in range(5):
+        expect(page.get_by_test_id("stApp")).not_to_have_attribute("data-test-script-state", "running")
+        status.get_by_label("What happened").focus()
+        page.keyboard.press("ArrowDown")
+        try:
+            expect(choice).to_be_visible(timeout=3_000)
+            break
+        except AssertionError:
+            page.keyboard.press("Escape")
+    choice.click()
     for part, value in zip(("year", "month", "day"), day.split("-")):
         status.get_by_role("spinbutton", name=f"{part}, On").click()
         page.keyboard.type(value)
