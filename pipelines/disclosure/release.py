@@ -168,8 +168,8 @@ def _part_c_cells(model: Model, program: Program, start: dt.date, values: dict) 
 
 def submission(conn, release: FunderRelease, month: dt.date) -> dict:
     """Built for Zero's monthly figures of every population, as a funder sees them: the counts shown,
-    the balance gap and net change from them, reliability to two places, and whether functional zero
-    is met (its veteran threshold is an average of placements, so it is not shown)."""
+    the balance gap and net change from them, and whether functional zero is met (its veteran
+    threshold is an average of placements, so it is not shown)."""
     exact = figures.monthly_submission(conn, release.program.name, month)
     rows = {(r["population"], r["period_start"]): r for r in release.flow}
     before = (month.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
@@ -179,8 +179,11 @@ def submission(conn, release: FunderRelease, month: dt.date) -> dict:
         shown = {key: now[key] for key in (*FLOW_COUNTS, "net_change", "avg_days_to_housing")}
         shown["balance_gap"] = _difference(_difference(now["actively_homeless"], then and then["actively_homeless"]),
                                            now["net_change"])
-        shown["reliability"] = None if values.get("reliability") is None else round(values["reliability"], 2)
-        shown["reliability_note"] = values.get("reliability_note")
+        # Reliability compares exact figures with those submitted: a data lead's check, and a ratio of
+        # exact counts a funder could turn back. Why it cannot be worked out is no count: it stays.
+        shown["reliability"] = None
+        shown["reliability_note"] = values.get("reliability_note") if values.get("reliability") is None else (
+            "is for data leads: it compares exact figures")
         shown["brief"] = values.get("brief") if shown["avg_days_to_housing"] is not None else None
         zero = values.get("functional_zero")
         if zero:
