@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import charts, data, formatting, live, nothing_loaded, signin
 from pipelines import equity_report
+from pipelines.disclosure import release
 from pipelines.periods import add_months, month_end
 
 # Each measure's title, the sentence under its chart, and the value the chart draws.
@@ -64,7 +65,7 @@ else:
     if result is None:
         st.info("The list does not cover a whole month yet.", icon=":material/info:")
         st.stop()
-people = "fewer than 11" if result["people"] is None else formatting.count(result["people"])
+people = release.SMALL if result["people"] is None else formatting.count(result["people"])
 st.caption(f"{formatting.day(start)} – {formatting.day(end)}, {people} on the list in that time. 1.0 is parity; "
            "each line is a 95% interval, and hollow dots rest on fewer than 10 events or a base under 30."
            + ("" if signin.sees_people() else " To protect the people on the list, funders see counts rounded to the "

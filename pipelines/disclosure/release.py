@@ -60,10 +60,10 @@ class FunderRelease:
                 for key, value in values.items()}
 
 
-def whole_months(conn, program: Program, until: dt.date | None = None) -> list[Period]:
+def whole_months(conn, program: Program) -> list[Period]:
     """Every whole month on the list (a month the list does not reach the end of yet is left out)."""
     first = queries.one(conn, "first_day", program=program.name)["first_day"]
-    latest = until or queries.one(conn, "freshness", program=program.name)["as_of"]
+    latest = queries.one(conn, "freshness", program=program.name)["as_of"]
     if first is None or latest is None:
         return []
     last = latest if month_end(latest) == latest else latest.replace(day=1) - dt.timedelta(days=1)

@@ -11,7 +11,6 @@ so that none can be turned back into an exact count.
 from __future__ import annotations
 
 FEWER_THAN = 11
-SMALL = range(1, FEWER_THAN)  # the counts no funder may see or work out
 STEP = 10
 SMALL_WORDS = "fewer than 11"
 
