@@ -152,7 +152,9 @@ def _signed_in_by_identity(now: dt.datetime) -> dict | None:
     try:
         provider = identity_providers().get(name, name)
     except ValueError:
-        provider = name
+        # A setup that is not right (a guessable cookie secret above all) signs nobody in: its cookie
+        # may have been forged. The sign-in page says what is wrong.
+        return None
     try:
         with store.opened() as conn, loading.writing():
             account = accounts.sign_in_with_identity(conn, st.user.to_dict(), provider, now)

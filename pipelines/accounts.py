@@ -17,6 +17,7 @@ from pipelines import audit, sessions, store
 ADMIN, DATA_LEAD, CASE_TEAM, FUNDER = "admin", "data lead", "case team", "funder"
 ROLES = (ADMIN, DATA_LEAD, CASE_TEAM, FUNDER)
 MAX_FAILURES = 5
+STRONG_SECRET = 32  # characters of an identity cookie's secret
 LOCKED_FOR = dt.timedelta(minutes=15)
 DEMO_PASSWORD = "demo"
 DEMO_ACCOUNTS = {
@@ -122,6 +123,11 @@ def identity_providers(auth: Mapping) -> dict[str, str]:
                 for key in ("client_secret", "server_metadata_url") if not section.get(key)]
     if missing:
         raise ValueError(f"[auth] in secrets.toml needs {', '.join(missing)}")
+    secret = str(auth["cookie_secret"])
+    if len(secret) < STRONG_SECRET or len(set(secret)) < STRONG_SECRET // 4:
+        # It signs the cookie that says who is signed in: whoever guesses it can sign in as anyone.
+        raise ValueError(f"[auth] cookie_secret in secrets.toml is too easy to guess: use at least {STRONG_SECRET} "
+                         "random characters, e.g. from python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"")
     if not str(auth["redirect_uri"]).endswith("/oauth2callback"):
         raise ValueError("[auth] redirect_uri in secrets.toml must end with /oauth2callback")
     if any("_" in name for name in sections):

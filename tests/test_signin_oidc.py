@@ -94,6 +94,9 @@ def test_the_providers_secrets_toml_sets_up():
 
 @pytest.mark.parametrize("auth, problem", [
     ({**AUTH, "cookie_secret": ""}, "needs cookie_secret"),
+    ({**AUTH, "cookie_secret": "..."}, "cookie_secret in secrets.toml is too easy to guess"),  # as in the README
+    ({**AUTH, "cookie_secret": "x" * 31}, "too easy to guess"),
+    ({**AUTH, "cookie_secret": "ab" * 40}, "too easy to guess"),
     ({**AUTH, "harbor-county": {"client_id": "bynames"}},
      "needs harbor-county.client_secret, harbor-county.server_metadata_url"),
     ({**AUTH, "redirect_uri": "http://localhost:8501/"}, "must end with /oauth2callback"),
@@ -203,3 +206,14 @@ def test_an_idle_provider_session_is_signed_out_of_the_provider_too(dashboard_db
     app.run()
     assert app.title[0].value == "Sign in"
     assert app.user == {"is_logged_in": False}
+
+
+def test_a_guessable_cookie_secret_signs_nobody_in_through_the_provider(dashboard_db):
+    """With a secret anyone can guess, the identity cookie can be forged: it is not trusted at all."""
+    app = dashboard({**AUTH, "cookie_secret": "..."}, email="dana@example.org").run()
+    assert not app.exception
+    assert app.title[0].value == "Sign in"
+    assert "user" not in app.session_state
+    assert "cookie_secret in secrets.toml is too easy to guess" in app.error[0].value
+    with store.opened(dashboard_db) as conn:
+        assert actions(conn) == []
