@@ -164,6 +164,13 @@ def _part_c_cells(model: Model, program: Program, start: dt.date, values: dict) 
                 at_most=True)
     model.knows({at("services_timely"): 1, at("services_started"): -1}, at_most=True)
     model.knows({at("lost_exits"): 1, at("exits"): -1}, at_most=True)
+    # The 45-day percentage, to the whole percent, ties its counts together as an attacker reads it; it
+    # is shown only when none of them is small (and goes if one is hidden: then this only errs safe).
+    percent = rules.whole(values["pct_45_day_timeline"])
+    if percent is not None and all(rules.count(values[k]) is not None for k in TIMELINE):
+        met = {at("ifsp_within_45_days"): 100, at("ifsp_late_exceptional"): 100}
+        model.knows({**met, at("initial_ifsp_meetings"): -(percent + 0.5)}, at_most=True)
+        model.knows({**{k: -c for k, c in met.items()}, at("initial_ifsp_meetings"): percent - 0.5}, at_most=True)
 
 
 def submission(conn, release: FunderRelease, month: dt.date) -> dict:
