@@ -277,20 +277,20 @@ def save_settings(program: str = PROGRAM, **values) -> None:
 
 def check(data: bytes, file_name: str, program: str = PROGRAM, coc: str | None = None):
     with store.opened() as conn:
-        inactivity = store.setting(conn, program, "inactivity_days") or 90
-    return loading.check(data, file_name, program=program, inactivity_days=inactivity, coc=coc)
+        settings = loading.reading_settings(conn, program)
+    return loading.check(data, file_name, program=program, coc=coc, **settings)
 
 
-def already_loaded(data: bytes, file_name: str, program: str = PROGRAM, coc: str | None = None) -> str | None:
+def already_loaded(data: bytes, file_name: str, program: str = PROGRAM, coc: str | None = None,
+                   content: str | None = None) -> str | None:
     with store.opened() as conn:
-        return loading.already_loaded(conn, program, data, file_name, coc)
+        return loading.already_loaded(conn, program, data, file_name, coc, content)
 
 
 def ingest(data: bytes, file_name: str, who: str, progress, program: str = PROGRAM,
            source: str = "", coc: str | None = None) -> loading.IngestResult:
-    with store.opened() as conn:
-        return loading.ingest(conn, data, file_name, program=program, who=who, progress=progress, source=source,
-                              coc=coc)
+    return loading.ingest_file(None, data, file_name, program=program, who=who, progress=progress, source=source,
+                               coc=coc)
 
 
 @st.cache_data(show_spinner=False)

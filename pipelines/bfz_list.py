@@ -46,6 +46,7 @@ OPTIONAL = {
 }
 STATUS_DATES = ("identified", "returned", "moved_in", "inactive")
 EARLIEST = dt.date(1971, 1, 1)
+OLDEST_AGE = 120
 
 VETERAN_VALUES = ("yes", "yesvalidated", "yesconfirmed")
 CHRONIC_VALUES = ("yes", "chronicallyhomeless", "chronic")
@@ -94,6 +95,7 @@ def read_bfz_list(data: bytes, file_name: str, today: dt.date | None = None):
     _check_rows(parsed, header_of, report, today)
     _warn_duplicates(parsed, report)
     _warn_household_types(parsed, header_of, report)
+    _warn_unreadable_numbers(parsed, header_of, report)
     sort_findings(report, headers)
     if not report.ok:
         return None, report
@@ -118,6 +120,10 @@ def _check_rows(parsed: pl.DataFrame, header_of: dict, report: ValidationReport,
         if field != "birth_date":  # people were born before 1971; the list's own dates were not
             add_findings(report, parsed.filter(date < EARLIEST), ERROR, "date_before_1971", column,
                          "the date is before 1971", field)
+        else:
+            oldest = today.replace(year=today.year - OLDEST_AGE, day=min(today.day, 28))
+            add_findings(report, parsed.filter(date < oldest), ERROR, "born_too_long_ago", column,
+                         f"the date is before {oldest:%Y-%m-%d}: nobody on the list is over {OLDEST_AGE}", field)
     for field in ("moved_in", "inactive"):
         add_findings(
             report, parsed.filter(pl.col(f"{field}_date") < pl.col("identified_date")), WARNING,
@@ -153,6 +159,24 @@ def _warn_household_types(parsed: pl.DataFrame, header_of: dict, report: Validat
                  header_of["household_type"], "no household type: the record is in no population")
 
 
+AGE = pl.col("age").str.strip_chars().str.extract(r"^(\d{1,3})(?:\s*(?:years?|yrs?|y))?$").cast(pl.Int32, strict=False)
+SCORE = pl.col("assessment_score").cast(pl.Float64, strict=False)
+
+
+def _warn_unreadable_numbers(parsed: pl.DataFrame, header_of: dict, report: ValidationReport) -> None:
+    """An age or score that is not a number is left blank; the data lead is told which, so a "very high"
+    typed for a score does not quietly drop the person down the triage order."""
+    for field, readable, words in (
+        ("age", AGE.is_between(0, OLDEST_AGE), f"an age in years from 0 to {OLDEST_AGE}"),
+        ("assessment_score", SCORE.is_finite(), "a number"),
+    ):
+        if field not in header_of:
+            continue
+        unreadable = parsed.filter(pl.col(field).is_not_null() & ~readable.fill_null(False))
+        add_findings(report, unreadable, WARNING, f"unreadable_{field}", header_of[field],
+                     f"not {words}: the row is loaded with it blank", field)
+
+
 def _records(parsed: pl.DataFrame) -> pl.DataFrame:
     full_name = pl.col("full_name").str.split_exact(" ", 1)
     return (
@@ -161,8 +185,8 @@ def _records(parsed: pl.DataFrame) -> pl.DataFrame:
             _normalised(parsed, "household_type", lambda s, k: HOUSEHOLD_VALUES.get(k, s)).alias("household_type"),
             _normalised(parsed, "veteran_status", lambda s, k: k in VETERAN_VALUES).alias("veteran"),
             _normalised(parsed, "chronic_status", lambda s, k: k in CHRONIC_VALUES).alias("chronic"),
-            pl.col("age").str.extract(r"^(\d{1,3})").cast(pl.Int32, strict=False).alias("age"),
-            pl.col("assessment_score").cast(pl.Float64, strict=False).alias("assessment_score"),
+            pl.when(AGE.is_between(0, OLDEST_AGE)).then(AGE).alias("age"),
+            pl.when(SCORE.is_finite()).then(SCORE).alias("assessment_score"),
             pl.coalesce(pl.col("first_name"), full_name.struct.field("field_0")).alias("first_name"),
             pl.coalesce(pl.col("last_name"), full_name.struct.field("field_1")).alias("last_name"),
             *[pl.col(f"{f}_date").alias(f) for f in (*STATUS_DATES, "birth_date")],

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipelines import accounts, audit, exports, figures, loading, store, submissions, triage
+from pipelines import accounts, audit, exports, figures, loading, store, submissions, triage, upload_limits
 from pipelines.disclosure import release
 from pipelines.periods import GRANULARITIES, Period, parse_month, period_of
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, POPULATIONS, PROGRAMS
@@ -42,9 +42,16 @@ def cmd_ingest(args) -> int:
     if not path.is_file():
         err.print(f"{path}: no such file")
         return 1
-    with store.opened(args.db) as conn, steps(f"Loading {path.name}") as progress:
-        result = loading.ingest(conn, path.read_bytes(), path.name, program=args.program, who=args.who,
-                                progress=progress, as_of=args.as_of, source=args.source, coc=args.coc)
+    with store.opened(args.db) as conn:
+        limits = loading.limits_of(conn)
+    try:  # before reading it: a file of gigabytes would fill the memory first
+        upload_limits.check_size(path.stat().st_size, limits)
+    except upload_limits.FileRefused as exc:
+        err.print(f"{path.name} was not loaded: {exc}", markup=False)
+        return 1
+    with steps(f"Loading {path.name}") as progress:
+        result = loading.ingest_file(args.db, path.read_bytes(), path.name, program=args.program, who=args.who,
+                                     progress=progress, as_of=args.as_of, source=args.source, coc=args.coc)
     for line in result.report.lines(limit=args.show):
         err.print(line, markup=False)
     if result.report.quality:

@@ -2,7 +2,7 @@
 text, keeping the columns nobody asked for, numbering rows that share an ID and reporting the rows
 that break a rule.
 
-Cells are addressed by position (c0, c1, ...), as `read_cells` gives them, because headers repeat.
+Cells are addressed by position (c0, c1, ...), as `read_table` gives them, because headers repeat.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from typing import NamedTuple
 
 import polars as pl
 
-from pipelines.extract_files import header_key, read_cells
+from pipelines.extract_files import header_key, read_table
 from pipelines.report import ERROR, ValidationReport
+from pipelines.upload_limits import FileRefused
 
 # Findings kept per rule; past this the report says how many more rows share the problem.
 FINDINGS_PER_RULE = 2000
@@ -28,24 +29,59 @@ class Extract(NamedTuple):
 
 def read_extract(data: bytes, file_name: str, report: ValidationReport, required: dict, optional: dict):
     """The file's cells with its columns matched to `required` and `optional`, or None once `report`
-    says why nothing can be read: the file is unreadable, a required column is missing or there are no rows."""
+    says why nothing can be read: the file is unreadable or over a limit, a required column is missing
+    or there are no rows. Cells the report finds wrong (two columns of one field that disagree, control
+    characters) leave the rows to be read on, so the report names every problem at once."""
     try:
-        headers, cells = read_cells(data, file_name)
+        table = read_table(data, file_name)
+    except FileRefused as exc:
+        report.add(ERROR, "over_a_limit", str(exc))
+        return None
     except Exception as exc:  # noqa: BLE001 - whatever the file is, the data lead gets a finding, not a crash
         report.add(ERROR, "unreadable_file", f"the file could not be read as CSV or Excel: {exc}")
         return None
+    headers, cells = table.headers, table.cells
+    report.content = table.digest
+    for problem in table.problems:
+        report.add(problem.severity, problem.rule, problem.message, problem.row, column_name(headers, problem.column),
+                   problem.value)
     positions, unknown = match_headers(headers, required | optional)
     for field, names in required.items():
         if field not in positions:
             report.add(ERROR, "missing_required_column", f"the required column '{names[0]}' is missing",
                        column=names[0])
-    if not report.ok:
+    if any(f not in positions for f in required):
         return None
     if cells.height == 0:
         report.add(ERROR, "no_rows", "the file has a header but no rows")
         return None
+    # The rows are still read after these, so that one report lists every problem of the file.
+    _check_repeated_headers(cells, headers, positions, report)
     header_of = {field: headers[cols[0]] for field, cols in positions.items()}
     return Extract(headers, cells, positions, unknown, header_of)
+
+
+def column_name(headers: list[str], position: int | None) -> str | None:
+    if position is None:
+        return None
+    return headers[position] if position < len(headers) and headers[position] else f"Column {position + 1}"
+
+
+def _check_repeated_headers(cells: pl.DataFrame, headers: list[str], positions: dict, report: ValidationReport):
+    """Two columns for one field (a 'Client ID' and a 'client_id') may both be filled only where they
+    agree: which of two different values is right cannot be told."""
+    for cols in positions.values():
+        first = cols[0]
+        for other in cols[1:]:
+            a, b = pl.col(f"c{first}").str.strip_chars(), pl.col(f"c{other}").str.strip_chars()
+            differ = cells.select(pl.int_range(2, cells.height + 2).alias("row"), a.alias("a"), b.alias("b")).filter(
+                (pl.col("a") != "") & (pl.col("b") != "") & (pl.col("a") != pl.col("b")))
+            names = f"'{column_name(headers, first)}' (column {first + 1}) and '{column_name(headers, other)}' " \
+                    f"(column {other + 1})"
+            add_findings(report, differ.with_columns(value=pl.col("a") + " / " + pl.col("b")), ERROR,
+                         "conflicting_columns", column_name(headers, other),
+                         f"the columns {names} are the same field and hold different values; keep one of them",
+                         "value")
 
 
 def text_frame(extract: Extract, fields, *also: pl.Expr) -> pl.DataFrame:
@@ -97,7 +133,7 @@ def field_expr(positions: dict[str, list[int]], field: str, padded: set[str]) ->
     # Stripping copies every cell, so only columns that have padded cells are stripped.
     cells_of = [pl.col(f"c{i}").str.strip_chars() if f"c{i}" in padded else pl.col(f"c{i}") for i in cols]
     blanks_as_null = [pl.when(c != "").then(c) for c in cells_of]
-    # A repeated header: the first cell that is filled in wins.
+    # A repeated header: the first cell that is filled in wins (read_extract refuses cells that disagree).
     return pl.coalesce(blanks_as_null) if len(blanks_as_null) > 1 else blanks_as_null[0]
 
 

@@ -235,6 +235,10 @@ def _check_required(parsed: pl.DataFrame, header_of: dict, report: ValidationRep
                  header_of["referred"], "every row needs a referral date")
 
 
+# Public Law 99-457 created the early intervention programme (then Part H, now Part C) on this day.
+PART_C_BEGAN = dt.date(1986, 10, 8)
+
+
 def _check_dates(parsed: pl.DataFrame, header_of: dict, report: ValidationReport, today: dt.date) -> None:
     for field in DATE_FIELDS:
         column = header_of[field]
@@ -243,6 +247,10 @@ def _check_dates(parsed: pl.DataFrame, header_of: dict, report: ValidationReport
                      column, "not a date; write it as 1/2/2025, 2025-01-02 or January 2, 2025", field)
         add_findings(report, parsed.filter(date > today), ERROR, "date_in_future", column,
                      f"the date is after today ({today:%Y-%m-%d})", field)
+        earliest = PART_C_BEGAN if field != "birth_date" else PART_C_BEGAN.replace(year=PART_C_BEGAN.year - 3)
+        add_findings(report, parsed.filter(date < earliest), ERROR, "date_before_part_c", column,
+                     f"the date is before {earliest:%Y-%m-%d}: Part C began on {PART_C_BEGAN:%Y-%m-%d}, so no child "
+                     "born or referred earlier was ever served by it", field)
     referred, third = pl.col("referred_parsed"), pl.col("third_birthday")
     add_findings(report, parsed.filter(referred < pl.col("birth_date_parsed")), ERROR, "referral_before_birth",
                  header_of["referred"], lambda r: f"the referral is before the date of birth ({r['birth_date']})",

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 import queries
-from pipelines import audit, person_links, store
+from pipelines import audit, person_links, reading_process, store, upload_limits
 from pipelines.bfz_list import read_bfz_list
 from pipelines.extract_files import detect_format
 from pipelines.hmis.export import read_hmis_export
@@ -26,6 +26,7 @@ from pipelines.programs import program as get_program
 from pipelines.reference_population import read_reference
 from pipelines.referral_list import read_referral_list
 from pipelines.report import ERROR, ValidationReport
+from pipelines.upload_limits import FileRefused, Limits
 
 LOADED, SKIPPED, REJECTED = "loaded", "skipped", "rejected"
 WRITE_ATTEMPTS = 5
@@ -90,8 +91,9 @@ def who_default() -> str:
         return "unknown"
 
 
-def previous_load(conn, program: str, digest: str) -> dict | None:
-    return queries.one(conn, "previous_load", program=program, sha256=digest)
+def previous_load(conn, program: str, digest: str, content: str | None = None) -> dict | None:
+    """The upload that loaded these bytes, or a file whose rows say the same (`content`)."""
+    return queries.one(conn, "previous_load", program=program, sha256=digest, content=content)
 
 
 def digest_of(data: bytes, coc: str | None = None, hashed: str | None = None) -> str:
@@ -101,26 +103,75 @@ def digest_of(data: bytes, coc: str | None = None, hashed: str | None = None) ->
     return hashlib.sha256(f"{hashed} coc={coc}".encode()).hexdigest() if coc else hashed
 
 
-def already_loaded(conn, program: str, data: bytes, file_name: str, coc: str | None = None) -> str | None:
-    """The message for a file loaded before (so the page can say so before anyone presses Load)."""
-    earlier = previous_load(conn, program, digest_of(data, coc))
+def already_loaded(conn, program: str, data: bytes, file_name: str, coc: str | None = None,
+                   content: str | None = None) -> str | None:
+    """The message for a file loaded before, by its bytes or its rows' `content` (so the page can say so
+    before anyone presses Load)."""
+    earlier = previous_load(conn, program, digest_of(data, coc), content_of(content, coc))
     if not earlier:
         return None
     return (f"{file_name} is already loaded (upload {earlier['upload_id']}, {earlier['uploaded_at']:%Y-%m-%d %H:%M}): "
             "loading it again would change nothing")
 
 
+def content_of(content: str | None, coc: str | None) -> str | None:
+    """What tells one upload's rows from another's; as with the bytes, the Continuum chosen counts."""
+    return None if content is None else hashlib.sha256(f"rows {content} coc={coc}".encode()).hexdigest()
+
+
 def check(data: bytes, file_name: str, today: dt.date | None = None, program: str = HOMELESSNESS.name,
-          inactivity_days: int = 90, coc: str | None = None):
+          inactivity_days: int = 90, coc: str | None = None, limits: Limits | None = None):
     """Read and validate without touching the database: the report a data lead sees first.
     `inactivity_days` (a setting) matters to exports that carry contacts rather than dates; `coc`
-    chooses one Continuum of Care of an HMIS export."""
+    chooses one Continuum of Care of an HMIS export. The file is read in a separate process under
+    `limits` (upload_limits.py), after the checks that need no parsing."""
     get_program(program)
+    limits = limits or Limits()
     if coc and program != HOMELESSNESS.name:
         report = ValidationReport(file_name)
         report.add(ERROR, "coc_without_hmis", "a Continuum of Care can be chosen for an HMIS export only", value=coc)
         return None, report
-    return READERS[program](data, file_name, today, inactivity_days=inactivity_days, **({"coc": coc} if coc else {}))
+    return read_guarded(_read, data, file_name, READERS[program], today, inactivity_days, coc, limits=limits)
+
+
+def read_guarded(reader, data: bytes, file_name: str, *args, limits: Limits):
+    """`reader(data, file_name, *args)` in the separate reading process, after the limits that need no
+    parsing: (rows or None, ValidationReport)."""
+    try:
+        upload_limits.check_file(data, limits)
+        return reading_process.run(reader, data, file_name, *args, limits=limits)
+    except FileRefused as exc:
+        report = ValidationReport(file_name)
+        report.add(ERROR, "over_a_limit", str(exc))
+        return None, report
+
+
+def _read(data: bytes, file_name: str, reader, today, inactivity_days: int, coc: str | None):
+    return reader(data, file_name, today, inactivity_days=inactivity_days, **({"coc": coc} if coc else {}))
+
+
+def limits_of(conn) -> Limits:
+    return upload_limits.from_settings(lambda key: store.setting(conn, "", key))
+
+
+def reading_settings(conn, program: str) -> dict:
+    """The settings `check` reads a file with."""
+    return {"inactivity_days": store.setting(conn, program, "inactivity_days") or 90, "limits": limits_of(conn)}
+
+
+def ingest_file(db, data: bytes, file_name: str, program: str = HOMELESSNESS.name, coc: str | None = None,
+                today: dt.date | None = None, progress: Callable[[str], None] = lambda step: None,
+                **options) -> IngestResult:
+    """`ingest` for callers that open the store themselves (the command line, the dashboard): the file is
+    read and checked while the store is closed, so a long read keeps no other process's pages or
+    uploads waiting; the store is opened again to write."""
+    with store.opened(db) as conn:
+        settings = reading_settings(conn, program)
+    progress("reading and checking")
+    checked = check(data, file_name, today, program, coc=coc, **settings)
+    with store.opened(db) as conn:
+        return ingest(conn, data, file_name, program, today=today, progress=progress, coc=coc, checked=checked,
+                      **options)
 
 
 def ingest(
@@ -134,21 +185,24 @@ def ingest(
     as_of: dt.date | None = None,
     source: str = "",
     coc: str | None = None,
+    checked: tuple | None = None,
 ) -> IngestResult:
     """Validate and load one extract. `as_of` is the day the extract describes (by default its
     latest date); its household type, veteran and chronic values count from that day on. `source`
     names the system the extract comes from: a Client ID is one person within its source, and people
-    of different sources are linked by pipelines/identities.py's rules."""
+    of different sources are linked by pipelines/identities.py's rules. `checked` is what `check`
+    said of the file, when the caller read it before opening the store (`ingest_file`)."""
     definition = get_program(program)
     who = who or who_default()
     progress("reading and checking")
     # Hashing a large file takes as long as a fair part of reading it, and runs beside it.
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(sha256, data)
-        records, report = check(data, file_name, today, program, store.setting(conn, program, "inactivity_days") or 90,
-                                coc)
+        records, report = checked or check(data, file_name, today, program, **reading_settings(conn, program),
+                                           coc=coc)
         digest = digest_of(data, coc, hashing.result())
-    earlier = previous_load(conn, program, digest)
+    content = content_of(report.content, coc)
+    earlier = previous_load(conn, program, digest, content)
     if earlier:
         return IngestResult(SKIPPED, _repeat_message(file_name, earlier), ValidationReport(file_name),
                             upload_id=earlier["upload_id"])
@@ -162,7 +216,8 @@ def ingest(
     with _writing:
         for attempt in range(WRITE_ATTEMPTS):
             try:
-                return _write(conn, data, file_name, definition, who, as_of, records, report, digest, source)
+                return _write(conn, data, file_name, definition, who, as_of, records, report, (digest, content),
+                              source)
             except duckdb.TransactionException:
                 # A write through another connection committed first: start again on top of it.
                 if attempt == WRITE_ATTEMPTS - 1:
@@ -170,17 +225,18 @@ def ingest(
     raise AssertionError("unreachable")
 
 
-def _write(conn, data, file_name, definition: Program, who, as_of, records, report, digest,
+def _write(conn, data, file_name, definition: Program, who, as_of, records, report, digests: tuple[str, str | None],
            source) -> IngestResult:
     program = definition.name
+    digest, content = digests
     now = dt.datetime.now()
     conn.execute("BEGIN TRANSACTION")
     try:
         ids = queries.one(conn, "next_ids")
         upload_id, next_person_id, next_record_id = ids["upload_id"], ids["next_person_id"], ids["next_record_id"]
         queries.run(conn, "upload_begin", upload_id=upload_id, file_name=Path(file_name).name, sha256=digest,
-                    format=detect_format(data, file_name), program=program, who=who, now=now, as_of=as_of,
-                    rows_read=records.height, report=json.dumps(report.to_dict()), source=source)
+                    content=content, format=detect_format(data, file_name), program=program, who=who, now=now,
+                    as_of=as_of, rows_read=records.height, report=json.dumps(report.to_dict()), source=source)
         with queries.registered(conn, incoming_people=records.select("client_id")):
             known = queries.arrow(conn, "known_records", program=program, source=source)
         matched = match(
@@ -203,7 +259,7 @@ def _write(conn, data, file_name, definition: Program, who, as_of, records, repo
         conn.execute("COMMIT")
     except duckdb.ConstraintException as exc:
         conn.execute("ROLLBACK")
-        earlier = previous_load(conn, program, digest)
+        earlier = previous_load(conn, program, digest, content)
         if earlier is None:
             raise duckdb.TransactionException(str(exc)) from exc
         # The same file, loaded by someone else a moment ago.
@@ -325,7 +381,7 @@ def _rollback(conn, upload_id: int, program: str, who: str | None) -> None:
 def load_reference(conn, data: bytes, file_name: str, who: str | None = None) -> IngestResult:
     """Check a reference population table and, if it has no errors, put it in place of the last one."""
     who = who or who_default()
-    rows, report = read_reference(data, file_name)
+    rows, report = read_guarded(read_reference, data, file_name, limits=limits_of(conn))
     if rows is None:
         return IngestResult(REJECTED, f"{file_name} was not loaded: {len(report.errors)} error(s) to fix", report)
     with _writing:

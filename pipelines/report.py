@@ -38,6 +38,8 @@ class ValidationReport:
     quality: list[dict] = field(default_factory=list)
     # An HMIS export's Continuums of Care, with how many enrollments each holds, largest first.
     continuums: dict[str, int] = field(default_factory=dict)
+    # What the file's rows say, in any order and with any line endings: a repeat is known by it.
+    content: str | None = None
 
     def add(self, severity: str, rule: str, message: str, row=None, column=None, value=None) -> None:
         self.findings.append(Finding(severity, rule, message, row, column, value))

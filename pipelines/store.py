@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 import queries
+from pipelines import upload_limits
 from pipelines.programs import PROGRAMS
 
 DEFAULT_DB = Path("data/bynames.duckdb")
@@ -135,7 +136,7 @@ def write_programs(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 # Settings of the whole installation rather than of one program.
-GLOBAL_SETTINGS = ("community_name", "idle_minutes", "demo_mode")
+GLOBAL_SETTINGS = ("community_name", "idle_minutes", "demo_mode", *upload_limits.DEFAULTS)
 
 
 def _scope(program: str, key: str) -> str:

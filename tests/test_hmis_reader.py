@@ -8,8 +8,7 @@ import zipfile
 import polars as pl
 import pytest
 
-from pipelines import figures, loading
-from pipelines.hmis import archive as hmis_zip
+from pipelines import figures, loading, upload_limits
 from pipelines.hmis import export as hmis_export
 from pipelines.hmis import spec as hmis_spec
 from pipelines.hmis import statuses as hmis_statuses
@@ -303,13 +302,12 @@ def test_a_zip_bomb_is_refused():
     assert "zip bomb" in refusal(zip_of({"Disabilities.csv": b"0" * (8 << 20)}))
 
 
-def test_too_much_to_unpack_or_too_many_files_is_refused(monkeypatch):
+def test_too_much_to_unpack_or_too_many_files_is_refused():
     data = export_zip(**PEOPLE)
-    monkeypatch.setattr(hmis_zip, "MAX_TOTAL_BYTES", 1000)
-    assert "would unpack to" in refusal(data)
-    monkeypatch.undo()
-    monkeypatch.setattr(hmis_zip, "MAX_MEMBERS", 5)
-    assert "holds 12 files" in refusal(data)
+    with upload_limits.applied(upload_limits.Limits(unpacked_mb=0)):
+        assert "would unpack to" in refusal(data) and "upload_max_unpacked_mb" in refusal(data)
+    with upload_limits.applied(upload_limits.Limits(files_in_zip=5)):
+        assert "holds 12 files" in refusal(data)
 
 
 def test_an_encrypted_member_is_refused():

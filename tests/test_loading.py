@@ -234,23 +234,26 @@ def test_the_active_list_shows_the_latest_extracts_attributes(conn):
     assert (row["household_type"], row["chronic"], row["veteran"]) == ("Family", True, False)
 
 
-def test_a_reader_may_give_every_date_of_a_kind_as_a_list(conn, monkeypatch):
-    # An HMIS export knows each person's whole history: housed in February, back in March.
+def _history(data, file_name, today, **settings):
+    # A reader is run in the separate reading process, so it lives where that process can import it.
     import polars as pl
 
-    from pipelines.periods import Period
     from pipelines.report import ValidationReport
 
-    def history(data, file_name, today, **settings):
-        dates = pl.Series([[dt.date(2024, 1, 5)], [dt.date(2024, 3, 1)], [dt.date(2024, 2, 10)], [None]],
-                          dtype=pl.List(pl.Date))
-        rows = pl.DataFrame({"row": [2], "client_id": ["H1"], "ordinal": pl.Series([1], dtype=pl.Int32),
-                             "household_type": ["Single adult"], "veteran": [False], "chronic": [False]})
-        for kind, value in zip(("identified", "returned", "moved_in", "inactive"), dates, strict=True):
-            rows = rows.with_columns(pl.Series(kind, [value], dtype=pl.List(pl.Date)))
-        return rows, ValidationReport(file_name)
+    dates = pl.Series([[dt.date(2024, 1, 5)], [dt.date(2024, 3, 1)], [dt.date(2024, 2, 10)], [None]],
+                      dtype=pl.List(pl.Date))
+    rows = pl.DataFrame({"row": [2], "client_id": ["H1"], "ordinal": pl.Series([1], dtype=pl.Int32),
+                         "household_type": ["Single adult"], "veteran": [False], "chronic": [False]})
+    for kind, value in zip(("identified", "returned", "moved_in", "inactive"), dates, strict=True):
+        rows = rows.with_columns(pl.Series(kind, [value], dtype=pl.List(pl.Date)))
+    return rows, ValidationReport(file_name)
 
-    monkeypatch.setitem(loading.READERS, "homelessness", history)
+
+def test_a_reader_may_give_every_date_of_a_kind_as_a_list(conn, monkeypatch):
+    # An HMIS export knows each person's whole history: housed in February, back in March.
+    from pipelines.periods import Period
+
+    monkeypatch.setitem(loading.READERS, "homelessness", _history)
     result = loading.ingest(conn, b"history", "export.zip", program="homelessness", who="t", today=TODAY)
     assert result.status == loading.LOADED and result.counts["events"] == 3
     feb, mar = Period(dt.date(2024, 2, 1), dt.date(2024, 2, 29), "month"), Period(dt.date(2024, 3, 1),

@@ -70,7 +70,7 @@ if upload is not None:
         if chosen != ALL_CONTINUUMS:
             coc = chosen
             records, report = data.check(content, upload.name, program.name, coc)
-    repeat = data.already_loaded(content, upload.name, program.name, coc)
+    repeat = data.already_loaded(content, upload.name, program.name, coc, report.content)
     if repeat:
         st.info(f"{formatting.plain(repeat)}.", icon=":material/content_copy:")
     elif records is None:

@@ -13,10 +13,8 @@ import zlib
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
-MAX_MEMBERS = 200  # the spec has 24 files; vendors add a few of their own
-MAX_TOTAL_BYTES = 1 << 30  # a large CoC's ten-year export is a few hundred MB of CSV
-MAX_RATIO = 100  # CSV compresses 5-25 times; bombs compress thousands of times
-RATIO_FLOOR_BYTES = 1 << 20  # tiny members can compress well without harm
+from pipelines import upload_limits
+
 _JUNK = ("__MACOSX/",)
 _JUNK_NAMES = (".DS_Store", "Thumbs.db")
 
@@ -35,12 +33,14 @@ def members(data: bytes, wanted: Callable[[str], bool] = lambda name: True) -> d
         infos = [i for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, NotImplementedError, ValueError) as exc:
         raise RefusedZip(f"the zip archive is damaged and cannot be opened ({exc})") from exc
-    if len(infos) > MAX_MEMBERS:
+    limits = upload_limits.active()
+    if len(infos) > limits.files_in_zip:
         raise RefusedZip(f"the zip holds {len(infos):,} files; an HMIS export has about 24 (at most "
-                         f"{MAX_MEMBERS} are accepted)")
-    total = sum(i.file_size for i in infos)
-    if total > MAX_TOTAL_BYTES:
-        raise RefusedZip(f"the zip would unpack to {total:,} bytes, over the limit of {MAX_TOTAL_BYTES:,}")
+                         f"{limits.files_in_zip:,} are accepted)")
+    try:
+        upload_limits.check_members(infos, limits)
+    except upload_limits.FileRefused as exc:
+        raise RefusedZip(str(exc)) from exc
     out: dict[str, bytes] = {}
     for info in infos:
         name = _safe_name(info.filename)
@@ -78,8 +78,3 @@ def _safe_name(raw: str) -> str | None:
 def _check_member(info: zipfile.ZipInfo) -> None:
     if info.flag_bits & 0x1:
         raise RefusedZip(f"{info.filename} is encrypted; export the data without a password")
-    if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        raise RefusedZip(
-            f"{info.filename} would inflate {info.file_size // max(info.compress_size, 1):,} times "
-            f"({info.compress_size:,} to {info.file_size:,} bytes): refused as a possible zip bomb"
-        )

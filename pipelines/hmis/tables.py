@@ -13,15 +13,17 @@ severity WARNING). The group leads the rule's name and the CSV file leads the co
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipelines.columns import FINDINGS_PER_RULE
-from pipelines.extract_files import read_cells
+from pipelines.columns import FINDINGS_PER_RULE, column_name
+from pipelines.extract_files import read_table
 from pipelines.hmis import spec
 from pipelines.report import ERROR, WARNING, ValidationReport
+from pipelines.upload_limits import FileRefused
 
 BLOCKING, ERROR_GROUP, WARNING_GROUP = "blocking", "error", "warning"
 READ_FILES = tuple(spec.FILES)
@@ -75,11 +77,14 @@ def read_export(files: dict[str, bytes | None], report: ValidationReport, today:
             add(report, BLOCKING, "missing_file", f"{name}.csv is missing: every HMIS export must have it", name)
     if not report.ok:
         return None
-    raw = {}
+    raw, digests = {}, {}
     for name, member in named.items():
-        cells = _cells(name, files[member], report)
+        cells = _cells(name, files[member], report, digests)
         if cells is not None:
             raw[name] = cells
+    # The export's content is its files' rows: the same export zipped again, or with its rows in another
+    # order, is a repeat.
+    report.content = hashlib.sha256("".join(f"{n}:{d};" for n, d in sorted(digests.items())).encode()).hexdigest()
     if not report.ok:
         return None
     export_frame = _named_columns("Export", *raw.pop("Export"), spec.FY2026, report)
@@ -123,7 +128,7 @@ def _spec_names(files: dict[str, bytes], report: ValidationReport) -> dict[str, 
     return named
 
 
-def _cells(name: str, data: bytes, report: ValidationReport):
+def _cells(name: str, data: bytes, report: ValidationReport, digests: dict[str, str]):
     """(headers, cells) of one CSV, or None when it is not read (a spec file bynames does not use)."""
     if name not in spec.FILES or data is None:
         return None
@@ -133,11 +138,19 @@ def _cells(name: str, data: bytes, report: ValidationReport):
             + ("" if group == BLOCKING else "; read as if it had no rows"), name)
         return None
     try:
-        headers, cells = read_cells(data, f"{name}.csv")
+        table = read_table(data, f"{name}.csv")
+    except FileRefused as exc:
+        add(report, BLOCKING, "over_a_limit", f"{name}.csv: {exc}", name)
+        return None
     except Exception as exc:  # noqa: BLE001 - whatever is wrong with the CSV, it becomes a finding
         add(report, BLOCKING, "unreadable_file", f"the file could not be read as CSV: {exc}", name)
         return None
-    return [h.removeprefix("\ufeff").strip() for h in headers], cells
+    headers = [h.removeprefix("\ufeff").strip() for h in table.headers]
+    for problem in table.problems:
+        add(report, BLOCKING if problem.severity == ERROR else WARNING_GROUP, problem.rule, problem.message, name,
+            problem.row, column_name(headers, problem.column), problem.value)
+    digests[name] = table.digest
+    return headers, table.cells
 
 
 def _export_row(frame: pl.DataFrame, report: ValidationReport, today: dt.date):
@@ -157,7 +170,8 @@ def _export_row(frame: pl.DataFrame, report: ValidationReport, today: dt.date):
             "Export", latest["row"], "ExportEndDate", latest.get("ExportEndDate"))
         return None
     if export_date is not None and export_date > today:
-        add(report, ERROR_GROUP, "date_in_future", f"the export is dated after today ({today:%Y-%m-%d})",
+        add(report, BLOCKING, "date_in_future", f"the export is dated after today ({today:%Y-%m-%d}): the export's "
+            "date decides which facts it holds, so nothing can be read from it",
             "Export", latest["row"], "ExportDate", export_date)
     cutoff = min(d for d in (export_date, today) if d is not None)
     return latest["ExportID"], export_date, min(end, cutoff), cutoff, latest.get("CSVVersion")

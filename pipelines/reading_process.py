@@ -1,0 +1,103 @@
+"""Reading an upload in a separate process whose memory and time are capped.
+
+A hostile file (a workbook that inflates to gigabytes, a CSV built to blow up a parser) must not take
+the dashboard down for everyone, so uploads are parsed and checked in a worker process with an address
+space limit: past it the worker dies alone and the data lead reads why. The worker is started once
+(Python, Polars and DuckDB take a second to import) and started again after it dies or the limits change.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import resource
+import threading
+from dataclasses import dataclass
+
+from pipelines.upload_limits import MB, FileRefused, Limits, applied
+
+log = logging.getLogger(__name__)
+# Threads of the dashboard are running; forking would copy Polars' locked thread pool, so the worker
+# starts from a fresh interpreter.
+_context = multiprocessing.get_context("spawn")
+_lock = threading.Lock()  # one upload is read at a time; the next waits its turn
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.Process
+    pipe: object
+    limits: Limits
+
+
+_worker: _Worker | None = None
+
+
+def _serve(pipe, memory_mb: int) -> None:
+    cap = memory_mb * MB
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    while True:
+        try:
+            job = pipe.recv()
+        except EOFError:
+            return
+        fn, args, kwargs, limits = job
+        try:
+            with applied(limits):
+                outcome = (True, fn(*args, **kwargs))
+        except MemoryError:
+            pipe.send((False, "memory"))
+            return  # a worker that ran out of memory is not trusted with the next file
+        except BaseException as exc:  # noqa: BLE001 - the caller raises it again in its own process
+            outcome = (False, exc)
+        try:
+            pipe.send(outcome)
+        except Exception as exc:  # noqa: BLE001 - an exception that cannot be pickled still gets its words across
+            pipe.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}" if not outcome[0] else exc)))
+
+
+def _start(limits: Limits) -> _Worker:
+    ours, theirs = _context.Pipe()
+    process = _context.Process(target=_serve, args=(theirs, limits.memory_mb), daemon=True,
+                               name="bynames-upload-reader")
+    process.start()
+    theirs.close()
+    return _Worker(process, ours, limits)
+
+
+def _stop(worker: _Worker) -> None:
+    worker.process.kill()
+    worker.process.join(5)
+    worker.pipe.close()
+
+
+def run(fn, *args, limits: Limits, **kwargs):
+    """`fn(*args, **kwargs)` in the worker, under `limits`. Raises FileRefused when the worker ran out
+    of memory or time; any other exception of `fn` is raised here as it was there."""
+    global _worker
+    with _lock:
+        if _worker is not None and (_worker.limits.memory_mb != limits.memory_mb or not _worker.process.is_alive()):
+            _stop(_worker)
+            _worker = None
+        if _worker is None:
+            _worker = _start(limits)
+        worker = _worker
+        worker.pipe.send((fn, args, kwargs, limits))
+        try:
+            if not worker.pipe.poll(limits.seconds):
+                _stop(worker)
+                _worker = None
+                raise FileRefused(f"reading and checking the file took longer than {limits.seconds:,} seconds, the "
+                                  "limit (an administrator can raise it with the setting upload_max_seconds)")
+            ok, value = worker.pipe.recv()
+        except (EOFError, ConnectionError):
+            ok, value = False, "memory"
+        if not ok and value == "memory":
+            _stop(worker)
+            _worker = None
+            log.warning("an upload's reader ran out of its %s MB", limits.memory_mb)
+            raise FileRefused(f"reading the file needed more than {limits.memory_mb:,} MB of memory, the limit (an "
+                              "administrator can raise it with the setting upload_memory_mb)")
+        if not ok:
+            raise value
+        return value

@@ -1,0 +1,130 @@
+"""How big an upload may be, checked before a byte of it is parsed.
+
+Every limit is a setting of the installation (`bynames setting upload_max_rows 8000000`), so a
+Continuum of Care with a larger export raises it instead of working around it. The defaults hold the
+largest lists the project is measured on (a 1,000,000-record list is 158 MiB of CSV; an HMIS export of
+1,000,000 clients unpacks to 643 MiB) and refuse what no list needs: a workbook that inflates a
+thousand times, 100,000 columns, a name of 10 MB.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import struct
+from dataclasses import dataclass, fields
+
+MB = 1 << 20
+ZIP_MAGIC = b"PK\x03\x04"
+_END_OF_ZIP = b"PK\x05\x06"  # the record at the end of every zip, which says how many files it holds
+_ZIP64_COUNT = 0xFFFF
+
+
+class FileRefused(Exception):
+    """An upload over a limit; the message names the limit and the setting that raises it."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_mb: int = 500
+    unpacked_mb: int = 1000
+    ratio: int = 100
+    files_in_zip: int = 200
+    rows: int = 5_000_000
+    columns: int = 1_000
+    cell_characters: int = 2_000
+    memory_mb: int = 6_144
+    seconds: int = 900
+
+
+# The setting that holds each limit, and what it means to a data lead.
+SETTINGS = {
+    "file_mb": ("upload_max_file_mb", "largest file accepted, in MB"),
+    "unpacked_mb": ("upload_max_unpacked_mb", "largest size a zip or workbook may unpack to, in MB"),
+    "ratio": ("upload_max_ratio", "most times a file inside a zip or workbook may inflate (a zip bomb inflates "
+                                  "thousands of times)"),
+    "files_in_zip": ("upload_max_files_in_zip", "most files a zip or workbook may hold"),
+    "rows": ("upload_max_rows", "most rows a file may have"),
+    "columns": ("upload_max_columns", "most columns a file may have"),
+    "cell_characters": ("upload_max_cell_characters", "longest value a cell may hold, in characters"),
+    "memory_mb": ("upload_memory_mb", "memory the separate process that reads an upload may use, in MB"),
+    "seconds": ("upload_max_seconds", "longest time reading and checking an upload may take, in seconds"),
+}
+DEFAULTS = {SETTINGS[f.name][0]: f.default for f in fields(Limits)}
+
+_active: contextvars.ContextVar[Limits] = contextvars.ContextVar("upload_limits", default=Limits())  # noqa: B039 - frozen
+
+
+def from_settings(read) -> Limits:
+    """The limits as set, `read(key)` giving a setting's value or None where it keeps its default."""
+    chosen = {name: read(key) for name, (key, _) in SETTINGS.items()}
+    return Limits(**{name: int(value) for name, value in chosen.items() if value is not None})
+
+
+def active() -> Limits:
+    """The limits of the upload being read (set by `applied`), for the readers deep inside it."""
+    return _active.get()
+
+
+@contextlib.contextmanager
+def applied(limits: Limits):
+    token = _active.set(limits)
+    try:
+        yield limits
+    finally:
+        _active.reset(token)
+
+
+def _refuse(what: str, limit_name: str) -> FileRefused:
+    key, _ = SETTINGS[limit_name]
+    return FileRefused(f"{what} (an administrator can raise the limit with the setting {key})")
+
+
+def check_file(data: bytes, limits: Limits) -> None:
+    """Refuse a file over the size limits before anything parses it: its size, and for a zip (an HMIS
+    export or a workbook) how many files it holds, from the record at its end."""
+    check_size(len(data), limits)
+    if data[:4] == ZIP_MAGIC:
+        count = zip_file_count(data)
+        if count is None or count > limits.files_in_zip:
+            held = "more files than can be counted" if count is None else f"{count:,} files"
+            raise _refuse(f"the zip holds {held}, over the limit of {limits.files_in_zip:,}", "files_in_zip")
+
+
+def check_size(size: int, limits: Limits) -> None:
+    if size > limits.file_mb * MB:
+        raise _refuse(f"the file is {size / MB:,.0f} MB, over the limit of {limits.file_mb:,} MB", "file_mb")
+
+
+def zip_file_count(data: bytes) -> int | None:
+    """How many files a zip says it holds (None when it cannot say, or uses the 64-bit count no list
+    needs), read without listing them: a zip of millions of empty files would cost gigabytes to list."""
+    tail = data[-(1 << 16) - 22:]
+    at = tail.rfind(_END_OF_ZIP)
+    if at < 0 or len(tail) < at + 22:
+        return None
+    (count,) = struct.unpack("<H", tail[at + 10:at + 12])
+    return None if count == _ZIP64_COUNT else count
+
+
+def check_members(infos, limits: Limits) -> None:
+    """Refuse a zip (or workbook) whose files, as its directory declares them, would unpack past the
+    limits. Readers stop at the declared size (Python's zipfile checks it with the CRC; a workbook is
+    read in the separate process whose memory is capped), so a file that lies about it gains nothing."""
+    total = sum(i.file_size for i in infos)
+    if total > limits.unpacked_mb * MB:
+        raise _refuse(f"the file would unpack to {total / MB:,.0f} MB, over the limit of {limits.unpacked_mb:,} MB",
+                      "unpacked_mb")
+    for info in infos:
+        inflates = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MB and inflates > limits.ratio:
+            raise _refuse(f"{info.filename} would inflate {inflates:,.0f} times ({info.compress_size:,} to "
+                          f"{info.file_size:,} bytes), over the limit of {limits.ratio:,}: refused as a possible "
+                          "zip bomb", "ratio")
+
+
+def check_shape(rows: int, columns: int, limits: Limits, what: str = "the file") -> None:
+    if columns > limits.columns:
+        raise _refuse(f"{what} has {columns:,} columns, over the limit of {limits.columns:,}", "columns")
+    if rows > limits.rows:
+        raise _refuse(f"{what} has {rows:,} rows, over the limit of {limits.rows:,}", "rows")
