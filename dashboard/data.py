@@ -263,12 +263,13 @@ def settings(version: tuple, program: str = PROGRAM) -> dict:
         return {n: store.setting(conn, program, n) for n in names}
 
 
-def save_settings(program: str = PROGRAM, **values) -> None:
+def save_settings(program: str, who: str, **values) -> None:
+    """All or nothing: a value its setting refuses (SettingRefused, naming the rule) stores none of them."""
     with store.opened() as conn, loading.writing():
         conn.execute("BEGIN TRANSACTION")
         try:
             for name, value in values.items():
-                store.set_setting(conn, program, name, value)
+                store.change_setting(conn, program, name, value, who)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
