@@ -27,6 +27,7 @@ from pipelines import (
     submissions,
 )
 from pipelines import meeting_pack as pack
+from pipelines import settings as settings_declared
 from pipelines.disclosure import release
 from pipelines.disclosure.release import FunderRelease
 from pipelines.periods import Period, period_of, series
@@ -257,18 +258,18 @@ def uploads(version: tuple) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def settings(version: tuple, program: str = PROGRAM) -> dict:
-    """The program's settings, and the community's name."""
+    """The program's settings, and the installation's (the community's name, the limits on uploads)."""
     with store.opened() as conn:
-        names = ("community_name", *PROGRAMS[program].settings)
-        return {n: store.setting(conn, program, n) for n in names}
+        return {s.key: store.setting(conn, program, s.key) for s in settings_declared.known(program)}
 
 
-def save_settings(program: str = PROGRAM, **values) -> None:
+def save_settings(program: str, who: str, **values) -> None:
+    """All or nothing: a value its setting refuses (SettingRefused, naming the rule) stores none of them."""
     with store.opened() as conn, loading.writing():
         conn.execute("BEGIN TRANSACTION")
         try:
             for name, value in values.items():
-                store.set_setting(conn, program, name, value)
+                store.change_setting(conn, program, name, value, who)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -14,13 +14,17 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipelines import accounts, audit, exports, figures, loading, store, submissions, triage, upload_limits
+from pipelines import accounts, audit, exports, figures, loading, settings, store, submissions, upload_limits
 from pipelines.disclosure import release
 from pipelines.periods import GRANULARITIES, Period, parse_month, period_of
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, POPULATIONS, PROGRAMS
 
 FUNDER_HELP = ("exactly what a funder's pages receive: whole months, counts rounded to 10, those of 10 or fewer "
                "and a few others not shown, with the reason")
+
+# The login name running the command is what the audit trail and the upload history record as who did
+# it: `--who` cannot name someone else instead, only be kept beside it.
+WHO_HELP = "on whose behalf you do it: kept beside your login name, which is recorded in any case"
 
 SAMPLE_CASES = Path(__file__).resolve().parent.parent / "sample_cases"
 SAMPLE_COMMUNITY = "Harbor County (a fictional community)"
@@ -50,7 +54,7 @@ def cmd_ingest(args) -> int:
         err.print(f"{path.name} was not loaded: {exc}", markup=False)
         return 1
     with steps(f"Loading {path.name}") as progress:
-        result = loading.ingest_file(args.db, path.read_bytes(), path.name, program=args.program, who=args.who,
+        result = loading.ingest_file(args.db, path.read_bytes(), path.name, program=args.program, who=loading.who_default(),
                                      progress=progress, as_of=args.as_of, source=args.source, coc=args.coc)
     for line in result.report.lines(limit=args.show):
         err.print(line, markup=False)
@@ -71,6 +75,21 @@ def _write_table(rows: list[dict], fmt: str) -> None:
     writer.writeheader()
     writer.writerows(rows)
     sys.stdout.write(out.getvalue())
+
+
+def _recorded(report):
+    """A report printed is figures leaving the system, like a download: recorded once it has been printed."""
+    def run(args) -> int:
+        done = report(args)
+        if done == 0:
+            asked = " ".join(f"--{k.replace('_', '-')} {v}" if v is not True else f"--{k.replace('_', '-')}"
+                             for k, v in sorted(vars(args).items())
+                             if k not in ("db", "run", "command", "report", "who") and v not in (None, False))
+            with store.opened(args.db) as conn:
+                audit.record(conn, loading.who_default(), audit.EXPORT, "standard output",
+                             f"report {args.report} {asked}".strip())
+        return done
+    return run
 
 
 def cmd_report_bfz(args) -> int:
@@ -95,7 +114,7 @@ def cmd_report_bfz(args) -> int:
         return 0
     with store.opened(args.db) as conn:
         if args.pit_count is not None:
-            store.set_setting(conn, args.program, "pit_count_individuals", args.pit_count)
+            store.change_setting(conn, args.program, "pit_count_individuals", args.pit_count, loading.who_default())
         if args.format == "bfz":
             _write_table(submissions.for_month(conn, args.program, month), "csv")
             return 0
@@ -118,7 +137,7 @@ def cmd_report_bfz(args) -> int:
 def cmd_submit(args) -> int:
     month = parse_month(args.month)
     with store.opened(args.db) as conn:
-        kept = submissions.submit(conn, args.program, month, args.who or loading.who_default())
+        kept = submissions.submit(conn, args.program, month, loading.who_default())
     print(f"The figures for {kept['month']} are kept as submitted (submission {kept['submission_id']}): "
           f"{kept['populations']['All']['actively_homeless']:,} actively homeless")
     return 0
@@ -144,7 +163,7 @@ def cmd_submissions_list(args) -> int:
 def cmd_export_bfz_list(args) -> int:
     with store.opened(args.db) as conn:
         rows = submissions.bfz_list(conn)
-        audit.record(conn, args.who or loading.who_default(), audit.EXPORT, Path(args.out).name,
+        audit.record(conn, loading.who_default(), audit.EXPORT, Path(args.out).name,
                      "de-identified list for Built for Zero")
     Path(args.out).write_text(exports.csv(rows))
     print(f"{rows.height:,} records written to {args.out} (Client ID and Built for Zero's seven columns; "
@@ -211,7 +230,7 @@ def cmd_matches(args) -> int:
 
     with store.opened(args.db) as conn:
         if args.decision:
-            print(person_links.decide(conn, args.link_id, args.decision, args.who or getpass.getuser()))
+            print(person_links.decide(conn, args.link_id, args.decision, loading.who_default()))
             return 0
         pairs = person_links.listed(conn, args.program, None if args.all else person_links.PENDING)
     if args.format == "json":
@@ -263,14 +282,15 @@ def cmd_uploads_list(args) -> int:
         print("No uploads yet.")
     for r in rows:
         print(f"{r['upload_id']:>4}  {r['uploaded_at']:%Y-%m-%d %H:%M}  {r['status']:<11}  {r['rows_read']:>9,} rows  "
-              f"{r['warnings'] or 0:>4} warnings  {r['file_name']}  ({r['uploaded_by']})")
+              f"{r['warnings'] or 0:>4} warnings  {r['file_name']}  ({r['uploaded_by']}"
+              + (f" on behalf of {r['on_behalf_of']})" if r["on_behalf_of"] else ")"))
     return 0
 
 
 def cmd_uploads_rollback(args) -> int:
     with store.opened(args.db) as conn:
         try:
-            print(loading.rollback(conn, args.upload_id, who=args.who))
+            print(loading.rollback(conn, args.upload_id, who=loading.who_default()))
         except loading.RollbackRefused as exc:
             err.print(f"Not rolled back: {exc}")
             return 1
@@ -306,7 +326,7 @@ def cmd_reference(args) -> int:
         err.print(f"{path}: no such file")
         return 1
     with store.opened(args.db) as conn:
-        result = loading.load_reference(conn, path.read_bytes(), path.name, who=args.who)
+        result = loading.load_reference(conn, path.read_bytes(), path.name, who=loading.who_default())
     for line in result.report.lines(limit=args.show):
         err.print(line, markup=False)
     print(result.message)
@@ -319,7 +339,7 @@ def cmd_pack(args) -> int:
     with store.opened(args.db) as conn, steps("Making the meeting pack") as progress:
         progress("gathering the agenda")
         pdf = meeting_pack.for_meeting(conn, args.program, args.date, args.everyone)
-        audit.record(conn, args.who or loading.who_default(), audit.EXPORT, Path(args.out).name, "meeting pack")
+        audit.record(conn, loading.who_default(), audit.EXPORT, Path(args.out).name, "meeting pack")
     Path(args.out).write_bytes(pdf)
     print(f"Meeting pack for {args.date:%a %d %b %Y} written to {args.out}")
     return 0
@@ -328,7 +348,7 @@ def cmd_pack(args) -> int:
 def cmd_audit(args) -> int:
     with store.opened(args.db) as conn:
         lines = audit.lines(conn, who=args.who_did, subject=args.subject)
-        audit.record(conn, args.who or loading.who_default(), audit.EXPORT, args.out or "standard output",
+        audit.record(conn, loading.who_default(), audit.EXPORT, args.out or "standard output",
                      "audit trail")
     text = exports.csv(lines)
     if args.out:
@@ -339,19 +359,36 @@ def cmd_audit(args) -> int:
     return 0
 
 
+@contextmanager
+def _transaction(conn):
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def cmd_users(args) -> int:
+    me = loading.who_default()
     with store.opened(args.db) as conn:
         if args.users == "add":
-            accounts.add_user(conn, args.email, args.role)
+            with _transaction(conn):
+                accounts.add_user(conn, args.email, args.role)
+                audit.record(conn, me, audit.USER_SAVED, args.email.strip().lower(), args.role)
             print(f"{args.email} can sign in as {args.role} once a password is set "
                   f"(bynames users password {args.email})")
         elif args.users == "remove":
-            accounts.remove_user(conn, args.email)
-            audit.record(conn, args.who or loading.who_default(), audit.USER_REMOVED, args.email.strip().lower())
+            with _transaction(conn):
+                accounts.remove_user(conn, args.email)
+                audit.record(conn, me, audit.USER_REMOVED, args.email.strip().lower())
             print(f"{args.email} can no longer sign in")
         elif args.users == "password":
             password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("New password: ")
-            accounts.set_password(conn, args.email, password)
+            with _transaction(conn):
+                accounts.set_password(conn, args.email, password)
+                audit.record(conn, me, audit.PASSWORD_SET, args.email.strip().lower())
             print(f"Password set for {args.email}")
         else:
             for user in accounts.users(conn):
@@ -361,18 +398,25 @@ def cmd_users(args) -> int:
 
 
 def cmd_setting(args) -> int:
-    with store.opened(args.db) as conn:
-        if args.value is None:
-            print(json.dumps(store.setting(conn, args.program, args.key)))
-            return 0
-        try:
-            value = json.loads(args.value)
-        except json.JSONDecodeError:
-            value = args.value  # plain text, such as a community's name
-        if args.key == "triage_policy":
-            triage.parse_policy(value)
-        store.set_setting(conn, args.program, args.key, value)
-    print(f"{args.key} = {json.dumps(value)}")
+    if args.key is None:
+        with store.opened(args.db, read_only=True) as conn:
+            for known in settings.known(args.program):
+                print(f"{known.key} = {json.dumps(store.setting(conn, args.program, known.key), ensure_ascii=False)}")
+                print(f"    {known.description}")
+                print(f"    {known.rule(args.program)}")
+        return 0
+    declared = settings.declared(args.program, args.key)
+    if args.value is None:
+        if declared.kind == settings.SECRET:
+            raise ValueError(f"{args.key} is kept by bynames itself and is not shown")
+        with store.opened(args.db, read_only=True) as conn:
+            print(json.dumps(store.setting(conn, args.program, args.key), ensure_ascii=False))
+        return 0
+    value = settings.parse(args.program, args.key, args.value)
+    with store.opened(args.db) as conn, _transaction(conn):
+        old, new = store.change_setting(conn, args.program, args.key, value, loading.who_default())
+    print(f"{args.key} = {json.dumps(new, ensure_ascii=False)}"
+          + (" (unchanged)" if old == new else f" (was {json.dumps(old, ensure_ascii=False)})"))
     return 0
 
 
@@ -406,7 +450,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("ingest", help="validate and load an extract (CSV, XLSX, or an HMIS CSV export zip)"))
     p.add_argument("path")
-    p.add_argument("--who", help="who is loading it (default: your login name)")
+    p.add_argument("--who", help=WHO_HELP)
     p.add_argument("--show", type=int, default=50, help="how many findings to print (default 50)")
     p.add_argument("--as-of", type=_date, help="the day the extract describes (default: its latest date)")
     p.add_argument("--source", default="", help="the system the extract comes from, when people arrive from "
@@ -421,14 +465,14 @@ def parser() -> argparse.ArgumentParser:
                    help="bfz: the submission file, one row per population in Built for Zero's field names")
     p.add_argument("--pit-count", type=int, help="set the individuals in the latest point-in-time count")
     p.add_argument("--funder", action="store_true", help=FUNDER_HELP)
-    p.set_defaults(run=cmd_report_bfz)
+    p.set_defaults(run=_recorded(cmd_report_bfz))
     p = report.add_parser("ei", help="Early Intervention: the 45-day clock, exits and timely services")
     p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
     p.add_argument("--month", help="YYYY-MM")
     p.add_argument("--week", type=_date, help="any day of the week (weeks run Monday to Sunday), YYYY-MM-DD")
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.add_argument("--funder", action="store_true", help=FUNDER_HELP)
-    p.set_defaults(run=cmd_report_ei)
+    p.set_defaults(run=_recorded(cmd_report_ei))
     p = with_db(report.add_parser("equity", help="equity gaps by group, as JSON (see the README)"))
     p.add_argument("--from", dest="date_from", type=_date, required=True, help="YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", type=_date, required=True, help="YYYY-MM-DD")
@@ -437,7 +481,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--reference", choices=("population", "poverty_population"), default="population",
                    help="what shares are compared with (homelessness; referrals use children under 3)")
     p.add_argument("--funder", action="store_true", help=FUNDER_HELP)
-    p.set_defaults(run=cmd_report_equity)
+    p.set_defaults(run=_recorded(cmd_report_equity))
     p = with_db(report.add_parser("flow", help="inflow and outflow per day, week or month"))
     p.add_argument("--by", choices=GRANULARITIES, default="month")
     p.add_argument("--from", dest="date_from", type=_date, required=True, help="YYYY-MM-DD")
@@ -445,14 +489,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--population", choices=POPULATIONS)
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.add_argument("--funder", action="store_true", help=FUNDER_HELP)
-    p.set_defaults(run=cmd_report_flow)
+    p.set_defaults(run=_recorded(cmd_report_flow))
 
     submit = sub.add_parser("submit", help="keep a month's figures as submitted").add_subparsers(
         dest="submit", required=True)
     p = submit.add_parser("bfz", help="Built for Zero's monthly figures, kept as they are now")
     p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
     p.add_argument("--month", required=True, help="YYYY-MM")
-    p.add_argument("--who", help="who submits them (default: your login name)")
+    p.add_argument("--who", help=WHO_HELP)
     p.set_defaults(run=cmd_submit, program=HOMELESSNESS.name)
     submitted = sub.add_parser("submissions", help="months submitted").add_subparsers(dest="submissions",
                                                                                       required=True)
@@ -464,7 +508,7 @@ def parser() -> argparse.ArgumentParser:
     p = export.add_parser("bfz-list", help="the de-identified list Built for Zero takes (CSV)")
     p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
     p.add_argument("--out", required=True, help="the CSV file to write")
-    p.add_argument("--who", help="who is exporting it (default: your login name)")
+    p.add_argument("--who", help=WHO_HELP)
     p.set_defaults(run=cmd_export_bfz_list)
 
     uploads = sub.add_parser("uploads", help="upload history").add_subparsers(dest="uploads", required=True)
@@ -473,13 +517,13 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_uploads_list)
     p = with_db(uploads.add_parser("rollback", help="remove exactly the facts one upload added"))
     p.add_argument("upload_id", type=int)
-    p.add_argument("--who")
+    p.add_argument("--who", help=WHO_HELP)
     p.set_defaults(run=cmd_uploads_rollback)
 
     p = sub.add_parser("reference", help="load the reference population the equity page compares against (CSV)")
     p.add_argument("path")
     p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
-    p.add_argument("--who", help="who is loading it (default: your login name)")
+    p.add_argument("--who", help=WHO_HELP)
     p.add_argument("--show", type=int, default=50, help="how many findings to print (default 50)")
     p.set_defaults(run=cmd_reference)
 
@@ -489,7 +533,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("link_id", nargs="?", type=int, help="the pair's number, as listed")
     p.add_argument("--all", action="store_true", help="list every pair found, whatever its status")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--who", help="who decides (default: your login name)")
+    p.add_argument("--who", help=WHO_HELP)
     p.set_defaults(run=cmd_matches)
 
     p = with_db(sub.add_parser("demo", help="build the sample database from sample_cases/"))
@@ -498,7 +542,7 @@ def parser() -> argparse.ArgumentParser:
     p = with_db(sub.add_parser("pack", help="the case conference's meeting pack, as PDF"))
     p.add_argument("--date", type=_date, default=dt.date.today(), help="the meeting's date, YYYY-MM-DD")
     p.add_argument("--out", required=True, help="the PDF file to write")
-    p.add_argument("--who", help="who is making it (default: your login name)")
+    p.add_argument("--who", help=WHO_HELP)
     p.add_argument("--everyone", action="store_true", help="add the whole list, in triage order, after the agenda")
     p.set_defaults(run=cmd_pack)
 
@@ -506,14 +550,16 @@ def parser() -> argparse.ArgumentParser:
     p = with_db(users.add_parser("add", help="add an account, or change its role"))
     p.add_argument("email")
     p.add_argument("--role", required=True, choices=accounts.ROLES)
+    p.add_argument("--who", help=WHO_HELP)
     p.set_defaults(run=cmd_users)
     p = with_db(users.add_parser("password", help="set an account's password"))
     p.add_argument("email")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument("--who", help=WHO_HELP)
     p.set_defaults(run=cmd_users)
     p = with_db(users.add_parser("remove", help="take away an account's access (not the last admin's)"))
     p.add_argument("email")
-    p.add_argument("--who", help="who is removing it (default: your login name)")
+    p.add_argument("--who", help=WHO_HELP)
     p.set_defaults(run=cmd_users)
     p = with_db(users.add_parser("list", help="every account and its role"))
     p.set_defaults(run=cmd_users)
@@ -522,13 +568,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="the CSV file to write (default: standard output)")
     p.add_argument("--who-did", help="only what this person did")
     p.add_argument("--subject", help="only lines about this (a Client ID, 'upload 3', a file name)")
-    p.add_argument("--who", help="who is exporting it (default: your login name)")
+    p.add_argument("--who", help=WHO_HELP)
     p.set_defaults(run=cmd_audit)
 
-    p = with_db(sub.add_parser("setting", help="show or change a setting (community_name, triage_policy, "
-                                               "pit_count_individuals, inactivity_days)"))
-    p.add_argument("key")
+    p = with_db(sub.add_parser("setting", help="show or change a setting; leave everything out to list them "
+                                               "with what each means and the values it takes"))
+    p.add_argument("key", nargs="?", help="the setting (leave out to list them all)")
     p.add_argument("value", nargs="?", help="JSON or plain text; leave out to show the current value")
+    p.add_argument("--who", help=WHO_HELP)
     p.set_defaults(run=cmd_setting)
 
     p = sub.add_parser("generate", help="write a fictional community's by-name list or HMIS CSV export")
@@ -546,7 +593,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        with audit.on_behalf_of(getattr(args, "who", None), loading.who_default()):
+            return args.run(args)
     except ValueError as exc:
         err.print(f"bynames: {exc}")
         return 2

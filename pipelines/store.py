@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 import queries
-from pipelines import upload_limits
+from pipelines import audit, settings
 from pipelines.programs import PROGRAMS
 
 DEFAULT_DB = Path("data/bynames.duckdb")
@@ -136,7 +136,7 @@ def write_programs(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 # Settings of the whole installation rather than of one program.
-GLOBAL_SETTINGS = ("community_name", "idle_minutes", "demo_mode", *upload_limits.DEFAULTS)
+GLOBAL_SETTINGS = settings.GLOBAL
 
 
 def _scope(program: str, key: str) -> str:
@@ -145,11 +145,33 @@ def _scope(program: str, key: str) -> str:
 
 def setting(conn, program: str, key: str):
     row = queries.one(conn, "setting_get", program=_scope(program, key), key=key)
-    return None if row is None or row["value"] is None else json.loads(row["value"])
+    value = None if row is None or row["value"] is None else json.loads(row["value"])
+    if key not in settings.SETTINGS:
+        return value
+    # A value stored before settings were checked would crash whatever reads it: the default stands in.
+    try:
+        return settings.check(program, key, value)
+    except settings.SettingRefused:
+        return settings.default(program, key)
 
 
 def set_setting(conn, program: str, key: str, value) -> None:
-    queries.run(conn, "setting_set", program=_scope(program, key), key=key, value=json.dumps(value))
+    """Store a value its declaration (pipelines/settings.py) accepts; SettingRefused otherwise."""
+    value = settings.check(program, key, value)
+    queries.run(conn, "setting_set", program=_scope(program, key), key=key, value=json.dumps(value, allow_nan=False))
+
+
+def change_setting(conn, program: str, key: str, value, who: str) -> tuple:
+    """A person's change: refused for the settings bynames keeps itself, and recorded in the audit
+    trail (old and new value) inside the caller's transaction. Returns (old, new)."""
+    new = settings.check(program, key, value, internal=False)
+    old = setting(conn, program, key)
+    if old != new:
+        set_setting(conn, program, key, new)
+        scope = "" if key in GLOBAL_SETTINGS else f"{PROGRAMS[program].label}: "
+        audit.record(conn, who, audit.SETTING_CHANGED, key,
+                     f"{scope}{json.dumps(old, ensure_ascii=False)} → {json.dumps(new, ensure_ascii=False)}")
+    return old, new
 
 
 def community_name(conn) -> str:

@@ -37,18 +37,22 @@ class Limits:
     seconds: int = 900
 
 
-# The setting that holds each limit, and what it means to a data lead.
+# The setting that holds each limit, what it means to a data lead, and the range it may be set in.
 SETTINGS = {
-    "file_mb": ("upload_max_file_mb", "largest file accepted, in MB"),
-    "unpacked_mb": ("upload_max_unpacked_mb", "largest size a zip or workbook may unpack to, in MB"),
-    "ratio": ("upload_max_ratio", "most times a file inside a zip or workbook may inflate (a zip bomb inflates "
-                                  "thousands of times)"),
-    "files_in_zip": ("upload_max_files_in_zip", "most files a zip or workbook may hold"),
-    "rows": ("upload_max_rows", "most rows a file may have"),
-    "columns": ("upload_max_columns", "most columns a file may have"),
-    "cell_characters": ("upload_max_cell_characters", "longest value a cell may hold, in characters"),
-    "memory_mb": ("upload_memory_mb", "memory the separate process that reads an upload may use, in MB"),
-    "seconds": ("upload_max_seconds", "longest time reading and checking an upload may take, in seconds"),
+    "file_mb": ("upload_max_file_mb", "Largest file accepted, in MB (the Uploads page also stops at Streamlit's "
+                "server.maxUploadSize).", 1, 10_000),
+    "unpacked_mb": ("upload_max_unpacked_mb", "Largest size a zip or workbook may unpack to, in MB.", 1, 50_000),
+    "ratio": ("upload_max_ratio", "Most times a file inside a zip or workbook may inflate (a zip bomb inflates "
+              "thousands of times).", 2, 10_000),
+    "files_in_zip": ("upload_max_files_in_zip", "Most files a zip or workbook may hold.", 1, 10_000),
+    "rows": ("upload_max_rows", "Most rows a file may have.", 1, 100_000_000),
+    "columns": ("upload_max_columns", "Most columns a file may have.", 1, 100_000),
+    "cell_characters": ("upload_max_cell_characters", "Longest value a cell may hold, in characters.", 10,
+                        1_000_000),
+    "memory_mb": ("upload_memory_mb", "Memory the separate process that reads an upload may use, in MB.", 512,
+                  1_048_576),
+    "seconds": ("upload_max_seconds", "Longest time reading and checking an upload may take, in seconds.", 10,
+                86_400),
 }
 DEFAULTS = {SETTINGS[f.name][0]: f.default for f in fields(Limits)}
 
@@ -57,7 +61,7 @@ _active: contextvars.ContextVar[Limits] = contextvars.ContextVar("upload_limits"
 
 def from_settings(read) -> Limits:
     """The limits as set, `read(key)` giving a setting's value or None where it keeps its default."""
-    chosen = {name: read(key) for name, (key, _) in SETTINGS.items()}
+    chosen = {name: read(key) for name, (key, *_) in SETTINGS.items()}
     return Limits(**{name: int(value) for name, value in chosen.items() if value is not None})
 
 
@@ -76,7 +80,7 @@ def applied(limits: Limits):
 
 
 def _refuse(what: str, limit_name: str) -> FileRefused:
-    key, _ = SETTINGS[limit_name]
+    key = SETTINGS[limit_name][0]
     return FileRefused(f"{what} (an administrator can raise the limit with the setting {key})")
 
 

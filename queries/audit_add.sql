@@ -1,1 +1,2 @@
-INSERT INTO audit_log (happened_at, who, action, subject, detail) VALUES ($happened_at, $who, $action, $subject, $detail);
+INSERT INTO audit_log (happened_at, who, action, subject, detail, on_behalf_of)
+VALUES ($happened_at, $who, $action, $subject, $detail, $on_behalf_of);

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import accounts, audit, store
+from pipelines import accounts, audit, loading, store
 from tests.conftest import APP, ROOT, app_as, bfz_csv, ingest
 
 
@@ -81,7 +81,14 @@ def test_bynames_users(tmp_path):
     with store.opened(db) as conn:
         with pytest.raises(accounts.SignInRefused):
             accounts.sign_in(conn, "sam@example.org", "a good passphrase")
-        assert audit.lines(conn).filter(pl.col("action") == "user removed")["who"].to_list() == ["ops"]
+        # Each account change is recorded with the login name that made it; --who beside it.
+        assert audit.lines(conn).select("who", "on_behalf_of", "action", "subject").reverse().rows() == [
+            (loading.who_default(), None, "user saved", "sam@example.org"),
+            (loading.who_default(), None, "password set", "sam@example.org"),
+            ("sam@example.org", None, "signed in", "sam@example.org"),
+            (loading.who_default(), "ops", "user removed", "sam@example.org"),
+            ("sam@example.org", None, "sign-in failed", "sam@example.org"),
+        ]
 
 
 @pytest.fixture

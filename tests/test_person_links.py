@@ -155,5 +155,5 @@ def test_the_review_queue_from_the_command_line(tmp_path, capsys):
     assert f"pair {link_id} linked" in capsys.readouterr().out
     with store.opened(db) as conn:
         assert active(conn) == 1
-        assert conn.execute("SELECT who, action FROM audit_log WHERE action = 'match decided'").fetchall() == [
-            ("lead", "match decided")]
+        assert conn.execute("SELECT who, on_behalf_of, action FROM audit_log WHERE action = 'match decided'"
+                            ).fetchall() == [(loading.who_default(), "lead", "match decided")]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipelines import audit, figures, store, submissions
+from pipelines import audit, figures, loading, store, submissions
 from pipelines.cli import main
 from pipelines.periods import series
 from tests.conftest import BFZ_EXPECTED, BFZ_SAMPLE, bfz_csv, ingest, needs_shared
@@ -100,7 +100,11 @@ def test_submission_file_and_commands(tmp_path, capsys):
 
     assert main(["submissions", "list", "--db", db]) == 0
     listed = capsys.readouterr().out
-    assert "2024-03" in listed and "lead@example.org" in listed and "submitted 3, now 3" in listed
+    # The login name that ran `submit` is who submitted; --who is kept beside it in the audit trail.
+    assert "2024-03" in listed and loading.who_default() in listed and "submitted 3, now 3" in listed
+    with store.opened(db) as conn:
+        assert conn.execute("SELECT who, on_behalf_of FROM audit_log WHERE action = ?", [audit.SUBMITTED]
+                            ).fetchall() == [(loading.who_default(), "lead@example.org")]
 
     report = main(["report", "bfz", "--month", "2024-03", "--db", db])
     out = json.loads(capsys.readouterr().out)

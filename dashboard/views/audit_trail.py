@@ -17,7 +17,10 @@ else:
     st.dataframe(
         lines.select(
             pl.col("happened_at").dt.strftime("%a %-d %b %Y %H:%M:%S").alias("When"),
-            pl.col("who").alias("Who"), pl.col("action").str.to_titlecase().alias("What"),
+            pl.col("who").alias("Who"),
+            # `--who` given on the command line, beside the login name that ran it
+            *([pl.col("on_behalf_of").alias("On behalf of")] if lines["on_behalf_of"].is_not_null().any() else []),
+            pl.col("action").str.to_titlecase().alias("What"),
             pl.col("subject").alias("About"), pl.col("detail").alias("Detail"),
         ),
         hide_index=True, width="stretch", key="audit_table",

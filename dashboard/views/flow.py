@@ -123,6 +123,7 @@ if not sees_people:  # each count that is not shown says why
     table = table.with_columns(
         pl.Series(label, [word(row, key) if row[key] is None else f"{row[key]:,}" for row in rows], dtype=pl.String)
         for key, label in {**movements, **KPIS}.items())
-st.download_button("Download these figures (CSV)", exports.csv(table),
-                   file_name=f"flow-{program.name}-{population}-{by}.csv", mime="text/csv",
-                   icon=":material/download:", on_click="ignore")
+flow_file = f"flow-{program.name}-{population}-{by}.csv"
+st.download_button("Download these figures (CSV)", exports.csv(table), file_name=flow_file, mime="text/csv",
+                   icon=":material/download:",
+                   on_click=lambda: data.exported(signin.who(), f"flow figures: {population}, by {by}", flow_file))

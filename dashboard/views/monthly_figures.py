@@ -126,10 +126,12 @@ if sees_people:
     if signin.submits_figures():
         rows = data.submission_file(version, month, program.name)
         left, right = st.columns(2)
+        submission_file = f"bfz-submission-{month:%Y-%m}.csv"
         left.download_button(
             "Download the submission file (CSV)", exports.csv(pl.DataFrame(rows)),
-            file_name=f"bfz-submission-{month:%Y-%m}.csv", mime="text/csv", icon=":material/download:",
-            on_click="ignore", help="One row per population, in Built for Zero's own field names")
+            file_name=submission_file, mime="text/csv", icon=":material/download:",
+            on_click=lambda: data.exported(signin.who(), "Built for Zero submission file", submission_file),
+            help="One row per population, in Built for Zero's own field names")
         label = f"Submit the figures for {month:%B %Y}" + (" again" if this_month else "")
         if right.button(label, icon=":material/send:", key="submit"):
             kept = data.submit(month, program.name, signin.who())

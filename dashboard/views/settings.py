@@ -4,25 +4,8 @@ thresholds and other numbers."""
 import polars as pl
 import streamlit as st
 
-from dashboard import data, live
-from pipelines import triage
-
-# Each number a program may have, with the words and the bounds the page offers for it.
-NUMBERS = {
-    "days_between_meetings": ("Case conference agenda", "Days between meetings", 1, 60),
-    "agenda_no_contact_days": ("Case conference agenda", "No contact: days with nothing recorded", 1, 365),
-    "agenda_stalled_days": ("Case conference agenda", "Stalled: days without recorded progress", 1, 365),
-    "agenda_matched_days": ("Case conference agenda", "Stalled: days matched to housing without moving in", 1, 365),
-    "agenda_clock_days": ("Case conference agenda", "45-day clock: days left that put a child on the agenda",
-                          0, 45),
-    "agenda_transition_days": ("Case conference agenda",
-                               "Transition: days before the conference is due that put a child on the agenda",
-                               0, 270),
-    "timely_services_days": ("Timely services", "Days from the IFSP meeting within which services count as "
-                             "timely (a state setting)", 1, 120),
-    "pit_count_individuals": ("Functional zero", "Individuals in the latest point-in-time count (for the chronic "
-                              "threshold)", 0, 10_000_000),
-}
+from dashboard import data, formatting, live, signin
+from pipelines import settings, triage
 
 program = data.program()
 version = live.shown_version()
@@ -31,7 +14,9 @@ st.title("Settings")
 st.caption(f"For {program.label}; the community's name is shared by every program.")
 
 # No form: the direction controls follow the chosen sort keys as they are picked.
-community = st.text_input("Community name", value=values["community_name"] or "")
+community = st.text_input("Community name", value=values["community_name"] or "", max_chars=settings.TEXT_LENGTH,
+                          key="setting_community_name",
+                          help=settings.SETTINGS["community_name"].description)
 
 st.subheader("Triage policy")
 st.caption("The by-name list and the agenda are in this order. Choose the sort keys in order of importance; "
@@ -50,13 +35,14 @@ for key in keys:
 
 numbers = {}
 heading = None
-for name, (section, label, low, high) in NUMBERS.items():
-    if name not in values:
+for setting in settings.known(program.name):
+    if setting.kind != settings.NUMBER or not setting.section:
         continue
-    if section != heading:
-        st.subheader(section)
-        heading = section
-    numbers[name] = st.number_input(label, low, high, values[name] or 0, key=f"setting_{name}")
+    if setting.section != heading:
+        st.subheader(setting.section)
+        heading = setting.section
+    numbers[setting.key] = st.number_input(setting.label, setting.low, setting.high, values[setting.key] or 0,
+                                           help=setting.description, key=f"setting_{setting.key}")
 
 if st.button("Save settings", type="primary", key="save_settings"):
     if not keys:
@@ -66,10 +52,14 @@ if st.button("Save settings", type="primary", key="save_settings"):
         # a point-in-time count of 0 means none was entered
         numbers = {name: (value or None) if name == "pit_count_individuals" else value
                    for name, value in numbers.items()}
-        data.save_settings(program.name, community_name=community.strip() or None, triage_policy=policy,
-                           **numbers)
-        live.current_version()
-        st.success(f"Saved. Triage order: {triage.describe(policy).lower()}.", icon=":material/done:")
+        try:
+            data.save_settings(program.name, signin.who(), community_name=community.strip() or None,
+                               triage_policy=policy, **numbers)
+        except settings.SettingRefused as refused:
+            st.error(f"Nothing was saved: {formatting.plain(refused)}.", icon=":material/block:")
+        else:
+            live.current_version()
+            st.success(f"Saved. Triage order: {triage.describe(policy).lower()}.", icon=":material/done:")
 
 version = live.shown_version()
 list_date = data.freshness(version, program.name)["as_of"]

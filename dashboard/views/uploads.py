@@ -175,7 +175,8 @@ else:
             pl.col("program").replace_strict({name: p.label for name, p in PROGRAMS.items()},
                                              default=pl.col("program")).alias("Program"),
             pl.col("uploaded_at").dt.strftime("%a %-d %b %Y %H:%M").alias("Loaded"),
-            pl.col("uploaded_by").alias("By"),
+            pl.concat_str(pl.col("uploaded_by"), pl.lit(" on behalf of "), pl.col("on_behalf_of"))
+            .fill_null(pl.col("uploaded_by")).alias("By"),
             pl.col("rows_read").alias("Rows"),
             pl.col("records_new").alias("New records"),
             pl.col("events_new").alias("New dates"),
