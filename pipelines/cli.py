@@ -54,8 +54,9 @@ def cmd_ingest(args) -> int:
         err.print(f"{path.name} was not loaded: {exc}", markup=False)
         return 1
     with steps(f"Loading {path.name}") as progress:
-        result = loading.ingest_file(args.db, path.read_bytes(), path.name, program=args.program, who=loading.who_default(),
-                                     progress=progress, as_of=args.as_of, source=args.source, coc=args.coc)
+        result = loading.ingest_file(args.db, path.read_bytes(), path.name, program=args.program,
+                                     who=loading.who_default(), progress=progress, as_of=args.as_of,
+                                     source=args.source, coc=args.coc)
     for line in result.report.lines(limit=args.show):
         err.print(line, markup=False)
     if result.report.quality:
