@@ -214,7 +214,7 @@ def form() -> None:
         password = st.text_input("Password", type="password", key="sign_in_password")
         if st.form_submit_button("Sign in", type="primary"):
             try:
-                account, token = data.sign_in(email, password)
+                account, token = data.sign_in(email, password, _client_address())
                 st.session_state.update(user=account, session_token=token, cookie_to_give=token,
                                         session_checked=dt.datetime.now())
                 st.rerun()
@@ -224,6 +224,13 @@ def form() -> None:
         st.info("This is the sample database. Demo accounts, all with the password "
                 f"`{DEMO_PASSWORD}`: " + ", ".join(f"`{email}` ({role})" for email, role in DEMO_ACCOUNTS.items()),
                 icon=":material/info:")
+
+
+def _client_address() -> str | None:
+    """None on localhost and behind a proxy on the same machine (then only the email is throttled), and
+    outside a browser, as under AppTest."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
 
 
 def sign_out() -> None:

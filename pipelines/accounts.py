@@ -1,11 +1,16 @@
-"""Local accounts: who may sign in, with which role. Passwords are hashed with Argon2 (argon2-cffi);
-an account is locked for a while after repeated wrong passwords. An identity provider (OpenID Connect)
-may vouch for someone's email instead of a password; the role still comes from the account here."""
+"""Local accounts: who may sign in, with which role. Passwords are hashed with Argon2 (argon2-cffi).
+Wrong passwords slow further attempts, for the email and for the client's address, with a wait that grows
+but never past a few minutes: no account is ever locked, so nobody can keep its owner out. An identity
+provider (OpenID Connect) may vouch for someone's email instead of a password; the role still comes from
+the account here."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import secrets
 from collections.abc import Mapping
+from functools import cache
 from urllib.parse import urlparse
 
 from argon2 import PasswordHasher
@@ -16,9 +21,17 @@ from pipelines import audit, sessions, store
 
 ADMIN, DATA_LEAD, CASE_TEAM, FUNDER = "admin", "data lead", "case team", "funder"
 ROLES = (ADMIN, DATA_LEAD, CASE_TEAM, FUNDER)
-MAX_FAILURES = 5
 STRONG_SECRET = 32  # characters of an identity cookie's secret
-LOCKED_FOR = dt.timedelta(minutes=15)
+# Throttling: after FREE failures in the last WINDOW the next attempt waits FIRST_WAIT, doubling with each
+# further failure up to LONGEST_WAIT. An email gets a few typos free; an address more, since an office
+# behind one router shares it. The cap is what an attacker can cost an account's owner; the doubling is
+# what keeps guessing slow (after the cap, 12 guesses an hour per email and per address).
+FIRST_WAIT = dt.timedelta(seconds=1)
+LONGEST_WAIT = dt.timedelta(minutes=5)
+WINDOW = dt.timedelta(hours=1)
+FREE_BY_EMAIL = 3
+FREE_BY_ADDRESS = 10
+WRONG = "wrong email or password"
 DEMO_PASSWORD = "demo"
 DEMO_ACCOUNTS = {
     "admin@example.org": ADMIN,
@@ -31,6 +44,16 @@ _hasher = PasswordHasher()
 
 class SignInRefused(Exception):
     pass
+
+
+class Throttled(SignInRefused):
+    """Too many failures lately for this email or from this address: no password is checked until `wait`
+    has passed. Said the same way whether or not the email has an account."""
+
+    def __init__(self, wait: dt.timedelta):
+        self.wait = wait
+        seconds = math.ceil(wait.total_seconds())
+        super().__init__(f"too many attempts: wait {seconds} second{'s' if seconds != 1 else ''}")
 
 
 class IdentityExpired(SignInRefused):
@@ -67,29 +90,66 @@ def set_password(conn, email: str, password: str) -> None:
     sessions.end_all(conn, email.strip().lower(), dt.datetime.now())
 
 
-def sign_in(conn, email: str, password: str, now: dt.datetime | None = None) -> dict:
-    """The account's email and role, or SignInRefused with a reason safe to show."""
+def sign_in(conn, email: str, password: str, now: dt.datetime | None = None, address: str | None = None) -> dict:
+    """The account's email and role, or SignInRefused with a reason safe to show: Throttled while
+    recent failures for this email or from this client `address` (None when unknown) call for a wait,
+    else the same "wrong email or password" for an unknown email, an account without a password and a
+    wrong password, so nothing tells which emails have accounts."""
     now = now or dt.datetime.now()
     email = email.strip().lower()
+    who = email or "unknown"
+    wait = throttled_for(conn, email, address, now)
+    if wait:
+        # Refused without a look at the password, and not counted: waiting out the delay is enough.
+        audit.record(conn, who, audit.SIGN_IN_FAILED, email, _detail("throttled", address))
+        raise Throttled(wait)
     user = queries.one(conn, "user_get", email=email)
-    refused = SignInRefused("that email and password do not match an account")
-    if user is None or user["password_hash"] is None:
-        audit.record(conn, email or "unknown", audit.SIGN_IN_FAILED, email, "no such account")
-        raise refused
-    if user["locked_until"] is not None and user["locked_until"] > now:
-        audit.record(conn, email, audit.SIGN_IN_FAILED, email, "locked")
-        raise SignInRefused(f"too many wrong passwords: try again after {user['locked_until']:%H:%M}")
+    stored = user["password_hash"] if user is not None else None
     try:
-        _hasher.verify(user["password_hash"], password)
-        succeeded = True
+        # An email without a password costs the same Argon2 check as one with: the time taken does not
+        # tell them apart either.
+        _hasher.verify(stored or _unguessable_hash(), password)
+        succeeded = stored is not None
     except VerificationError:
         succeeded = False
-    queries.run(conn, "user_attempt", email=email, succeeded=succeeded, max_failures=MAX_FAILURES,
-                lock_until=now + LOCKED_FOR)
-    audit.record(conn, email, audit.SIGNED_IN if succeeded else audit.SIGN_IN_FAILED, email)
     if not succeeded:
-        raise refused
+        queries.run(conn, "sign_in_failure_add", email=email, address=address, at=now, forget_before=now - WINDOW)
+        reason = "no such account" if user is None else "no password set" if stored is None else None
+        audit.record(conn, who, audit.SIGN_IN_FAILED, email, _detail(reason, address))
+        raise SignInRefused(WRONG)
+    queries.run(conn, "sign_in_failures_forget", email=email)
+    audit.record(conn, email, audit.SIGNED_IN, email, _detail(None, address))
     return {"email": email, "role": user["role"]}
+
+
+def throttled_for(conn, email: str, address: str | None, now: dt.datetime) -> dt.timedelta | None:
+    """How long the next attempt for this email, or from this address, must still wait; None if it may go."""
+    seen = queries.one(conn, "sign_in_failures_since", email=email, address=address, since=now - WINDOW)
+    waits = [last + wait_after(count, free) - now
+             for count, last, free in ((seen["by_email"], seen["last_by_email"], FREE_BY_EMAIL),
+                                       (seen["by_address"], seen["last_by_address"], FREE_BY_ADDRESS))
+             if last is not None]
+    longest = max(waits, default=dt.timedelta(0))
+    return longest if longest > dt.timedelta(0) else None
+
+
+def wait_after(failures: int, free: int) -> dt.timedelta:
+    """The wait after the last of `failures` recent failures: none for the first `free`, then doubling
+    from FIRST_WAIT, never past LONGEST_WAIT."""
+    if failures < free:
+        return dt.timedelta(0)
+    doublings = min(failures - free, 32)  # 2**32 seconds is far past any cap
+    return min(FIRST_WAIT * 2**doublings, LONGEST_WAIT)
+
+
+def _detail(reason: str | None, address: str | None) -> str | None:
+    parts = [part for part in (reason, address and f"from {address}") if part]
+    return "; ".join(parts) or None
+
+
+@cache
+def _unguessable_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(32))
 
 
 def is_demo(conn) -> bool:
@@ -159,7 +219,7 @@ def identity_email(claims: Mapping, now: dt.datetime | None = None) -> str:
 
 def sign_in_with_identity(conn, claims: Mapping, provider: str, now: dt.datetime | None = None) -> dict:
     """The account whose email the provider vouched for, as sign_in gives it, or SignInRefused with a
-    reason safe to show. Password lock-outs do not apply: the password was not used."""
+    reason safe to show. Password throttling does not apply: no password was tried."""
     try:
         email = identity_email(claims, now)
     except IdentityExpired:
@@ -176,3 +236,4 @@ def sign_in_with_identity(conn, claims: Mapping, provider: str, now: dt.datetime
                             "email: ask an admin to add you")
     audit.record(conn, email, audit.SIGNED_IN, email, f"via {provider}")
     return {"email": email, "role": user["role"]}
+

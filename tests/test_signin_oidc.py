@@ -74,11 +74,13 @@ def test_an_expired_identity_must_sign_in_again_and_is_no_failed_attempt(with_us
     assert actions(with_user) == []
 
 
-def test_a_password_lockout_does_not_stop_the_provider(with_user):
+def test_password_throttling_does_not_stop_the_provider(with_user):
     accounts.set_password(with_user, "dana@example.org", "long enough secret")
-    for _ in range(accounts.MAX_FAILURES):
+    for _ in range(accounts.FREE_BY_EMAIL):
         with pytest.raises(accounts.SignInRefused):
             accounts.sign_in(with_user, "dana@example.org", "wrong", now=NOW)
+    with pytest.raises(accounts.Throttled):
+        accounts.sign_in(with_user, "dana@example.org", "long enough secret", now=NOW)
     assert accounts.sign_in_with_identity(with_user, claims(), "Harbor", now=NOW)["role"] == "case team"
 
 
