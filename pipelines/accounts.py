@@ -22,6 +22,7 @@ from pipelines import audit, sessions, store
 ADMIN, DATA_LEAD, CASE_TEAM, FUNDER = "admin", "data lead", "case team", "funder"
 ROLES = (ADMIN, DATA_LEAD, CASE_TEAM, FUNDER)
 STRONG_SECRET = 32  # characters of an identity cookie's secret
+MAKE_A_SECRET = 'python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
 # Throttling: after FREE failures in the last WINDOW the next attempt waits FIRST_WAIT, doubling with each
 # further failure up to LONGEST_WAIT. An email gets a few typos free; an address more, since an office
 # behind one router shares it. The cap is what an attacker can cost an account's owner; the doubling is
@@ -32,6 +33,9 @@ WINDOW = dt.timedelta(hours=1)
 FREE_BY_EMAIL = 3
 FREE_BY_ADDRESS = 10
 WRONG = "wrong email or password"
+# An identity cookie begins a session only just after the provider issued it (its ID token's `iat`),
+# with some leeway for the two clocks; later it may only resume the session it began.
+IDENTITY_FRESH = dt.timedelta(minutes=5)
 DEMO_PASSWORD = "demo"
 DEMO_ACCOUNTS = {
     "admin@example.org": ADMIN,
@@ -54,6 +58,11 @@ class Throttled(SignInRefused):
         self.wait = wait
         seconds = math.ceil(wait.total_seconds())
         super().__init__(f"too many attempts: wait {seconds} second{'s' if seconds != 1 else ''}")
+
+
+class SessionOver(SignInRefused):
+    """An identity cookie whose session has ended (signed out, idle, a working day, the account removed)
+    or that began no session here: it signs nobody in, and the person signs in through the provider again."""
 
 
 class IdentityExpired(SignInRefused):
@@ -182,12 +191,13 @@ def identity_providers(auth: Mapping) -> dict[str, str]:
     missing += [f"{name}.{key}" if name != "default" else key for name, section in sections.items()
                 for key in ("client_secret", "server_metadata_url") if not section.get(key)]
     if missing:
-        raise ValueError(f"[auth] in secrets.toml needs {', '.join(missing)}")
-    secret = str(auth["cookie_secret"])
-    if len(secret) < STRONG_SECRET or len(set(secret)) < STRONG_SECRET // 4:
+        how = f" (make the cookie_secret with {MAKE_A_SECRET})" if "cookie_secret" in missing else ""
+        raise ValueError(f"[auth] in secrets.toml needs {', '.join(missing)}{how}")
+    if weak_secret(str(auth["cookie_secret"])):
         # It signs the cookie that says who is signed in: whoever guesses it can sign in as anyone.
-        raise ValueError(f"[auth] cookie_secret in secrets.toml is too easy to guess: use at least {STRONG_SECRET} "
-                         "random characters, e.g. from python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"")
+        raise ValueError(f"[auth] cookie_secret in secrets.toml is too easy to guess: make a new one on the server "
+                         f"with {MAKE_A_SECRET} (at least {STRONG_SECRET} random characters), put it in "
+                         "secrets.toml and restart the dashboard")
     if not str(auth["redirect_uri"]).endswith("/oauth2callback"):
         raise ValueError("[auth] redirect_uri in secrets.toml must end with /oauth2callback")
     if any("_" in name for name in sections):
@@ -196,6 +206,19 @@ def identity_providers(auth: Mapping) -> dict[str, str]:
     return {name: (urlparse(str(section["server_metadata_url"])).hostname or "your identity provider")
             if name == "default" else " ".join(part.capitalize() for part in name.split("-"))
             for name, section in sections.items()}
+
+
+def weak_secret(secret: str) -> bool:
+    """Whether a cookie_secret could be guessed: short, made of few different characters, or words (a
+    placeholder left from an example, or a phrase) rather than random characters."""
+    lowered = secret.lower()
+    return (len(secret) < STRONG_SECRET or len(set(secret)) < STRONG_SECRET // 4
+            or any(char.isspace() for char in secret) or any(word in lowered for word in _PLACEHOLDER_WORDS))
+
+
+# Words of example secrets ("your-secret-here", "change-me", ...): a random 43 characters holds none of
+# these but once in tens of millions.
+_PLACEHOLDER_WORDS = ("secret", "change", "replace", "example", "random", "placeholder", "password", "your")
 
 
 def identity_email(claims: Mapping, now: dt.datetime | None = None) -> str:
@@ -237,3 +260,31 @@ def sign_in_with_identity(conn, claims: Mapping, provider: str, now: dt.datetime
     audit.record(conn, email, audit.SIGNED_IN, email, f"via {provider}")
     return {"email": email, "role": user["role"]}
 
+
+def identity_session(conn, claims: Mapping, provider: str, cookie_secret: str, now: dt.datetime,
+                     idle: dt.timedelta) -> tuple[dict, str]:
+    """The account and session token of whoever the identity cookie's claims name. Just back from the
+    provider, the cookie begins a session, as a password sign-in does; later (a reload, a new tab) it
+    resumes that session. SessionOver once the session has ended, or for a cookie that began none here;
+    sessions.Idle (the session is ended) after too long unused; else SignInRefused as
+    sign_in_with_identity says."""
+    token = sessions.identity_token(cookie_secret, claims)
+    if sessions.known(conn, token):
+        account = sessions.resume(conn, token, now, idle)
+        if account is None:
+            raise SessionOver(f"your sign-in through {provider} has ended")
+        return account, token
+    issued = claims.get("iat")
+    if not isinstance(issued, int | float) or isinstance(issued, bool):
+        # Without it every sign-in of the person would share one session key, ended or not.
+        audit.record(conn, str(claims.get("email") or "unknown").strip().lower(), audit.SIGN_IN_FAILED,
+                     None, f"via {provider}: no issue time")
+        raise SignInRefused("your identity provider did not say when you signed in (the ID token has no iat)")
+    if abs(now.timestamp() - issued) > IDENTITY_FRESH.total_seconds():
+        claimed = str(claims.get("email") or "").strip().lower()
+        audit.record(conn, claimed or "unknown", audit.SIGN_IN_FAILED, claimed or None,
+                     f"via {provider}: identity cookie without a session")
+        raise SessionOver(f"your sign-in through {provider} has ended")
+    account = sign_in_with_identity(conn, claims, provider, now)
+    sessions.begin_identity(conn, token, account["email"], now)
+    return account, token
