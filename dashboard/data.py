@@ -160,10 +160,10 @@ def plan(person_id: int) -> tuple[case_conference.Plan, list[dict], list[dict]]:
                 queries.rows(conn, "record_of_person", person_id=person_id))
 
 
-def sign_in(email: str, password: str) -> tuple[dict, str]:
-    """The account, and the token of the session its browser keeps as a cookie."""
+def sign_in(email: str, password: str, address: str | None = None) -> tuple[dict, str]:
+    """The account, and the token of the session its browser keeps as a cookie; address is the client's."""
     with store.opened() as conn, loading.writing():
-        account = accounts.sign_in(conn, email, password)
+        account = accounts.sign_in(conn, email, password, address=address)
         return account, sessions.begin(conn, account["email"], dt.datetime.now())
 
 

@@ -1,19 +1,23 @@
 """The dashboard's web server: Streamlit's own (app.py), plus the one address that hands a browser its
 session cookie after a password sign-in, and takes it back on signing out. Streamlit scripts cannot set
-an HttpOnly cookie, which is the kind scripts in the page cannot read.
+an HttpOnly cookie, which is the kind scripts in the page cannot read. With `[auth]` in secrets.toml set up
+wrong (a guessable cookie_secret above all), it also turns away the start of a sign-in through the identity
+provider, and says in the log at start how to put it right; passwords still work.
 
 Run it as `streamlit run dashboard/server.py` (what `make run` does)."""
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pipelines import loading, sessions, store
+from pipelines import accounts, loading, sessions, store
 
 
 def _same_site(request: Request) -> bool:
@@ -52,5 +56,39 @@ async def session(request: Request) -> Response:
     return answer
 
 
+def identity_setup_problem() -> str | None:
+    """What is wrong with the `[auth]` section of secrets.toml, if it sets up a provider at all."""
+    if not st.secrets.load_if_toml_exists() or "auth" not in st.secrets:
+        return None
+    try:
+        accounts.identity_providers(st.secrets["auth"])
+    except ValueError as wrong:
+        return str(wrong)
+    return None
+
+
+class IdentitySetupGate:
+    """Streamlit would run a provider's sign-in, and sign its cookie, with any cookie_secret: while the
+    setup is wrong its addresses answer with what to put right instead (its sign-out stays, to clear an
+    old cookie)."""
+
+    STARTS = ("/auth/login", "/oauth2callback")
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"].endswith(self.STARTS):
+            problem = await run_in_threadpool(identity_setup_problem)
+            if problem:
+                answer = Response(f"Sign-in through an identity provider is off: {problem}.", status_code=403)
+                return await answer(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
+if problem := identity_setup_problem():
+    logging.getLogger("bynames").error("Sign-in through an identity provider is off: %s.", problem)
+
 app = st.App(str(Path(__file__).with_name("app.py")),
-             routes=[Route(sessions.PATH, session, methods=["POST", "DELETE"])])
+             routes=[Route(sessions.PATH, session, methods=["POST", "DELETE"])],
+             middleware=[Middleware(IdentitySetupGate)])

@@ -1,11 +1,17 @@
 """Signing in and out, and which pages each role may open. Pages outside a role are never offered
 to it, so their addresses lead nowhere for that role. With `[auth]` in .streamlit/secrets.toml, people
 may also sign in through an identity provider (st.login); the account with the email it vouches for
-decides the role. After a password sign-in the browser keeps a session cookie (pipelines/sessions.py,
-handed out by dashboard/server.py), so a reload, a new tab or a shared link opens the account again."""
+decides the role. Either way the sign-in is a session in the store (pipelines/sessions.py) with the same
+idle limit and the same end: after a password sign-in the browser keeps a session cookie (handed out by
+dashboard/server.py); after the provider's, its identity cookie leads to the session, and signs nobody in
+once the session is over. A reload, a new tab or a shared link opens the account again while it lasts.
+With `[auth]` set up wrong (a guessable cookie_secret above all), sign-in through the provider is off: the
+page says what to put right, no identity cookie is trusted, and passwords still work."""
 
 import datetime as dt
+import logging
 import secrets
+from functools import cache
 
 import streamlit as st
 
@@ -144,8 +150,8 @@ def identity_providers() -> dict[str, str]:
 
 
 def _signed_in_by_identity(now: dt.datetime) -> dict | None:
-    """Whoever the identity provider signed in (st.user), as the account with that email. A new session
-    with the provider's cookie signs in again until the identity token runs out."""
+    """Whoever the identity provider signed in (st.user), as the account with that email, in the session
+    that sign-in began; a cookie whose session is over is refused, then signed out of the provider."""
     if not st.user.get("is_logged_in") or "identity_refused" in st.session_state:
         return None
     name = str(st.user.get("provider") or "default")
@@ -155,16 +161,31 @@ def _signed_in_by_identity(now: dt.datetime) -> dict | None:
         # A setup that is not right (a guessable cookie secret above all) signs nobody in: its cookie
         # may have been forged. The sign-in page says what is wrong.
         return None
+    secret = str(st.secrets["auth"]["cookie_secret"])
+    idle = dt.timedelta(minutes=data.idle_minutes())
     try:
         with store.opened() as conn, loading.writing():
-            account = accounts.sign_in_with_identity(conn, st.user.to_dict(), provider, now)
+            account, token = accounts.identity_session(conn, st.user.to_dict(), provider, secret, now, idle)
     except accounts.IdentityExpired:
         return None
-    except SignInRefused as refused:
-        st.session_state["identity_refused"] = {"provider": provider, "message": str(refused), "at": now}
+    except sessions.Idle as unused:
+        data.signed_out(str(unused), "idle")
+        _refuse(provider, f"you were signed out after {data.idle_minutes()} minutes without activity", now,
+                then="so you can sign in again")
         return None
-    st.session_state["user"] = account
+    except accounts.SessionOver as over:
+        _refuse(provider, str(over), now, then="so you can sign in again")
+        return None
+    except SignInRefused as refused:
+        _refuse(provider, str(refused), now)
+        return None
+    st.session_state.update(user=account, session_token=token, session_checked=now)
     return account
+
+
+def _refuse(provider: str, message: str, now: dt.datetime, then: str = "so you can sign in with another account"
+            ) -> None:
+    st.session_state["identity_refused"] = {"provider": provider, "message": message, "then": then, "at": now}
 
 
 def _forget_identity() -> None:
@@ -177,7 +198,7 @@ def _refused(refused: dict) -> None:
     """Why the identity was refused; then out of the provider, so another account can be chosen there."""
     message = refused["message"]
     st.error(f"{message[:1].upper()}{message[1:]}. You will be signed out of {refused['provider']} in a few "
-             "seconds, so you can sign in with another account.", icon=":material/lock:")
+             f"seconds, {refused['then']}.", icon=":material/lock:")
     st.button(f"Sign out of {refused['provider']} now", on_click=st.logout, key="identity_sign_out",
               icon=":material/logout:")
     _sign_out_when_read()
@@ -202,7 +223,9 @@ def form() -> None:
     try:
         providers = identity_providers()
     except ValueError as wrong:
-        st.error(f"Sign-in through an identity provider is not set up right: {wrong}.", icon=":material/error:")
+        _logged(str(wrong))
+        st.error(f"Sign-in through an identity provider is off until it is set up right: {wrong}. Signing in "
+                 "with a password still works.", icon=":material/error:")
         providers = {}
     for name, label in providers.items():
         if st.button(f"Sign in with {label}", key=f"sign_in_with_{name}", type="primary", icon=":material/badge:"):
@@ -214,7 +237,7 @@ def form() -> None:
         password = st.text_input("Password", type="password", key="sign_in_password")
         if st.form_submit_button("Sign in", type="primary"):
             try:
-                account, token = data.sign_in(email, password)
+                account, token = data.sign_in(email, password, _client_address())
                 st.session_state.update(user=account, session_token=token, cookie_to_give=token,
                                         session_checked=dt.datetime.now())
                 st.rerun()
@@ -224,6 +247,20 @@ def form() -> None:
         st.info("This is the sample database. Demo accounts, all with the password "
                 f"`{DEMO_PASSWORD}`: " + ", ".join(f"`{email}` ({role})" for email, role in DEMO_ACCOUNTS.items()),
                 icon=":material/info:")
+
+
+@cache
+def _logged(problem: str) -> None:
+    """Once per problem: the server log says it too, for whoever runs the dashboard (dashboard/server.py
+    says it when starting)."""
+    logging.getLogger("bynames").error("Sign-in through an identity provider is off: %s.", problem)
+
+
+def _client_address() -> str | None:
+    """None on localhost and behind a proxy on the same machine (then only the email is throttled), and
+    outside a browser, as under AppTest."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
 
 
 def sign_out() -> None:

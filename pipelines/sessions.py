@@ -2,13 +2,21 @@
 so a reload or a new tab opens the same account without signing in again. The store keeps only the
 token's SHA-256 with the account, so the token cannot be forged or read back from the database, and the
 account's role is read afresh each time. A session ends on signing out, after `idle_minutes` without
-use, after `LASTS` in any case, and when its account is removed or gets a new password."""
+use, after `LASTS` in any case, and when its account is removed or gets a new password.
+
+A sign-in through an identity provider gets the same kind of session. The browser then holds the
+provider's identity cookie (Streamlit's, signed with the cookie_secret, kept up to 30 days) instead of
+ours; the session's key is made from that sign-in's claims with the cookie_secret (identity_token), so the
+cookie signs someone in only while its session lasts, and the key never leaves the server."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import json
 import secrets
+from collections.abc import Mapping
 
 import queries
 
@@ -33,8 +41,28 @@ def _hash(token: str) -> str:
 def begin(conn, email: str, now: dt.datetime) -> str:
     """A new session for someone who just signed in with a password: the token for their cookie."""
     token = secrets.token_urlsafe(32)
-    queries.run(conn, "session_begin", token_hash=_hash(token), email=email, now=now, expires=now + LASTS)
+    queries.run(conn, "session_begin", token_hash=_hash(token), email=email, now=now, expires=now + LASTS,
+                claimed=False)
     return token
+
+
+def identity_token(cookie_secret: str, claims: Mapping) -> str:
+    """The session key of one sign-in through an identity provider: its ID token's issuer, subject,
+    audience, issue time and nonce, which no other sign-in shares, keyed with the cookie_secret. Anyone
+    holding the identity cookie can read the claims, but only the server can make this from them, so it
+    cannot be planted as a password session's cookie either."""
+    identity = json.dumps([claims.get(key) for key in ("iss", "sub", "aud", "iat", "nonce")], default=str)
+    return hmac.new(cookie_secret.encode(), b"bynames identity session\0" + identity.encode(), "sha256").hexdigest()
+
+
+def begin_identity(conn, token: str, email: str, now: dt.datetime) -> None:
+    queries.run(conn, "session_begin", token_hash=_hash(token), email=email, now=now, expires=now + LASTS,
+                claimed=True)
+
+
+def known(conn, token: str) -> bool:
+    """Whether a session was ever begun with this token (it may have ended since)."""
+    return _get(conn, token) is not None
 
 
 def claim(conn, token: str, now: dt.datetime) -> bool:

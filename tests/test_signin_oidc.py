@@ -1,26 +1,31 @@
-"""Signing in through an identity provider (OpenID Connect): which identities become which accounts, and
-the sign-in page with `[auth]` in secrets.toml. The provider itself is in tests/browser/test_oidc.py."""
+"""Signing in through an identity provider (OpenID Connect): which identities become which accounts, the
+session each sign-in begins, and the sign-in page with `[auth]` in secrets.toml. The provider itself is in
+tests/browser/test_oidc.py."""
 
 import datetime as dt
+import secrets
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import accounts, audit, store
+from pipelines import accounts, audit, sessions, store
 from tests.conftest import APP, bfz_csv, ingest
 
 NOW = dt.datetime(2026, 1, 5, 9, 0)
 LATER = int((NOW + dt.timedelta(hours=1)).timestamp())
+IDLE = dt.timedelta(minutes=30)
+SECRET = "Zq3-vN8_kTb0WcR5yHs2LpX7eJd9GmA4uFo1iKt6"
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a long random string that nobody can guess",
+    "cookie_secret": SECRET,
     "harbor-county": {"client_id": "bynames", "client_secret": "s3cret",
                       "server_metadata_url": "https://login.harbor.example/.well-known/openid-configuration"},
 }
 
 
 def claims(email="dana@example.org", **more):
-    return {"email": email, "email_verified": True, "exp": LATER, "sub": "42", **more}
+    return {"email": email, "email_verified": True, "iat": int(NOW.timestamp()), "exp": LATER, "sub": "42",
+            "iss": "https://login.harbor.example", "nonce": "n-1", **more}
 
 
 @pytest.fixture
@@ -74,11 +79,13 @@ def test_an_expired_identity_must_sign_in_again_and_is_no_failed_attempt(with_us
     assert actions(with_user) == []
 
 
-def test_a_password_lockout_does_not_stop_the_provider(with_user):
+def test_password_throttling_does_not_stop_the_provider(with_user):
     accounts.set_password(with_user, "dana@example.org", "long enough secret")
-    for _ in range(accounts.MAX_FAILURES):
+    for _ in range(accounts.FREE_BY_EMAIL):
         with pytest.raises(accounts.SignInRefused):
             accounts.sign_in(with_user, "dana@example.org", "wrong", now=NOW)
+    with pytest.raises(accounts.Throttled):
+        accounts.sign_in(with_user, "dana@example.org", "long enough secret", now=NOW)
     assert accounts.sign_in_with_identity(with_user, claims(), "Harbor", now=NOW)["role"] == "case team"
 
 
@@ -97,6 +104,9 @@ def test_the_providers_secrets_toml_sets_up():
     ({**AUTH, "cookie_secret": "..."}, "cookie_secret in secrets.toml is too easy to guess"),  # as in the README
     ({**AUTH, "cookie_secret": "x" * 31}, "too easy to guess"),
     ({**AUTH, "cookie_secret": "ab" * 40}, "too easy to guess"),
+    ({**AUTH, "cookie_secret": "your-cookie-secret-goes-here-0123456789"}, "too easy to guess"),
+    ({**AUTH, "cookie_secret": "a long random string that nobody can guess"}, "too easy to guess"),
+    ({**AUTH, "cookie_secret": "change me to something long and unguessable"}, "too easy to guess"),
     ({**AUTH, "harbor-county": {"client_id": "bynames"}},
      "needs harbor-county.client_secret, harbor-county.server_metadata_url"),
     ({**AUTH, "redirect_uri": "http://localhost:8501/"}, "must end with /oauth2callback"),
@@ -105,6 +115,75 @@ def test_the_providers_secrets_toml_sets_up():
 def test_a_half_done_setup_says_what_is_missing(auth, problem):
     with pytest.raises(ValueError, match=problem):
         accounts.identity_providers(auth)
+
+
+def test_a_refused_secret_is_told_how_to_make_a_good_one():
+    for secret in ("", "...", "x" * 31):
+        with pytest.raises(ValueError, match="secrets.token_urlsafe"):
+            accounts.identity_providers({**AUTH, "cookie_secret": secret})
+
+
+def test_a_secret_made_as_the_readme_says_is_accepted():
+    for _ in range(200):
+        for secret in (secrets.token_urlsafe(32), secrets.token_hex(32)):
+            assert not accounts.weak_secret(secret), secret
+
+
+def began(conn, at=NOW, idle=IDLE, **more):
+    return accounts.identity_session(conn, claims(**more), "Harbor", SECRET, at, idle)
+
+
+def test_a_provider_sign_in_begins_a_session_that_a_reload_resumes(with_user):
+    account, token = began(with_user)
+    assert account == {"email": "dana@example.org", "role": "case team"}
+    # A reload or a new tab brings the same identity cookie: the same session, no new sign-in.
+    assert began(with_user, NOW + dt.timedelta(hours=3), idle=sessions.LASTS) == (account, token)
+    assert actions(with_user) == [("signed in", "via Harbor")]
+    # The session, not the ID token's expiry (an hour), decides: gone after a working day.
+    with pytest.raises(accounts.SessionOver, match="your sign-in through Harbor has ended"):
+        began(with_user, NOW + sessions.LASTS, idle=sessions.LASTS)
+
+
+def test_an_identity_cookie_signs_nobody_in_once_its_session_is_over(with_user):
+    _, token = began(with_user)
+    sessions.end(with_user, token, NOW + dt.timedelta(minutes=5))  # signed out
+    with pytest.raises(accounts.SessionOver):
+        began(with_user, NOW + dt.timedelta(minutes=6))
+    # Signing in again through the provider is a new identity (a new ID token), with its own session.
+    again = NOW + dt.timedelta(minutes=7)
+    assert began(with_user, again, iat=int(again.timestamp()), nonce="n-2")[1] != token
+
+
+def test_an_identity_session_ends_when_idle_or_when_the_account_goes(with_user):
+    began(with_user)
+    with pytest.raises(sessions.Idle, match="dana@example.org"):
+        began(with_user, NOW + IDLE + dt.timedelta(seconds=1))
+    with pytest.raises(accounts.SessionOver):
+        began(with_user, NOW + IDLE + dt.timedelta(seconds=2))
+    later = NOW + dt.timedelta(hours=1)
+    again = {"iat": int(later.timestamp()), "exp": int(later.timestamp()) + 3600, "nonce": "n-2"}
+    began(with_user, later, **again)
+    accounts.add_user(with_user, "sam@example.org", accounts.ADMIN)
+    accounts.remove_user(with_user, "dana@example.org")
+    with pytest.raises(accounts.SessionOver):
+        began(with_user, later + dt.timedelta(minutes=1), **again)
+
+
+def test_an_identity_cookie_that_began_no_session_here_is_refused(with_user):
+    """Issued long ago (made with a stolen secret, or from before sessions): it may not begin one now."""
+    with pytest.raises(accounts.SessionOver):
+        began(with_user, NOW + accounts.IDENTITY_FRESH + dt.timedelta(seconds=1))
+    assert actions(with_user) == [("sign-in failed", "via Harbor: identity cookie without a session")]
+    with pytest.raises(accounts.SignInRefused, match="did not say when you signed in"):
+        accounts.identity_session(with_user, {**claims(), "iat": None}, "Harbor", SECRET, NOW, IDLE)
+
+
+def test_only_the_server_can_make_an_identity_sessions_key():
+    key = sessions.identity_token(SECRET, claims())
+    assert sessions.identity_token(SECRET, claims()) == key
+    assert sessions.identity_token(secrets.token_urlsafe(32), claims()) != key
+    assert sessions.identity_token(SECRET, claims(nonce="n-2")) != key
+    assert SECRET not in key and "42" not in key
 
 
 @pytest.fixture
@@ -123,8 +202,10 @@ def dashboard(auth=AUTH, **identity):
     app = AppTest.from_file(APP, default_timeout=60)
     app.secrets["auth"] = auth
     if identity:
-        soon = int((dt.datetime.now() + dt.timedelta(hours=1)).timestamp())
-        app.user = {"is_logged_in": True, "provider": "harbor-county", **claims(exp=soon), **identity}
+        now = dt.datetime.now()
+        app.user = {"is_logged_in": True, "provider": "harbor-county",
+                    **claims(iat=int(now.timestamp()), exp=int((now + dt.timedelta(hours=1)).timestamp())),
+                    **identity}
     return app
 
 
@@ -145,7 +226,10 @@ def test_with_auth_set_up_the_page_offers_the_provider_beside_the_password(dashb
 def test_a_half_done_setup_shows_on_the_page_and_passwords_still_work(dashboard_db):
     app = dashboard({**AUTH, "cookie_secret": ""}).run()
     assert not app.exception
-    assert "not set up right: [auth] in secrets.toml needs cookie_secret" in app.error[0].value
+    assert app.error[0].value.startswith("Sign-in through an identity provider is off until it is set up right: "
+                                         "[auth] in secrets.toml needs cookie_secret (make the cookie_secret with "
+                                         'python3 -c "import secrets; print(secrets.token_urlsafe(32))")')
+    assert app.error[0].value.endswith("Signing in with a password still works.")
     assert provider_buttons(app) == []
     assert app.form_submit_button[0].label == "Sign in"
 
@@ -192,11 +276,36 @@ def test_the_refused_can_sign_out_of_the_provider_at_once(dashboard_db):
     assert app.user == {"is_logged_in": False}
 
 
-def test_an_expired_identity_is_offered_the_provider_again(dashboard_db):
-    app = dashboard(exp=int(dt.datetime.now().timestamp()) - 60).run()
+def test_an_old_identity_cookie_without_a_session_is_signed_out_of_the_provider(dashboard_db):
+    old = dt.datetime.now() - dt.timedelta(days=2)
+    app = dashboard(iat=int(old.timestamp()), exp=int(old.timestamp()) + 3600).run()
     assert not app.exception
-    assert app.title[0].value == "Sign in" and not app.error
-    assert provider_buttons(app) == ["Sign in with Harbor County"]
+    assert app.title[0].value == "Sign in" and "user" not in app.session_state
+    assert app.error[0].value.startswith("Your sign-in through Harbor County has ended. You will be signed out "
+                                         "of Harbor County in a few seconds, so you can sign in again.")
+    app.button(key="identity_sign_out").click().run()
+    assert app.user == {"is_logged_in": False}
+
+
+def test_a_new_tab_resumes_the_providers_session_until_it_is_signed_out(dashboard_db):
+    first = dashboard(email="dana@example.org").run()
+    assert first.title[0].value == "Flow"
+    identity = first.user.to_dict() if hasattr(first.user, "to_dict") else dict(first.user)
+
+    def new_tab():
+        tab = AppTest.from_file(APP, default_timeout=60)
+        tab.secrets["auth"] = AUTH
+        tab.user = identity
+        return tab.run()
+
+    assert new_tab().title[0].value == "Flow"
+    first.button(key="sign_out").click().run()
+    assert first.title[0].value == "Sign in"
+    tab = new_tab()  # the identity cookie outlived the session (a copy of it, say)
+    assert tab.title[0].value == "Sign in" and "user" not in tab.session_state
+    assert "has ended" in tab.error[0].value
+    with store.opened(dashboard_db) as conn:
+        assert [action for action, _ in actions(conn)] == ["signed out", "signed in"]
 
 
 def test_an_idle_provider_session_is_signed_out_of_the_provider_too(dashboard_db):

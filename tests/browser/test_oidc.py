@@ -1,15 +1,27 @@
 """Signing in through an identity provider, end to end: a real OpenID Connect provider (oidc-provider-mock,
 on a free port in this process), the app started with a secrets.toml pointing at it, and Chromium going
-back and forth between the two."""
+back and forth between the two. Also what an attacker would try: identity cookies forged with a wrong
+secret, copied after signing out, or signed with a guessable secret, and the start of a provider sign-in
+while the setup is wrong."""
 
+import json
+import os
 import secrets
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from streamlit.web.server.starlette.starlette_app_utils import create_signed_value
 
 from pipelines import accounts, audit, store
-from tests.conftest import bfz_csv, ingest
+from tests.browser.conftest import free_port
+from tests.conftest import ROOT, bfz_csv, ingest
 
 PROVIDER = "Harbor"
 # The mock provider is built on Authlib APIs that Authlib now warns about; they are its to replace.
@@ -117,3 +129,150 @@ def test_an_email_without_an_account_is_refused_and_signed_out_of_the_provider(a
     assert identity_cookies(page) == []
     expect(page.get_by_text("Signed in as")).to_have_count(0)
     assert len(sign_ins(db)) == 1
+
+
+def sessions_of(db, email) -> list[tuple]:
+    with store.opened(db, read_only=True) as conn:
+        return conn.execute("SELECT claimed, ended IS NOT NULL FROM browser_sessions WHERE email = ?",
+                            [email]).fetchall()
+
+
+def plant_identity(page, url: str, secret: str, email="dana@example.org", issued=None) -> None:
+    """An identity cookie as Streamlit makes it after a provider's sign-in, signed with `secret`."""
+    issued = int(time.time()) if issued is None else issued
+    claims = {"email": email, "email_verified": True, "sub": "dana", "iss": "forged", "iat": issued,
+              "exp": issued + 3600, "nonce": secrets.token_hex(8), "origin": url, "is_logged_in": True,
+              "provider": PROVIDER.lower()}
+    value = create_signed_value(secret, "_streamlit_user", json.dumps(claims)).decode()
+    page.context.add_cookies([{"name": "_streamlit_user", "value": value, "url": url, "httpOnly": True}])
+
+
+def signed_out_on_the_sign_in_page(page) -> None:
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.get_by_text("Signed in as")).to_have_count(0)
+
+
+def test_the_providers_sign_in_is_a_session_a_copied_cookie_outlives_to_no_avail(app, page, db):
+    sign_in_at_the_provider(page, app, "dana")
+    expect(page.get_by_text("Signed in as dana@example.org (case team).")).to_be_visible()
+    assert sessions_of(db, "dana@example.org") == [(True, False)]  # the same kind as a password's
+    copied = page.context.cookies()
+
+    page.reload()  # a reload, and a new tab, go on in that session
+    expect(page.get_by_text("Signed in as dana@example.org (case team).")).to_be_visible()
+    tab = page.context.browser.new_context()
+    tab.add_cookies(copied)
+    other = tab.new_page()
+    other.goto(app)
+    expect(other.get_by_text("Signed in as dana@example.org (case team).")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    end_the_providers_session(page)
+    assert sessions_of(db, "dana@example.org") == [(True, True)]
+    # The copy of the identity cookie taken before signing out is still validly signed, but its session
+    # is over: it signs nobody in, and the browser holding it is signed out of the provider.
+    other.goto(app)
+    expect(other.get_by_test_id("stAlertContentError")).to_contain_text(
+        f"Your sign-in through {PROVIDER} has ended. You will be signed out of {PROVIDER} in a few seconds, "
+        "so you can sign in again.")
+    expect(other.get_by_text("Signed in as")).to_have_count(0)
+    other.get_by_role("button", name=f"Sign out of {PROVIDER} now").click()
+    expect(other.get_by_role("button", name="End session", exact=True)).to_be_visible()
+    tab.close()
+    assert [action for _, action, _ in sign_ins(db)] == ["signed out", "signed in"]
+
+
+def test_a_forged_identity_cookie_signs_nobody_in(app, page, db, identity_secrets):
+    page.goto(app)
+    plant_identity(page, app, secrets.token_urlsafe(32))  # not the dashboard's secret
+    page.goto(app)
+    signed_out_on_the_sign_in_page(page)
+    expect(page.get_by_role("button", name=f"Sign in with {PROVIDER}", exact=True)).to_be_visible()
+
+    # Even signed with the real secret (stolen, say), a cookie that began no session here is refused
+    # unless it was issued just now.
+    page.context.clear_cookies()
+    secret = tomllib.loads(identity_secrets.read_text())["auth"]["cookie_secret"]
+    plant_identity(page, app, secret, issued=int(time.time()) - 3 * 3600)
+    page.goto(app)
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text(f"Your sign-in through {PROVIDER} has ended")
+    signed_out_on_the_sign_in_page(page)
+    assert sign_ins(db) == [
+        ("dana@example.org", "sign-in failed", f"via {PROVIDER}: identity cookie without a session")]
+    assert sessions_of(db, "dana@example.org") == []
+
+
+@pytest.fixture
+def weak_setup(provider, listed, db, tmp_path, monkeypatch):
+    """The dashboard with the README's placeholder as its cookie_secret; its server log is kept."""
+    with store.opened(db) as conn:
+        accounts.set_password(conn, "dana@example.org", "long enough secret")
+    path = tmp_path / "secrets.toml"
+    path.write_text(f"""[auth]
+redirect_uri = "http://127.0.0.1:{{port}}/oauth2callback"
+cookie_secret = "..."
+
+[auth.{PROVIDER.lower()}]
+client_id = "bynames"
+client_secret = "{secrets.token_urlsafe(16)}"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+""")
+    log = tmp_path / "server.log"
+    port = free_port()
+    with log.open("w") as written:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.port",
+             str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env={**os.environ, "BYNAMES_DB": str(db), "STREAMLIT_SECRETS_FILES": str(path)},
+            stdout=written, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail(f"streamlit did not start: {log.read_text()}")
+            time.sleep(0.3)
+    yield url, log
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def test_a_guessable_cookie_secret_turns_the_provider_off_and_says_how_to_make_one(weak_setup, page, db):
+    url, log = weak_setup
+    how = 'python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+    assert "Sign-in through an identity provider is off: [auth] cookie_secret in secrets.toml is too easy to " \
+           "guess" in log.read_text()
+    assert how in log.read_text()
+
+    page.goto(url)
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text(
+        "Sign-in through an identity provider is off until it is set up right: [auth] cookie_secret in "
+        f"secrets.toml is too easy to guess: make a new one on the server with {how}")
+    expect(page.get_by_role("button", name=f"Sign in with {PROVIDER}", exact=True)).to_have_count(0)
+
+    # Streamlit's own address for starting a provider's sign-in turns it away too.
+    try:
+        urllib.request.urlopen(f"{url}/auth/login?provider={PROVIDER.lower()}", timeout=10)
+        raise AssertionError("the provider's sign-in started")
+    except urllib.error.HTTPError as refused:
+        assert refused.code == 403
+        assert "too easy to guess" in refused.read().decode()
+
+    # A cookie forged with the guessable secret, as an attacker would make it, signs nobody in.
+    plant_identity(page, url, "...")
+    page.goto(url)
+    signed_out_on_the_sign_in_page(page)
+    assert sign_ins(db) == [] and sessions_of(db, "dana@example.org") == []
+
+    # Passwords still work.
+    page.get_by_label("Email").fill("dana@example.org")
+    page.get_by_role("textbox", name="Password").fill("long enough secret")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_text("Signed in as dana@example.org (case team).")).to_be_visible()
