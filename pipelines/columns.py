@@ -35,7 +35,7 @@ def read_extract(data: bytes, file_name: str, report: ValidationReport, required
     try:
         table = read_table(data, file_name)
     except FileRefused as exc:
-        report.add(ERROR, "over_a_limit", str(exc))
+        report.add(ERROR, exc.rule, str(exc))
         return None
     except Exception as exc:  # noqa: BLE001 - whatever the file is, the data lead gets a finding, not a crash
         report.add(ERROR, "unreadable_file", f"the file could not be read as CSV or Excel: {exc}")

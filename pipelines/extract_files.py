@@ -70,6 +70,7 @@ _CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\u200B\u202A-\u202E\u2066-\u2069]"
 # Bytes of those characters in UTF-8: a file without any of them holds none.
 _NOT_CONTROL = bytes(b for b in range(256) if not (b < 32 and b not in (9, 10, 13) or b in (0x7F, 0xE2)))
 PROBLEMS_PER_RULE = 50
+ENCODING = "encoding_problem"
 
 
 def read_table(data: bytes, file_name: str) -> Table:
@@ -144,7 +145,7 @@ def _as_utf8(data: bytes) -> tuple[bytes, str]:
             return data.decode(order).removeprefix("\ufeff").encode(), "UTF-16"
         except UnicodeDecodeError as exc:
             raise upload_limits.FileRefused(f"the file looks like UTF-16 but is not ({exc.reason} at byte "
-                                            f"{exc.start:,}): an encoding problem; save it as 'CSV UTF-8'") from exc
+                                            f"{exc.start:,}); save it as 'CSV UTF-8'", ENCODING) from exc
     try:
         data.decode("utf-8")
         return data, "UTF-8"
@@ -155,7 +156,7 @@ def _as_utf8(data: bytes) -> tuple[bytes, str]:
     except UnicodeDecodeError as exc:
         raise upload_limits.FileRefused(
             f"the file is neither UTF-8 nor Windows-1252 (byte {data[exc.start]:#04x} at position {exc.start:,} "
-            "cannot be read): an encoding problem; save it as 'CSV UTF-8'") from exc
+            "cannot be read); save it as 'CSV UTF-8'", ENCODING) from exc
 
 
 def _looks_utf16(data: bytes) -> bool:

@@ -21,7 +21,12 @@ _ZIP64_COUNT = 0xFFFF
 
 
 class FileRefused(Exception):
-    """An upload over a limit; the message names the limit and the setting that raises it."""
+    """An upload over a limit (the message names the limit and the setting that raises it), or one that
+    cannot be decoded; `rule` is the report's code for it."""
+
+    def __init__(self, message: str, rule: str = "over_a_limit"):
+        super().__init__(message)
+        self.rule = rule
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ SETTINGS = {
     "columns": ("upload_max_columns", "Most columns a file may have.", 1, 100_000),
     "cell_characters": ("upload_max_cell_characters", "Longest value a cell may hold, in characters.", 10,
                         1_000_000),
-    "memory_mb": ("upload_memory_mb", "Memory the separate process that reads an upload may use, in MB.", 512,
+    "memory_mb": ("upload_memory_mb", "Memory the separate process that reads an upload may use, in MB.", 1024,
                   1_048_576),
     "seconds": ("upload_max_seconds", "Longest time reading and checking an upload may take, in seconds.", 10,
                 86_400),
@@ -90,8 +95,9 @@ def check_file(data: bytes, limits: Limits) -> None:
     check_size(len(data), limits)
     if data[:4] == ZIP_MAGIC:
         count = zip_file_count(data)
-        if count is None or count > limits.files_in_zip:
-            held = "more files than can be counted" if count is None else f"{count:,} files"
+        # A zip without its end record is damaged: the reader says so.
+        if count is not None and count > limits.files_in_zip:
+            held = "65,535 files or more" if count == _ZIP64_COUNT else f"{count:,} files"
             raise _refuse(f"the zip holds {held}, over the limit of {limits.files_in_zip:,}", "files_in_zip")
 
 
@@ -101,14 +107,13 @@ def check_size(size: int, limits: Limits) -> None:
 
 
 def zip_file_count(data: bytes) -> int | None:
-    """How many files a zip says it holds (None when it cannot say, or uses the 64-bit count no list
-    needs), read without listing them: a zip of millions of empty files would cost gigabytes to list."""
+    """How many files a zip says it holds (None when it has no end record), read without listing them: a
+    zip of millions of empty files would cost gigabytes to list. 65,535 stands for "that many or more"."""
     tail = data[-(1 << 16) - 22:]
     at = tail.rfind(_END_OF_ZIP)
     if at < 0 or len(tail) < at + 22:
         return None
-    (count,) = struct.unpack("<H", tail[at + 10:at + 12])
-    return None if count == _ZIP64_COUNT else count
+    return struct.unpack("<H", tail[at + 10:at + 12])[0]
 
 
 def check_members(infos, limits: Limits) -> None:

@@ -140,7 +140,7 @@ def _cells(name: str, data: bytes, report: ValidationReport, digests: dict[str, 
     try:
         table = read_table(data, f"{name}.csv")
     except FileRefused as exc:
-        add(report, BLOCKING, "over_a_limit", f"{name}.csv: {exc}", name)
+        add(report, BLOCKING, exc.rule, f"{name}.csv: {exc}", name)
         return None
     except Exception as exc:  # noqa: BLE001 - whatever is wrong with the CSV, it becomes a finding
         add(report, BLOCKING, "unreadable_file", f"the file could not be read as CSV: {exc}", name)
