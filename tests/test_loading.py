@@ -9,7 +9,9 @@ import sys
 import threading
 import time
 
+import hypothesis as hyp
 import pytest
+from hypothesis import strategies as hst
 
 from pipelines import case_conference, figures, loading, store
 from pipelines.periods import Period
@@ -261,3 +263,55 @@ def test_a_reader_may_give_every_date_of_a_kind_as_a_list(conn, monkeypatch):
     (february, march) = figures.flow(conn, "homelessness", [feb, mar], "All")
     assert (february["housing_placements"], february["actively_homeless"]) == (1, 0)
     assert (march["returned_from_housing"], march["actively_homeless"]) == (1, 1)
+
+
+# Repeats are known by what the rows say: any order, any line endings, the header first.
+@hyp.settings(max_examples=25, derandomize=True, deadline=None, database=None,
+              suppress_health_check=[hyp.HealthCheck.function_scoped_fixture])
+@hyp.given(data=hst.data())
+def test_the_same_rows_in_any_order_or_line_endings_are_a_repeat_and_a_changed_cell_is_not(data, conn):
+    from tests.hostile_files import BFZ_HEADER, bfz_rows, csv_text
+
+    rows = bfz_rows(n=data.draw(hst.integers(2, 12)), seed=data.draw(hst.integers(0, 10_000)))
+    first = ingest(conn, csv_text(BFZ_HEADER, rows).encode(), "first.csv")
+    assert first.status == loading.LOADED
+    shuffled = data.draw(hst.permutations(rows))
+    newline = data.draw(hst.sampled_from(["\n", "\r\n"]))
+    again = ingest(conn, csv_text(BFZ_HEADER, shuffled, newline).encode(), "again.csv")
+    assert again.status == loading.SKIPPED and again.upload_id == first.upload_id
+    changed = [list(r) for r in shuffled]
+    row, column = data.draw(hst.integers(0, len(rows) - 1)), data.draw(hst.sampled_from([1, 2, 10, 13]))
+    changed[row][column] += "x"
+    assert ingest(conn, csv_text(BFZ_HEADER, changed).encode(), "changed.csv").status == loading.LOADED
+    loading.rollback(conn, first.upload_id + 1)
+    loading.rollback(conn, first.upload_id)
+
+
+def test_a_workbooks_copy_with_its_rows_reordered_is_a_repeat(conn):
+    from tests.hostile_files import BFZ_HEADER, bfz_rows, workbook
+
+    rows = bfz_rows(6)
+    assert ingest(conn, workbook(BFZ_HEADER, rows), "list.xlsx").status == loading.LOADED
+    assert ingest(conn, workbook(BFZ_HEADER, rows[::-1]), "copy.xlsx").status == loading.SKIPPED
+
+
+def test_an_hmis_export_zipped_again_with_its_rows_reordered_is_a_repeat(conn):
+    import io
+    import zipfile
+
+    from pipelines.hmis import sample as hmis_sample
+    from tests.hostile_files import zipped
+
+    export = hmis_sample.export_zip(hmis_sample.draw(300, seed=5, years=2))
+    with zipfile.ZipFile(io.BytesIO(export)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+
+    def reordered(content: bytes) -> bytes:
+        header, *rows = content.decode().splitlines()
+        return "\r\n".join([header, *rows[::-1]]).encode() + b"\r\n"
+
+    first = ingest(conn, export, "export.zip", today=None)
+    assert first.status == loading.LOADED
+    again = ingest(conn, zipped({name: reordered(c) for name, c in reversed(members.items())}), "again.zip",
+                   today=None)
+    assert again.status == loading.SKIPPED and again.upload_id == first.upload_id
