@@ -30,6 +30,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.hostile
 
 lint: setup
 	$(BIN)/ruff check pipelines queries dashboard tests benchmarks

@@ -67,7 +67,10 @@ print(json.dumps(times))
 """
 
 
-PEAK = "\nimport resource\nprint('peak_kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+# The process's own peak, plus the separate reading process's (pipelines/reading_process.py) where an
+# upload was read: both can hold their share at once.
+PEAK = ("\nimport resource\nfrom pipelines import reading_process\n"
+        "print('peak_kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + reading_process.peak_kib())\n")
 
 
 PAGES = """

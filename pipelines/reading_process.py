@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import re
 import resource
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipelines.upload_limits import MB, FileRefused, Limits, applied
 
@@ -69,6 +71,28 @@ def _stop(worker: _Worker) -> None:
     worker.process.kill()
     worker.process.join(5)
     worker.pipe.close()
+
+
+def peak_kib() -> int:
+    """The reading process's peak resident memory, in KiB (0 when none runs): what `make bench` adds to
+    its own process's peak."""
+    if _worker is None or not _worker.process.is_alive():
+        return 0
+    try:
+        status = Path(f"/proc/{_worker.process.pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    return int(found.group(1)) if found else 0
+
+
+def stop() -> None:
+    """Stop the reading process (the next file starts a new one)."""
+    global _worker
+    with _lock:
+        if _worker is not None:
+            _stop(_worker)
+            _worker = None
 
 
 def run(fn, *args, limits: Limits, **kwargs):
