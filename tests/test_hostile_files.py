@@ -93,3 +93,16 @@ def test_every_limit_is_a_declared_setting_with_its_default():
         declared = settings.SETTINGS[key]
         assert declared.programs is None and declared.low <= default <= declared.high
         assert settings.default("", key) == default
+
+
+def test_the_uploads_page_names_the_limit_a_hostile_file_breaks_and_loads_nothing(tmp_path, monkeypatch):
+    from tests.conftest import uploaded_on_page
+
+    wide = (",".join(f"c{i}" for i in range(100_000)) + "\n" + "," * 99_999 + "\n").encode()
+    app = uploaded_on_page(tmp_path, monkeypatch, "![x](http://127.0.0.1:9/p.png).csv", wide)
+    said = " ".join(e.value for e in app.error)
+    assert "cannot be loaded" in said and "nothing has been written" in said
+    assert "![x]" not in said  # the file's name is shown as text
+    findings = " ".join(str(v) for frame in app.dataframe for v in frame.value.to_dict().values())
+    assert "100,000 columns" in findings and "upload_max_columns" in findings
+    assert not any(b.label.startswith("Load ") for b in app.button)
