@@ -289,9 +289,10 @@ def already_loaded(data: bytes, file_name: str, program: str = PROGRAM, coc: str
 
 
 def ingest(data: bytes, file_name: str, who: str, progress, program: str = PROGRAM,
-           source: str = "", coc: str | None = None) -> loading.IngestResult:
+           source: str = "", coc: str | None = None, checked: tuple | None = None) -> loading.IngestResult:
+    """Load a file; `checked` is what `check` said of it on the page, so it is not read a second time."""
     return loading.ingest_file(None, data, file_name, program=program, who=who, progress=progress, source=source,
-                               coc=coc)
+                               coc=coc, checked=checked)
 
 
 @st.cache_data(show_spinner=False)

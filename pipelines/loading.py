@@ -161,14 +161,15 @@ def reading_settings(conn, program: str) -> dict:
 
 def ingest_file(db, data: bytes, file_name: str, program: str = HOMELESSNESS.name, coc: str | None = None,
                 today: dt.date | None = None, progress: Callable[[str], None] = lambda step: None,
-                **options) -> IngestResult:
+                checked: tuple | None = None, **options) -> IngestResult:
     """`ingest` for callers that open the store themselves (the command line, the dashboard): the file is
-    read and checked while the store is closed, so a long read keeps no other process's pages or
-    uploads waiting; the store is opened again to write."""
-    with store.opened(db) as conn:
-        settings = reading_settings(conn, program)
-    progress("reading and checking")
-    checked = check(data, file_name, today, program, coc=coc, **settings)
+    read and checked while the store is closed (unless `checked` says what `check` found already), so a
+    long read keeps no other process's pages or uploads waiting; the store is opened again to write."""
+    if checked is None:
+        with store.opened(db) as conn:
+            settings = reading_settings(conn, program)
+        progress("reading and checking")
+        checked = check(data, file_name, today, program, coc=coc, **settings)
     with store.opened(db) as conn:
         return ingest(conn, data, file_name, program, today=today, progress=progress, coc=coc, checked=checked,
                       **options)

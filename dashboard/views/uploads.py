@@ -98,7 +98,7 @@ if upload is not None:
         if st.button(f"Load {records.height:,} rows", type="primary", key="load"):
             with st.status(f"Loading {shown_name}…", expanded=True) as status:
                 result = data.ingest(content, upload.name, signin.who(), progress=st.write, program=program.name,
-                                     source=source.strip(), coc=coc)
+                                     source=source.strip(), coc=coc, checked=(records, report))
                 said = formatting.plain(result.message)
                 status.update(label=f"Loading {shown_name}: done" if result.status == "loaded" else said,
                               state="complete" if result.status != ERROR else "error", expanded=False)
