@@ -12,9 +12,12 @@ import logging
 import multiprocessing
 import re
 import resource
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+import polars as pl
 
 from pipelines.upload_limits import MB, FileRefused, Limits, applied
 
@@ -35,6 +38,43 @@ class _Worker:
 _worker: _Worker | None = None
 
 
+@dataclass(frozen=True)
+class _Spilled:
+    """A large file or frame handed between the processes as a file in a scratch folder: written and read
+    once, where pickling it through the pipe would copy it four times."""
+    path: str
+    frame: bool
+
+
+SPILL_BYTES = 1 << 20
+
+
+def _spill_bytes(value, scratch: str):
+    if isinstance(value, bytes) and len(value) > SPILL_BYTES:
+        path = Path(scratch, f"in-{id(value)}")
+        path.write_bytes(value)
+        return _Spilled(str(path), frame=False)
+    return value
+
+
+def _spill_frames(value, scratch: str):
+    if isinstance(value, tuple):
+        return tuple(_spill_frames(v, scratch) for v in value)
+    if isinstance(value, pl.DataFrame) and value.height * value.width > SPILL_BYTES // 64:
+        path = Path(scratch, f"out-{id(value)}.arrow")
+        value.write_ipc(path, compression="uncompressed")
+        return _Spilled(str(path), frame=True)
+    return value
+
+
+def _unspilled(value):
+    if isinstance(value, tuple):
+        return tuple(_unspilled(v) for v in value)
+    if isinstance(value, _Spilled):
+        return pl.read_ipc(value.path) if value.frame else Path(value.path).read_bytes()
+    return value
+
+
 def _serve(pipe, memory_mb: int) -> None:
     cap = memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -43,10 +83,10 @@ def _serve(pipe, memory_mb: int) -> None:
             job = pipe.recv()
         except EOFError:
             return
-        fn, args, kwargs, limits = job
+        fn, args, kwargs, limits, scratch = job
         try:
             with applied(limits):
-                outcome = (True, fn(*args, **kwargs))
+                outcome = (True, _spill_frames(fn(*_unspilled(args), **kwargs), scratch))
         except MemoryError:
             pipe.send((False, "memory"))
             return  # a worker that ran out of memory is not trusted with the next file
@@ -106,22 +146,29 @@ def run(fn, *args, limits: Limits, **kwargs):
         if _worker is None:
             _worker = _start(limits)
         worker = _worker
-        worker.pipe.send((fn, args, kwargs, limits))
-        try:
-            if not worker.pipe.poll(limits.seconds):
-                _stop(worker)
-                _worker = None
-                raise FileRefused(f"reading and checking the file took longer than {limits.seconds:,} seconds, the "
-                                  "limit (an administrator can raise it with the setting upload_max_seconds)")
-            ok, value = worker.pipe.recv()
-        except (EOFError, ConnectionError):
-            ok, value = False, "memory"
-        if not ok and value == "memory":
+        with tempfile.TemporaryDirectory(prefix="bynames-upload-") as scratch:
+            worker.pipe.send((fn, tuple(_spill_bytes(a, scratch) for a in args), kwargs, limits, scratch))
+            ok, value = _answer(worker, limits)
+            if ok:
+                return _unspilled(value)
+        raise value
+
+
+def _answer(worker: _Worker, limits: Limits):
+    global _worker
+    try:
+        if not worker.pipe.poll(limits.seconds):
             _stop(worker)
             _worker = None
-            log.warning("an upload's reader ran out of its %s MB", limits.memory_mb)
-            raise FileRefused(f"reading the file needed more than {limits.memory_mb:,} MB of memory, the limit (an "
-                              "administrator can raise it with the setting upload_memory_mb)")
-        if not ok:
-            raise value
-        return value
+            raise FileRefused(f"reading and checking the file took longer than {limits.seconds:,} seconds, the "
+                              "limit (an administrator can raise it with the setting upload_max_seconds)")
+        ok, value = worker.pipe.recv()
+    except (EOFError, ConnectionError):
+        ok, value = False, "memory"
+    if not ok and value == "memory":
+        _stop(worker)
+        _worker = None
+        log.warning("an upload's reader ran out of its %s MB", limits.memory_mb)
+        raise FileRefused(f"reading the file needed more than {limits.memory_mb:,} MB of memory, the limit (an "
+                          "administrator can raise it with the setting upload_memory_mb)")
+    return ok, value
