@@ -42,10 +42,11 @@ def program() -> Program:
     return PROGRAMS.get(st.session_state.get("program"), HOMELESSNESS)
 
 
-def version() -> tuple:
+def version(wait: float | None = None) -> tuple:
     """Changes whenever an upload is loaded or rolled back. It leads every cached call's arguments,
-    and names the database, so no cached result outlives its data or crosses to another file."""
-    with store.opened() as conn:
+    and names the database, so no cached result outlives its data or crosses to another file. Raises
+    store.StillHeld if another process holds the database for longer than `wait` seconds."""
+    with store.opened(wait=wait) as conn:
         return (str(store.db_path().resolve()), *queries.one(conn, "data_version").values())
 
 
@@ -208,6 +209,13 @@ def remove_user(email: str, who: str) -> None:
 
 def idle_minutes() -> int:
     """How long a session may sit unused before it must sign in again (setting idle_minutes)."""
+    # Every run asks; cached per data version (a setting changed changes it), so that a page open while
+    # an upload holds the database still shows what it has.
+    return _idle_minutes(st.session_state.get("data_version") or version())
+
+
+@st.cache_data(show_spinner=False)
+def _idle_minutes(version: tuple) -> int:
     with store.opened() as conn:
         return store.setting(conn, "", "idle_minutes") or 30
 

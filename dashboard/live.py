@@ -1,17 +1,61 @@
 """Every open page notices new data (an upload from the CLI or another browser, a plan saved in
-another meeting room) and refreshes itself, without the user reloading."""
+another meeting room) and refreshes itself, without the user reloading. While another process (an
+upload from the CLI) holds the database, pages show what they have and wait, saying so, for the rest."""
+
+from contextlib import contextmanager
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
 
-from dashboard import data, formatting
+from dashboard import data, failures, formatting
+from pipelines import store
 
 CHECK_EVERY = "5s"
+# Long enough to tell a held file from two pages opening it at the same instant.
+QUICK_LOOK_SECONDS = 1.0
+# Shorter waits pass without a word (two pages opening the file at once).
+SAY_AFTER_SECONDS = 0.5
+WAITING = "An upload is being written to the database; this page will show in a moment."
 
 
 def current_version() -> tuple:
-    """Read the data version afresh: at the start of every full run, and after this page wrote."""
-    st.session_state["data_version"] = data.version()
-    return st.session_state["data_version"]
+    """Read the data version afresh: at the start of every full run, and after this page wrote. While
+    an upload holds the database, the version this session last read stands in: the page then shows
+    what it read for it (cached) at once, and the watch below refreshes it once the upload is in."""
+    try:
+        version = data.version(wait=QUICK_LOOK_SECONDS)
+    except store.StillHeld:
+        version = st.session_state.get("data_version") or data.version()
+    st.session_state["data_version"] = version
+    return version
+
+
+@contextmanager
+def waiting_said():
+    """While in this block, a page that waits for the database says so at the top of the page."""
+    notice = st.empty()
+    shown = []
+
+    def tell(waited: float | None) -> None:
+        if waited is None:
+            if shown:
+                notice.empty()
+                shown.clear()
+            return
+        if waited < SAY_AFTER_SECONDS or (shown and int(waited) == shown[-1]):
+            return
+        # A cached function may be the one waiting: Streamlit would record the notice as part of its
+        # result and show it again with every later use of that result (or fail to, from outside).
+        outside = in_cached_function.set(False)
+        try:
+            # Drawn again each second, which also lets a click elsewhere interrupt the wait.
+            notice.info(f"{WAITING} (waiting {int(waited)} s)", icon=":material/hourglass_top:")
+        finally:
+            in_cached_function.reset(outside)
+        shown.append(int(waited))
+
+    with store.waiting_with(tell):
+        yield
 
 
 def wrote(message: str) -> None:
@@ -37,7 +81,13 @@ def shown_version() -> tuple:
 @st.fragment(run_every=CHECK_EVERY)
 def watch() -> None:
     """Between runs, rerun the whole app when the data changed. A full run has just read the
-    version, so it never reruns itself here (which would swallow the click that started it)."""
-    if data.version() != st.session_state.get("data_version"):
-        st.session_state["refreshed_for_data"] = True  # not the user's doing: idle time goes on
-        st.rerun(scope="app")
+    version, so it never reruns itself here (which would swallow the click that started it). While an
+    upload holds the database, it looks again next time rather than wait."""
+    with failures.shown():
+        try:
+            now = data.version(wait=QUICK_LOOK_SECONDS)
+        except store.StillHeld:
+            return
+        if now != st.session_state.get("data_version"):
+            st.session_state["refreshed_for_data"] = True  # not the user's doing: idle time goes on
+            st.rerun(scope="app")

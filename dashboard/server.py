@@ -2,12 +2,17 @@
 session cookie after a password sign-in, and takes it back on signing out. Streamlit scripts cannot set
 an HttpOnly cookie, which is the kind scripts in the page cannot read. With `[auth]` in secrets.toml set up
 wrong (a guessable cookie_secret above all), it also turns away the start of a sign-in through the identity
-provider, and says in the log at start how to put it right; passwords still work.
+provider, and says in the log at start how to put it right; passwords still work. Every answer carries a
+Content-Security-Policy that lets a page load and send nothing but from the dashboard itself, and a
+page that fails shows a reference to the server log instead of a traceback.
 
 Run it as `streamlit run dashboard/server.py` (what `make run` does)."""
 
+import base64
 import datetime as dt
+import hashlib
 import logging
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -17,7 +22,68 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from dashboard import failures
 from pipelines import accounts, loading, sessions, store
+
+
+def _inline_scripts() -> list[str]:
+    """Hashes of the scripts Streamlit's own page writes inline, read from the page it serves, so the
+    policy allows exactly those (and keeps allowing them after Streamlit is upgraded)."""
+    index = Path(st.__file__).with_name("static") / "index.html"
+    return [f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+            for script in re.findall(r"<script>(.*?)</script>", index.read_text(), re.S)]
+
+
+# Data shown on a page (a name, a plan, a file name) can never make a browser fetch from, send to or be
+# framed by anywhere else, even if some day it reached the page as markup: Markdown's images and links
+# are escaped on the way in (dashboard/formatting.plain) and this is the second line.
+# - scripts: the dashboard's own files; 'wasm-unsafe-eval' for the WebAssembly that decodes the tables
+#   Streamlit sends (Apache Arrow); blob: for the scripts of its own components (the session cookie's,
+#   dashboard/signin.py), which Streamlit loads from memory. Charts (Vega) run without eval.
+# - styles inline: Streamlit's components style themselves through style attributes and elements.
+# - images and fonts as data: and blob: URLs, made in the page (icons, charts saved as PNG).
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    f"script-src 'self' blob: {' '.join(_inline_scripts())}",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "media-src 'self' blob:",
+    "worker-src 'self' blob:",
+    "frame-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every HTTP answer (plain ASGI: Starlette's BaseHTTPMiddleware would
+    hold each answer whole, and Streamlit streams some)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in SECURITY_HEADERS}
+                message["headers"] = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message["headers"].extend(SECURITY_HEADERS)
+            await send(message)
+
+        return await self.app(scope, receive, with_headers)
 
 
 def _same_site(request: Request) -> bool:
@@ -91,4 +157,6 @@ if problem := identity_setup_problem():
 
 app = st.App(str(Path(__file__).with_name("app.py")),
              routes=[Route(sessions.PATH, session, methods=["POST", "DELETE"])],
-             middleware=[Middleware(IdentitySetupGate)])
+             # The headers go outermost, so that every answer has them, refusals included.
+             middleware=[Middleware(SecurityHeaders), Middleware(IdentitySetupGate)],
+             on_script_error=failures.report)

@@ -591,12 +591,36 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _waiting():
+    """Says, on standard error, that the command waits for another process (an upload) to let go of
+    the database, and how long it has waited now and then; so a long wait is not taken for a hang."""
+    told: list[int] = []  # the minutes at which it was said
+
+    def tell(seconds: float | None) -> None:
+        if seconds is None:
+            if told:
+                err.print("bynames: the database is free; going on.", markup=False)
+                told.clear()
+            return
+        minutes = int(seconds // 60)
+        if not told:
+            err.print("bynames: waiting for another upload to finish (another process has the database "
+                      "open)…", markup=False)
+        elif minutes > told[-1]:
+            err.print(f"bynames: still waiting, {minutes} min so far…", markup=False)
+        else:
+            return
+        told.append(minutes)
+    return tell
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        with audit.on_behalf_of(getattr(args, "who", None), loading.who_default()):
+        with (audit.on_behalf_of(getattr(args, "who", None), loading.who_default()),
+              store.waiting_with(_waiting())):
             return args.run(args)
-    except ValueError as exc:
+    except (ValueError, store.StillHeld) as exc:
         err.print(f"bynames: {exc}")
         return 2
 

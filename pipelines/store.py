@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import re
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -18,34 +20,86 @@ from pipelines import audit, settings
 from pipelines.programs import PROGRAMS
 
 DEFAULT_DB = Path("data/bynames.duckdb")
-# Another process holding the file (a CLI upload while another runs) is waited for, not failed.
-LOCK_WAIT_SECONDS = 60
+# Another process holding the file (an upload from the CLI) is waited for, not failed: an upload of a
+# large export holds it for minutes, and nobody is helped by a page or a second upload giving up first.
+# A day is only there so that a file held by a process that hangs shows up as an error somewhere.
+LOCK_WAIT_SECONDS = 24 * 60 * 60
+POLL_SECONDS = 0.2
+# What the one waiting is told: called with the seconds waited so far, about every POLL_SECONDS, and
+# with None once the wait is over. Set per thread of work (a dashboard session's run, the CLI), through
+# `waiting_with`.
+_on_wait: contextvars.ContextVar[Callable[[float], None] | None] = contextvars.ContextVar("on_wait", default=None)
+
+
+class StillHeld(TimeoutError):
+    """The database stayed held by another process for longer than anyone should wait."""
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
     return Path(explicit or os.environ.get("BYNAMES_DB") or DEFAULT_DB)
 
 
-def _connect_waiting(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+def held_elsewhere(exc: BaseException) -> bool:
+    """Whether opening the file failed only because someone else has it open right now, so that trying
+    again later will do. DuckDB 2.0 says so in two ways:
+    - IOException "Could not set lock on file ...: Conflicting lock is held in ... (PID n)": another
+      process has it (one writing process, and while it writes no other process may open it at all);
+    - ResourceInUseException "Unique file handle conflict: Cannot attach ... already attached": another
+      thread of this process is opening it at the same instant (two pages loading at once).
+    Not ConnectionException ("... with a different configuration"): that one is this process opening
+    the file read-only and read-write at once, which waiting could turn into waiting on itself."""
+    if isinstance(exc, duckdb.ResourceInUseException):
+        return True
+    return isinstance(exc, duckdb.IOException) and "could not set lock" in str(exc).lower()
+
+
+@contextmanager
+def waiting_with(tell: Callable[[float], None] | None):
+    """While in this block, `tell(seconds waited)` is called while the database is held elsewhere, and
+    `tell(None)` when it is open at last."""
+    token = _on_wait.set(tell)
+    try:
+        yield
+    finally:
+        _on_wait.reset(token)
+
+
+def _connect_waiting(path: str, read_only: bool, limit: float | None = None) -> duckdb.DuckDBPyConnection:
+    started = time.monotonic()
+    limit = LOCK_WAIT_SECONDS if limit is None else limit
+    tell = _on_wait.get()
+    told = False
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+            conn = duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            if not held_elsewhere(exc):
                 raise
-            time.sleep(0.2)
+            waited = time.monotonic() - started
+            if waited > limit:
+                raise StillHeld(f"the database {path} has been in use by another process for {waited:.0f} "
+                                "seconds; is an upload stuck? (its process holds the file)") from exc
+            if tell is not None:
+                tell(waited)
+                told = True
+            time.sleep(POLL_SECONDS)
+            continue
+        if told:
+            tell(None)
+        return conn
 
 
-def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database (":memory:" for a scratch one), migrated and with the programs written."""
+def connect(path: str | os.PathLike | None = None, read_only: bool = False,
+            wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the database (":memory:" for a scratch one), migrated and with the programs written. While
+    another process holds the file, wait for it, up to `wait` seconds (a day unless told)."""
     target = ":memory:" if str(path) == ":memory:" else str(db_path(path))
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     if read_only and target != ":memory:" and Path(target).exists():
-        conn = _connect_waiting(target, read_only=True)
+        conn = _connect_waiting(target, read_only=True, limit=wait)
     else:
-        conn = _connect_waiting(target, read_only=False)
+        conn = _connect_waiting(target, read_only=False, limit=wait)
         migrate(conn)
     # Progress bars belong to our own commands, not to every query.
     conn.execute("SET enable_progress_bar = false")
@@ -53,8 +107,8 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
 
 
 @contextmanager
-def opened(path=None, read_only: bool = False):
-    conn = connect(path, read_only=read_only)
+def opened(path=None, read_only: bool = False, wait: float | None = None):
+    conn = connect(path, read_only=read_only, wait=wait)
     try:
         yield conn
     finally:
