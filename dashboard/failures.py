@@ -48,5 +48,5 @@ def shown():
         # st.rerun, st.stop and st.switch_page steer the run (these derive from BaseException today;
         # named so they pass through even if that changes); a fragment's failure is shown already.
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 -- the point: whatever a page raises, it reports
         report(exc)

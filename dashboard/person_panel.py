@@ -18,7 +18,7 @@ def coordinated_entry(person: dict) -> str:
         placed = "on the prioritization list" if person["prioritized"] else "not on the prioritization list"
         parts.append(f"Coordinated entry: {placed} (assessed {formatting.day(person['assessed_on'])})")
     if person.get("referral"):
-        parts.append(f"Latest referral: {person['referral']}")
+        parts.append(f"Latest referral: {formatting.plain(person['referral'])}")
     return ". ".join(parts) + ("." if parts else "")
 
 
@@ -48,7 +48,7 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
     if entry:
         st.caption(entry)
     if plan.revision:
-        match = f" · **Housing match:** {plan.housing_match or 'None'}" if program.matches else ""
+        match = f" · **Housing match:** {formatting.plain(plan.housing_match or 'None')}" if program.matches else ""
         st.markdown(f"**Next step:** {formatting.plain(plan.next_step or '–')} · **Owner:** "
                     f"{formatting.plain(plan.owner or '–')} · **Due:** {formatting.day(plan.due_date)}{match}")
         if plan.barriers:
@@ -82,7 +82,7 @@ def show(person: dict, name: str, policy: list[str], version: tuple, key: str) -
                 st.session_state[f"{key}_opened_{person_id}"] = saved.revision
             except PlanConflict as conflict:
                 st.session_state.pop(f"{key}_opened_{person_id}", None)
-                st.error(str(conflict), icon=":material/sync_problem:")
+                st.error(formatting.plain(conflict), icon=":material/sync_problem:")
             else:
                 live.wrote(f"Saved the plan for {name} (revision {saved.revision}).")
 
@@ -140,6 +140,6 @@ def decisions(person_id: int, name: str, key: str) -> None:
             try:
                 data.rollback(decision["upload_id"], signin.who())
             except loading.RollbackRefused as refused:
-                st.error(f"Not undone: {refused}.", icon=":material/block:")
+                st.error(f"Not undone: {formatting.plain(refused)}.", icon=":material/block:")
             else:
                 live.wrote(f"Undone for {name}: {decision['decision']}.")

@@ -15,7 +15,7 @@ from functools import cache
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, formatting
 from pipelines import accounts, loading, sessions, store
 from pipelines.accounts import ADMIN, CASE_TEAM, DATA_LEAD, DEMO_ACCOUNTS, DEMO_PASSWORD, FUNDER, SignInRefused
 
@@ -196,7 +196,7 @@ def _forget_identity() -> None:
 
 def _refused(refused: dict) -> None:
     """Why the identity was refused; then out of the provider, so another account can be chosen there."""
-    message = refused["message"]
+    message = formatting.plain(refused["message"])  # it can quote what the provider says
     st.error(f"{message[:1].upper()}{message[1:]}. You will be signed out of {refused['provider']} in a few "
              f"seconds, {refused['then']}.", icon=":material/lock:")
     st.button(f"Sign out of {refused['provider']} now", on_click=st.logout, key="identity_sign_out",
@@ -242,7 +242,7 @@ def form() -> None:
                                         session_checked=dt.datetime.now())
                 st.rerun()
             except SignInRefused as refused:
-                st.error(str(refused).capitalize() + ".", icon=":material/lock:")
+                st.error(formatting.plain(str(refused).capitalize() + "."), icon=":material/lock:")
     if data.demo_mode():
         st.info("This is the sample database. Demo accounts, all with the password "
                 f"`{DEMO_PASSWORD}`: " + ", ".join(f"`{email}` ({role})" for email, role in DEMO_ACCOUNTS.items()),

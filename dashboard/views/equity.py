@@ -76,7 +76,7 @@ gaps = equity_report.summary(result)
 with st.container(border=True):
     st.markdown("**The largest gaps**")
     if gaps:
-        st.markdown("\n".join(f"- {sentence}" for sentence in gaps))
+        st.markdown("\n".join(f"- {formatting.plain(sentence)}" for sentence in gaps))  # they name groups from the data
     else:
         st.markdown("No gap in this period is both reliable and clear of parity at 95%.")
 

@@ -149,17 +149,17 @@ with st.expander("Reference population (for the equity page)"):
         st.caption("None loaded yet: the equity page compares groups with everyone else only.")
     else:
         first = reference.row(0, named=True)
-        st.caption(f"{first['file_name']}, loaded by {first['loaded_by']} on "
+        st.caption(f"{formatting.plain(first['file_name'])}, loaded by {formatting.plain(first['loaded_by'])} on "
                    f"{formatting.day(first['loaded_at'].date())}: {reference.height:,} rows.")
     table = st.file_uploader("A CSV of geography, group, population, poverty_population, children_under_3",
                              type=["csv"], key="reference_file")
     if table is not None and st.button(f"Check and load {formatting.plain(table.name)}", key="load_reference"):
         result = data.load_reference(table.getvalue(), table.name, signin.who())
         if result.status == "loaded":
-            st.success(result.message, icon=":material/done:")
+            st.success(formatting.plain(result.message), icon=":material/done:")
             live.current_version()
         else:
-            st.error(result.message, icon=":material/block:")
+            st.error(formatting.plain(result.message), icon=":material/block:")
             show_findings(result.report, "reference_errors")
 
 st.subheader("History")
@@ -233,4 +233,4 @@ else:
         if st.session_state.get("rollback_asked") == newest["upload_id"]:
             confirm_rollback(newest)
     if "rolled_back" in st.session_state:
-        st.success(st.session_state.pop("rolled_back").capitalize(), icon=":material/undo:")
+        st.success(formatting.plain(st.session_state.pop("rolled_back").capitalize()), icon=":material/undo:")
