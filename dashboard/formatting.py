@@ -8,13 +8,17 @@ import re
 # Characters Markdown acts on: text from files and forms is escaped so it shows as typed, never as
 # a link, an image (a tracking pixel in a name), HTML, maths or formatting. Brackets are enough to
 # break links and images, so the punctuation of ordinary sentences stays as it is.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]#!|<>~$])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]#!|~$&])")
+# Angle brackets as entities, not backslash escapes: a bare address before one ("<img src=http://…>")
+# is made a link by the renderer, which would take a backslash after it into the address and show it.
+_ANGLES = {"<": "&lt;", ">": "&gt;"}
 _LIST_START = re.compile(r"^(\s*)(?:([-+])|(\d+)\.)")
 
 
 def plain(text) -> str:
     """`text` to put inside Markdown (st.markdown, headers, captions, labels), shown exactly as typed."""
     escaped = _MARKDOWN.sub(r"\\\1", str(text).replace("\r", " ").replace("\n", " "))
+    escaped = re.sub("[<>]", lambda m: _ANGLES[m.group()], escaped)
     # ...and a start that would make a list
     return _LIST_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\."),
                            escaped, count=1)

@@ -30,6 +30,17 @@ def current_version() -> tuple:
     return version
 
 
+def _outside_cache(draw, *args, **kwargs) -> None:
+    """Draw as if outside any cached function: a cached function may be the one waiting, and Streamlit
+    would record the notice as part of its result, to show again with every later use of it (and fail
+    to, as the notice's place is not the function's)."""
+    token = in_cached_function.set(False)
+    try:
+        draw(*args, **kwargs)
+    finally:
+        in_cached_function.reset(token)
+
+
 @contextmanager
 def waiting_said():
     """While in this block, a page that waits for the database says so at the top of the page."""
@@ -39,19 +50,13 @@ def waiting_said():
     def tell(waited: float | None) -> None:
         if waited is None:
             if shown:
-                notice.empty()
+                _outside_cache(notice.empty)
                 shown.clear()
             return
         if waited < SAY_AFTER_SECONDS or (shown and int(waited) == shown[-1]):
             return
-        # A cached function may be the one waiting: Streamlit would record the notice as part of its
-        # result and show it again with every later use of that result (or fail to, from outside).
-        outside = in_cached_function.set(False)
-        try:
-            # Drawn again each second, which also lets a click elsewhere interrupt the wait.
-            notice.info(f"{WAITING} (waiting {int(waited)} s)", icon=":material/hourglass_top:")
-        finally:
-            in_cached_function.reset(outside)
+        # Drawn again each second, which also lets a click elsewhere interrupt the wait.
+        _outside_cache(notice.info, f"{WAITING} (waiting {int(waited)} s)", icon=":material/hourglass_top:")
         shown.append(int(waited))
 
     with store.waiting_with(tell):
