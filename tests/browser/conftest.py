@@ -1,6 +1,7 @@
 """Browser tests: the real app (`streamlit run`, started here on a free port) in Debian's Chromium,
 driven by Playwright. On failure each test leaves a screenshot in test-artifacts/."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -80,15 +81,16 @@ def sign_in(page, url: str, page_title: str = "Flow") -> None:
     expect(page.get_by_role("heading", name=page_title, exact=True)).to_be_visible()
 
 
-@pytest.fixture
-def app_url(db, seed):
+@contextlib.contextmanager
+def dashboard(db, log: Path | None = None, **env):
+    """The dashboard as `make run` starts it, on a free port, on `db` (its output kept in `log`): its address."""
     port = free_port()
-    env = {**os.environ, "BYNAMES_DB": str(db)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    with open(log or os.devnull, "w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.port",
+             str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env={**os.environ, "BYNAMES_DB": str(db), **env}, stdout=out, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -100,14 +102,22 @@ def app_url(db, seed):
             pass
         if time.monotonic() > deadline or server.poll() is not None:
             server.kill()
-            pytest.fail("streamlit did not start")
+            pytest.fail("streamlit did not start" + (f": {log.read_text()}" if log else ""))
         time.sleep(0.3)
-    yield url
-    server.terminate()
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture
+def app_url(db, seed):
+    with dashboard(db) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,11 +5,9 @@ the database is held waits, says why, and never shows a traceback."""
 
 import datetime as dt
 import http.server
-import os
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
@@ -18,9 +16,9 @@ import pytest
 from playwright.sync_api import expect
 
 from pipelines import accounts, case_conference, store
-from tests.browser.conftest import EMAIL, PASSWORD, free_port, sign_in
+from tests.browser.conftest import EMAIL, PASSWORD, dashboard, free_port, sign_in
 from tests.browser.test_meeting import panel, select_row
-from tests.conftest import ROOT, bfz_csv, ingest
+from tests.conftest import bfz_csv, ingest
 
 HEADER = ("Client ID,First Name,Last Name,Date of Identification,Returned to Active Date,Housing Move-In Date,"
           "Inactive Date,Household Type,Chronic Status,Veteran Status")
@@ -135,29 +133,9 @@ def test_every_answer_carries_a_policy_that_allows_only_the_dashboard(seed, app_
 @pytest.fixture
 def logged_app(db, tmp_path):
     """The app as conftest's app_url starts it, with its log kept: (address, log file)."""
-    port, log = free_port(), tmp_path / "server.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.port",
-             str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env={**os.environ, "BYNAMES_DB": str(db)}, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail(f"streamlit did not start: {log.read_text()}")
-            time.sleep(0.3)
-    yield url, log
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    log = tmp_path / "server.log"
+    with dashboard(db, log) as url:
+        yield url, log
 
 
 HOLD = """

@@ -5,10 +5,7 @@ secret, copied after signing out, or signed with a guessable secret, and the sta
 while the setup is wrong."""
 
 import json
-import os
 import secrets
-import subprocess
-import sys
 import time
 import tomllib
 import urllib.error
@@ -20,8 +17,8 @@ from playwright.sync_api import expect
 from streamlit.web.server.starlette.starlette_app_utils import create_signed_value
 
 from pipelines import accounts, audit, store
-from tests.browser.conftest import free_port
-from tests.conftest import ROOT, bfz_csv, ingest
+from tests.browser.conftest import dashboard
+from tests.conftest import bfz_csv, ingest
 
 PROVIDER = "Harbor"
 # The mock provider is built on Authlib APIs that Authlib now warns about; they are its to replace.
@@ -218,30 +215,8 @@ client_secret = "{secrets.token_urlsafe(16)}"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 """)
     log = tmp_path / "server.log"
-    port = free_port()
-    with log.open("w") as written:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.port",
-             str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env={**os.environ, "BYNAMES_DB": str(db), "STREAMLIT_SECRETS_FILES": str(path)},
-            stdout=written, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail(f"streamlit did not start: {log.read_text()}")
-            time.sleep(0.3)
-    yield url, log
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    with dashboard(db, log, STREAMLIT_SECRETS_FILES=str(path)) as url:
+        yield url, log
 
 
 def test_a_guessable_cookie_secret_turns_the_provider_off_and_says_how_to_make_one(weak_setup, page, db):
