@@ -90,7 +90,8 @@ def read_bfz_list(data: bytes, file_name: str, today: dt.date | None = None):
     text = text_frame(extract, REQUIRED | OPTIONAL)
     headers, header_of = extract.headers, extract.header_of
     parsed = parse_dates(text, [*STATUS_DATES, "homeless_start", "birth_date"]).with_columns(
-        (pl.col("client_id").is_not_null() & pl.col("client_id").is_duplicated()).alias("repeated")
+        (pl.col("client_id").is_not_null() & pl.col("client_id").is_duplicated()).alias("repeated"), AGE_READ,
+        SCORE_READ,
     )
     _check_rows(parsed, header_of, report, today)
     _warn_duplicates(parsed, report)
@@ -159,20 +160,23 @@ def _warn_household_types(parsed: pl.DataFrame, header_of: dict, report: Validat
                  header_of["household_type"], "no household type: the record is in no population")
 
 
+# An age as typed ("45", "45 years"), and a score: read once, for the warnings and the rows alike.
 AGE = pl.col("age").str.strip_chars().str.extract(r"^(\d{1,3})(?:\s*(?:years?|yrs?|y))?$").cast(pl.Int32, strict=False)
 SCORE = pl.col("assessment_score").cast(pl.Float64, strict=False)
+AGE_READ = pl.when(AGE.is_between(0, OLDEST_AGE)).then(AGE).alias("age_read")
+SCORE_READ = pl.when(SCORE.is_finite()).then(SCORE).alias("score_read")
 
 
 def _warn_unreadable_numbers(parsed: pl.DataFrame, header_of: dict, report: ValidationReport) -> None:
     """An age or score that is not a number is left blank; the data lead is told which, so a "very high"
     typed for a score does not quietly drop the person down the triage order."""
     for field, readable, words in (
-        ("age", AGE.is_between(0, OLDEST_AGE), f"an age in years from 0 to {OLDEST_AGE}"),
-        ("assessment_score", SCORE.is_finite(), "a number"),
+        ("age", pl.col("age_read").is_not_null(), f"an age in years from 0 to {OLDEST_AGE}"),
+        ("assessment_score", pl.col("score_read").is_not_null(), "a number"),
     ):
         if field not in header_of:
             continue
-        unreadable = parsed.filter(pl.col(field).is_not_null() & ~readable.fill_null(False))
+        unreadable = parsed.filter(pl.col(field).is_not_null() & ~readable)
         add_findings(report, unreadable, WARNING, f"unreadable_{field}", header_of[field],
                      f"not {words}: the row is loaded with it blank", field)
 
@@ -185,8 +189,8 @@ def _records(parsed: pl.DataFrame) -> pl.DataFrame:
             _normalised(parsed, "household_type", lambda s, k: HOUSEHOLD_VALUES.get(k, s)).alias("household_type"),
             _normalised(parsed, "veteran_status", lambda s, k: k in VETERAN_VALUES).alias("veteran"),
             _normalised(parsed, "chronic_status", lambda s, k: k in CHRONIC_VALUES).alias("chronic"),
-            pl.when(AGE.is_between(0, OLDEST_AGE)).then(AGE).alias("age"),
-            pl.when(SCORE.is_finite()).then(SCORE).alias("assessment_score"),
+            pl.col("age_read").alias("age"),
+            pl.col("score_read").alias("assessment_score"),
             pl.coalesce(pl.col("first_name"), full_name.struct.field("field_0")).alias("first_name"),
             pl.coalesce(pl.col("last_name"), full_name.struct.field("field_1")).alias("last_name"),
             *[pl.col(f"{f}_date").alias(f) for f in (*STATUS_DATES, "birth_date")],

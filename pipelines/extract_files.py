@@ -8,7 +8,6 @@ import hashlib
 import io
 import re
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -80,28 +79,23 @@ def read_table(data: bytes, file_name: str) -> Table:
     limits = upload_limits.active()
     problems: list[Problem] = []
     if detect_format(data, file_name) == "xlsx":
-        raw, digest, suspect = _read_workbook(data, limits), None, True
+        raw, controls = _read_workbook(data, limits), True
     else:
         text, encoding = _as_utf8(data)
         if encoding == "Windows-1252":
             problems.append(Problem(WARNING, "not_utf8", "the file is not UTF-8; it was read as Windows-1252: check "
                                     "that names with accents read right (save it as 'CSV UTF-8' to be sure)"))
-        # The rows' digest takes a sort of every line: it runs beside the parsing, which leaves the lock free.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            lines = pool.submit(_lines, text)
-            raw = _read_text(text, limits, problems)
-            digest, longest = lines.result()
+        raw = _read_text(text, limits, problems)
         # Scanning the bytes is ten times cheaper than scanning every column: the columns are scanned
-        # only when the bytes hold a control character or a line longer than a cell may be.
-        suspect = longest > limits.cell_characters or bool(text.translate(None, _NOT_CONTROL))
+        # for control characters only when the bytes may hold one.
+        controls = bool(text.translate(None, _NOT_CONTROL))
     if raw.height == 0:
         return Table([], pl.DataFrame(), problems, hashlib.sha256(b"").hexdigest())
     upload_limits.check_shape(raw.height - 1, raw.width, limits)
     headers = ["" if h is None else str(h).strip() for h in raw.row(0)]
     cells = raw.slice(1).rename({old: f"c{i}" for i, old in enumerate(raw.columns)})
-    if suspect:
-        problems += _bad_cells(raw.rename({old: f"c{i}" for i, old in enumerate(raw.columns)}), limits)
-    return Table(headers, cells, problems, digest or cells_digest(headers, cells))
+    problems += _bad_cells(raw.rename({old: f"c{i}" for i, old in enumerate(raw.columns)}), limits, controls)
+    return Table(headers, cells, problems, content_digest(headers, cells))
 
 
 def _read_workbook(data: bytes, limits: upload_limits.Limits) -> pl.DataFrame:
@@ -182,19 +176,21 @@ def _extra_cells(text: bytes) -> list[Problem]:
     return found
 
 
-def _bad_cells(cells: pl.DataFrame, limits: upload_limits.Limits) -> list[Problem]:
-    """Cells, the header's among them (row 1), over the length limit or holding control characters (a NUL
-    byte, an escape): errors, since no one typed them and they would reach every page that shows the value."""
+def _bad_cells(cells: pl.DataFrame, limits: upload_limits.Limits, controls: bool) -> list[Problem]:
+    """Cells, the header's among them (row 1), over the length limit or (when `controls` says the file may
+    hold any) holding control characters (a NUL byte, an escape): errors, since no one typed them and they
+    would reach every page that shows the value."""
     found = cells.select(
-        *[pl.col(c).str.len_chars().max().alias(f"long{c}") for c in cells.columns],
-        *[pl.col(c).str.contains(_CONTROL).any().alias(f"ctl{c}") for c in cells.columns],
+        # bytes are never fewer than characters: only a column with that many bytes is counted in characters
+        *[pl.col(c).str.len_bytes().max().alias(f"long{c}") for c in cells.columns],
+        *([pl.col(c).str.contains(_CONTROL).any().alias(f"ctl{c}") for c in cells.columns] if controls else []),
     ).row(0, named=True)
     problems = []
     for position, column in enumerate(cells.columns):
         for rule, flagged, test in (
             ("value_too_long", (found[f"long{column}"] or 0) > limits.cell_characters,
              pl.col(column).str.len_chars() > limits.cell_characters),
-            ("control_character", found[f"ctl{column}"], pl.col(column).str.contains(_CONTROL)),
+            ("control_character", found.get(f"ctl{column}"), pl.col(column).str.contains(_CONTROL)),
         ):
             if not flagged:
                 continue
@@ -212,26 +208,12 @@ def _bad_cells(cells: pl.DataFrame, limits: upload_limits.Limits) -> list[Proble
     return problems
 
 
-def _lines(text: bytes) -> tuple[str, int]:
-    """(digest of the file's lines, whatever their order or line endings, its header first; the longest
-    line's length). The same list saved again, or sorted another way, is recognised as a repeat by it.
-    SHA-256 over sorted lines rather than a library's row hash, so it stays the same across versions."""
-    lines = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if not lines:
-        return hashlib.sha256(b"").hexdigest(), 0
-    longest = max(map(len, lines))
-    header, body = lines[0], sorted(lines[1:])
-    digest = hashlib.sha256(header + b"\n")
-    digest.update(b"\n".join(body))
-    return digest.hexdigest(), longest
-
-
-def cells_digest(headers: list[str], cells: pl.DataFrame) -> str:
-    """As `_lines`, for a workbook, from its cells."""
-    rows = cells.select(pl.concat_str(pl.all().fill_null(""), separator="\x1f").sort().str.join("\n")).item()
-    digest = hashlib.sha256("\x1f".join(headers).encode())
-    digest.update(b"\n")
-    digest.update(rows.encode())
+def content_digest(headers: list[str], cells: pl.DataFrame) -> str:
+    """What the rows say, whatever their order, line endings or quoting: the same list saved again, or
+    sorted another way, is recognised as a repeat. SHA-256 over the header and the sorted hashes of the
+    rows (Polars' row hash, a tenth of the cost of hashing every row here); that hash may change with
+    Polars' version, which the digest therefore names: after an upgrade a copy of a file loaded before it
+    is recognised by its bytes only."""
+    digest = hashlib.sha256(f"polars {pl.__version__}\x1f{chr(31).join(headers)}\n".encode())
+    digest.update(cells.hash_rows(seed=0).sort().to_numpy().tobytes())
     return digest.hexdigest()
