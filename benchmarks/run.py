@@ -44,10 +44,9 @@ conn.close()
 INGEST = """
 import sys
 from pathlib import Path
-from pipelines import loading, store
+from pipelines import loading
 path = Path(sys.argv[1])
-with store.opened(sys.argv[2]) as conn:
-    result = loading.ingest(conn, path.read_bytes(), path.name, who="bench")
+result = loading.ingest_file(sys.argv[2], path.read_bytes(), path.name, who="bench")  # as `bynames ingest`
 assert result.status == "loaded", result.message
 """
 

@@ -165,14 +165,18 @@ def ingest_file(db, data: bytes, file_name: str, program: str = HOMELESSNESS.nam
     """`ingest` for callers that open the store themselves (the command line, the dashboard): the file is
     read and checked while the store is closed (unless `checked` says what `check` found already), so a
     long read keeps no other process's pages or uploads waiting; the store is opened again to write."""
-    if checked is None:
-        with store.opened(db) as conn:
-            settings = reading_settings(conn, program)
-        progress("reading and checking")
-        checked = check(data, file_name, today, program, coc=coc, **settings)
+    # Hashing a large file takes as long as a fair part of reading it, and runs beside it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(sha256, data)
+        if checked is None:
+            with store.opened(db) as conn:
+                settings = reading_settings(conn, program)
+            progress("reading and checking")
+            checked = check(data, file_name, today, program, coc=coc, **settings)
+        hashed = hashing.result()
     with store.opened(db) as conn:
         return ingest(conn, data, file_name, program, today=today, progress=progress, coc=coc, checked=checked,
-                      **options)
+                      hashed=hashed, **options)
 
 
 def ingest(
@@ -187,18 +191,20 @@ def ingest(
     source: str = "",
     coc: str | None = None,
     checked: tuple | None = None,
+    hashed: str | None = None,
 ) -> IngestResult:
     """Validate and load one extract. `as_of` is the day the extract describes (by default its
     latest date); its household type, veteran and chronic values count from that day on. `source`
     names the system the extract comes from: a Client ID is one person within its source, and people
     of different sources are linked by pipelines/identities.py's rules. `checked` is what `check`
-    said of the file, when the caller read it before opening the store (`ingest_file`)."""
+    said of the file, when the caller read it before opening the store (`ingest_file`), and `hashed` the
+    SHA-256 of its bytes."""
     definition = get_program(program)
     who = who or who_default()
     progress("reading and checking")
     # Hashing a large file takes as long as a fair part of reading it, and runs beside it.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        hashing = pool.submit(sha256, data)
+        hashing = pool.submit(lambda: hashed or sha256(data))
         records, report = checked or check(data, file_name, today, program, **reading_settings(conn, program),
                                            coc=coc)
         digest = digest_of(data, coc, hashing.result())

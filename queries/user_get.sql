@@ -1,1 +1,1 @@
-SELECT email, role, password_hash, failed_attempts, locked_until FROM users WHERE email = $email;
+SELECT email, role, password_hash FROM users WHERE email = $email;

@@ -1,1 +1,1 @@
-UPDATE users SET password_hash = $password_hash, failed_attempts = 0, locked_until = NULL WHERE email = $email;
+UPDATE users SET password_hash = $password_hash WHERE email = $email;

@@ -1,2 +1,2 @@
-SELECT email, role, password_hash IS NOT NULL AS has_password, failed_attempts, locked_until, created_at
+SELECT email, role, password_hash IS NOT NULL AS has_password, created_at
 FROM users ORDER BY role, email;

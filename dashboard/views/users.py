@@ -15,7 +15,6 @@ if not people.is_empty():
         people.select(
             pl.col("email").alias("Email"), pl.col("role").str.to_titlecase().alias("Role"),
             pl.when(pl.col("has_password")).then(pl.lit("set")).otherwise(pl.lit("not yet")).alias("Password"),
-            pl.col("locked_until").dt.strftime("%a %-d %b %H:%M").fill_null("").alias("Locked until"),
         ),
         hide_index=True, width="stretch", key="users_table",
     )
