@@ -37,20 +37,26 @@ def provider():
         yield f"http://localhost:{server.server_port}"
 
 
-@pytest.fixture
-def identity_secrets(provider, tmp_path, monkeypatch) -> Path:
-    """A secrets.toml outside the repository; `streamlit run` (tests/browser/conftest.py) finds it through
-    STREAMLIT_SECRETS_FILES, and fills in its own port for {port}."""
-    path = tmp_path / "secrets.toml"
+def secrets_toml(folder: Path, provider: str, cookie_secret: str) -> Path:
+    """A secrets.toml for the test provider with this cookie_secret; `streamlit run` fills in its own port."""
+    path = folder / "secrets.toml"
     path.write_text(f"""[auth]
 redirect_uri = "http://127.0.0.1:{{port}}/oauth2callback"
-cookie_secret = "{secrets.token_urlsafe(32)}"
+cookie_secret = "{cookie_secret}"
 
 [auth.{PROVIDER.lower()}]
 client_id = "bynames"
 client_secret = "{secrets.token_urlsafe(16)}"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 """)
+    return path
+
+
+@pytest.fixture
+def identity_secrets(provider, tmp_path, monkeypatch) -> Path:
+    """A secrets.toml outside the repository; `streamlit run` (tests/browser/conftest.py) finds it through
+    STREAMLIT_SECRETS_FILES, and fills in its own port for {port}."""
+    path = secrets_toml(tmp_path, provider, secrets.token_urlsafe(32))
     monkeypatch.setenv("STREAMLIT_SECRETS_FILES", str(path))
     return path
 
@@ -204,16 +210,7 @@ def weak_setup(provider, listed, db, tmp_path, monkeypatch):
     """The dashboard with the README's placeholder as its cookie_secret; its server log is kept."""
     with store.opened(db) as conn:
         accounts.set_password(conn, "dana@example.org", "long enough secret")
-    path = tmp_path / "secrets.toml"
-    path.write_text(f"""[auth]
-redirect_uri = "http://127.0.0.1:{{port}}/oauth2callback"
-cookie_secret = "..."
-
-[auth.{PROVIDER.lower()}]
-client_id = "bynames"
-client_secret = "{secrets.token_urlsafe(16)}"
-server_metadata_url = "{provider}/.well-known/openid-configuration"
-""")
+    path = secrets_toml(tmp_path, provider, "...")
     log = tmp_path / "server.log"
     with dashboard(db, log, STREAMLIT_SECRETS_FILES=str(path)) as url:
         yield url, log
