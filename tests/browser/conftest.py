@@ -75,7 +75,7 @@ def sign_in(page, url: str, page_title: str = "Flow") -> None:
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_text(f"Signed in as {EMAIL}")).to_be_visible()
+    expect(page.get_by_text(f"Signed in as {EMAIL}")).to_have_count(1)
     if page_title != "Flow":
         page.get_by_role("link", name=page_title).click()
     expect(page.get_by_role("heading", name=page_title, exact=True)).to_be_visible()

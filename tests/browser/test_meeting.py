@@ -209,7 +209,7 @@ def test_a_meeting_with_the_keyboard_alone(seed, app_url, page):
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_text(f"Signed in as {EMAIL}")).to_be_visible()
+    expect(page.get_by_text(f"Signed in as {EMAIL}")).to_have_count(1)
 
     tab_to(page, page.get_by_role("link", name="Case conference"))
     page.keyboard.press("Enter")

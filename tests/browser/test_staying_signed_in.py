@@ -15,7 +15,7 @@ from tests.test_dashboard import LIST
 
 def signed_in_on(page, title: str) -> None:
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
-    expect(page.get_by_text(f"Signed in as {EMAIL}")).to_be_visible()
+    expect(page.get_by_text(f"Signed in as {EMAIL}")).to_have_count(1)
 
 
 def session_cookie(page) -> dict | None:
