@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 
 import queries
-from pipelines import audit, loading
+from pipelines import audit, loading, store_dialect
 from pipelines.programs import PROGRAMS
 
 PLAN_FIELDS = ("next_step", "owner", "due_date", "barriers", "housing_match", "decision", "notes")
@@ -75,8 +75,10 @@ def save_plan(conn, person_id: int, opened_revision: int, who: str, **fields) ->
                         recorded_by=who, recorded_at=dt.datetime.now(), **values)
             audit.record(conn, who, audit.PLAN_SAVED, client_id(conn, person_id), f"revision {opened_revision + 1}")
             conn.execute("COMMIT")
-        except duckdb.ConstraintException as exc:
+        except duckdb.Error as exc:
             conn.execute("ROLLBACK")
+            if not store_dialect.is_key_conflict(exc):
+                raise
             raise PlanConflict("someone else saved this plan a moment ago; your changes were not saved. "
                                "Reopen the person to see theirs.") from exc
         except BaseException:
@@ -98,7 +100,7 @@ def record_status(conn, program: str, record_id: int, kind: str, day: dt.date, w
     with loading.writing():
         conn.execute("BEGIN TRANSACTION")
         try:
-            upload_id = queries.one(conn, "next_ids")["upload_id"]
+            upload_id = store_dialect.nextval(conn, "upload_id_seq")
             queries.run(conn, "meeting_change_begin", upload_id=upload_id, description=description,
                         program=program, who=who, now=dt.datetime.now(), as_of=day, record_id=record_id,
                         kind=kind, event_date=day, note=note)

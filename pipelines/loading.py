@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 import queries
-from pipelines import audit, person_links, reading_process, store, upload_limits
+from pipelines import audit, person_links, reading_process, store, store_dialect, upload_limits
 from pipelines.bfz_list import read_bfz_list
 from pipelines.extract_files import detect_format
 from pipelines.hmis.export import read_hmis_export
@@ -220,12 +220,14 @@ def ingest(
     as_of = as_of or _as_of(records, definition)
     if coc:  # the uploads' history says which Continuum of Care was loaded
         file_name = f"{Path(file_name).name} (CoC {coc})"
-    with _writing:
+    with _writing, store_dialect.exclusive(conn, store_dialect.WRITES):  # one upload at a time, across servers
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 return _write(conn, data, file_name, definition, who, as_of, records, report, (digest, content),
                               source)
-            except duckdb.TransactionException:
+            except duckdb.Error as exc:
+                if not store_dialect.is_write_conflict(exc):
+                    raise
                 # A write through another connection committed first: start again on top of it.
                 if attempt == WRITE_ATTEMPTS - 1:
                     raise
@@ -240,7 +242,8 @@ def _write(conn, data, file_name, definition: Program, who, as_of, records, repo
     conn.execute("BEGIN TRANSACTION")
     try:
         ids = queries.one(conn, "next_ids")
-        upload_id, next_person_id, next_record_id = ids["upload_id"], ids["next_person_id"], ids["next_record_id"]
+        upload_id = store_dialect.nextval(conn, "upload_id_seq")
+        next_person_id, next_record_id = ids["next_person_id"], ids["next_record_id"]
         queries.run(conn, "upload_begin", upload_id=upload_id, file_name=Path(file_name).name, sha256=digest,
                     content=content, format=detect_format(data, file_name), program=program, who=who, now=now,
                     as_of=as_of, rows_read=records.height, report=json.dumps(report.to_dict()), source=source)
@@ -264,8 +267,10 @@ def _write(conn, data, file_name, definition: Program, who, as_of, records, repo
         audit.record(conn, who, audit.UPLOAD, f"upload {upload_id}",
                      f"{Path(file_name).name}: {records.height:,} rows, {len(report.warnings)} warnings")
         conn.execute("COMMIT")
-    except duckdb.ConstraintException as exc:
+    except duckdb.Error as exc:
         conn.execute("ROLLBACK")
+        if not store_dialect.is_key_conflict(exc):
+            raise
         earlier = previous_load(conn, program, digest, content)
         if earlier is None:
             raise duckdb.TransactionException(str(exc)) from exc

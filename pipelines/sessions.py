@@ -67,7 +67,9 @@ def known(conn, token: str) -> bool:
 
 def claim(conn, token: str, now: dt.datetime) -> bool:
     """Whether the browser may have this token as its cookie: only once, and only just after sign-in."""
-    return bool(queries.rows(conn, "session_claim", token_hash=_hash(token), claimable_since=now - CLAIM_WITHIN))
+    # The count of rows the UPDATE changed (PostgreSQL through DuckDB has no UPDATE ... RETURNING).
+    changed = queries.run(conn, "session_claim", token_hash=_hash(token), claimable_since=now - CLAIM_WITHIN)
+    return changed.fetchone()[0] == 1
 
 
 def resume(conn, token: str, now: dt.datetime, idle: dt.timedelta) -> dict | None:

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 import queries
-from pipelines import audit, settings
+from pipelines import audit, settings, store_dialect
 from pipelines.programs import PROGRAMS
 
 DEFAULT_DB = Path("data/bynames.duckdb")
@@ -37,6 +37,11 @@ class StillHeld(TimeoutError):
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
     return Path(explicit or os.environ.get("BYNAMES_DB") or DEFAULT_DB)
+
+
+def db_target(explicit: str | os.PathLike | None = None) -> str:
+    """The store to open: a file path, ":memory:", or a postgresql:// connection string."""
+    return str(explicit or os.environ.get("BYNAMES_DATABASE") or os.environ.get("BYNAMES_DB") or DEFAULT_DB)
 
 
 def held_elsewhere(exc: BaseException) -> bool:
@@ -91,9 +96,16 @@ def _connect_waiting(path: str, read_only: bool, limit: float | None = None) -> 
 
 def connect(path: str | os.PathLike | None = None, read_only: bool = False,
             wait: float | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the database (":memory:" for a scratch one), migrated and with the programs written. While
-    another process holds the file, wait for it, up to `wait` seconds (a day unless told)."""
-    target = ":memory:" if str(path) == ":memory:" else str(db_path(path))
+    """Open the database (":memory:" for a scratch one, or a postgresql:// connection string for a shared
+    PostgreSQL store), migrated and with the programs written. While another process holds the file,
+    wait for it, up to `wait` seconds (a day unless told)."""
+    target = db_target(path)
+    if store_dialect.is_postgres(target):
+        conn = store_dialect.connect_postgres(target)
+        if not read_only:
+            migrate(conn)
+        conn.execute("SET enable_progress_bar = false")
+        return conn
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     if read_only and target != ":memory:" and Path(target).exists():
@@ -126,6 +138,12 @@ def migrations() -> list[tuple[int, str, str]]:
 
 def migrate(conn: duckdb.DuckDBPyConnection) -> None:
     """Apply the numbered migrations not yet applied, each in its own transaction."""
+    with store_dialect.exclusive(conn, store_dialect.MIGRATIONS):  # servers starting together migrate once
+        _migrate(conn)
+
+
+def _migrate(conn: duckdb.DuckDBPyConnection) -> None:
+    store_dialect.refresh_catalog(conn)  # what another server migrated while this one waited
     conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                  "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)")
     applied = {v for (v,) in conn.execute("SELECT version FROM schema_migrations").fetchall()}
@@ -133,7 +151,7 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> None:
     for version, name, sql in pending:
         conn.execute("BEGIN TRANSACTION")
         try:
-            conn.execute(sql)
+            store_dialect.run_migration(conn, sql)
             conn.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
             conn.execute("COMMIT")
         except Exception:

@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,36 @@ def bfz_csv(*rows: str, header: str = BFZ_HEADER) -> bytes:
     return ("\n".join([header, *rows]) + "\n").encode()
 
 
+# BYNAMES_TEST_STORE=postgres: the `conn` fixture is a fresh database on a throwaway PostgreSQL
+# (tests/pg_cluster.py) instead of an in-memory DuckDB.
+ON_POSTGRES = os.environ.get("BYNAMES_TEST_STORE") == "postgres"
+
+
+@pytest.fixture(scope="session")
+def postgres_template():
+    """A PostgreSQL server and a database migrated once, that each test's database is copied from."""
+    from tests import pg_cluster
+
+    with pg_cluster.cluster() as server:
+        template = pg_cluster.new_database(server)
+        store.connect(template).close()
+        yield server, template.split("?")[0].rsplit("/", 1)[1]
+
+
 @pytest.fixture
-def conn():
-    c = store.connect(":memory:")
+def store_target(request):
+    """What a test opens the store by: ":memory:", or a new PostgreSQL database's URL."""
+    if not ON_POSTGRES:
+        return ":memory:"
+    from tests import pg_cluster
+
+    server, template = request.getfixturevalue("postgres_template")
+    return pg_cluster.new_database(server, template)
+
+
+@pytest.fixture
+def conn(store_target):
+    c = store.connect(store_target)
     yield c
     c.close()
 
