@@ -161,6 +161,7 @@ def _migrate(conn: duckdb.DuckDBPyConnection) -> None:
         write_programs(conn)
     if pending:
         rebuild_states(conn)
+        store_dialect.after_migrations(conn)
 
 
 def rebuild_states(conn: duckdb.DuckDBPyConnection) -> None:

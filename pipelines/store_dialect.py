@@ -140,6 +140,13 @@ def run_migration(conn, sql: str) -> None:
     conn.execute("CALL pg_clear_cache()")  # the attached catalog must see the new tables and columns
 
 
+def after_migrations(conn) -> None:
+    """The embedded file is checkpointed: DuckDB 1.5 can fail to replay a WAL holding an ALTER TABLE of a
+    table with a sequence default (upstream issues 18259, 20543). PostgreSQL needs nothing."""
+    if not is_postgres_conn(conn) and conn.execute("SELECT current_database()").fetchone()[0] != "memory":
+        conn.execute("CHECKPOINT")
+
+
 def nextval(conn, sequence: str) -> int:
     if is_postgres_conn(conn):
         query = _quote(f"SELECT nextval('{sequence}')")
