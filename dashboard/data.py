@@ -47,7 +47,7 @@ def version(wait: float | None = None) -> tuple:
     and names the database, so no cached result outlives its data or crosses to another file. Raises
     store.StillHeld if another process holds the database for longer than `wait` seconds."""
     with store.opened(wait=wait) as conn:
-        return (str(store.db_path().resolve()), *queries.one(conn, "data_version").values())
+        return (store.store_name(), *queries.one(conn, "data_version").values())
 
 
 @st.cache_data(show_spinner=False)
@@ -78,7 +78,7 @@ def submission(version: tuple, month: dt.date, program: str = PROGRAM) -> dict:
 
 def submit(month: dt.date, program: str, who: str) -> dict:
     """Keep the month's figures as submitted to Built for Zero (data leads and admins only)."""
-    with store.opened() as conn, loading.writing():
+    with store.opened() as conn, store.writing(conn):
         return submissions.submit(conn, program, month, who)
 
 
@@ -163,24 +163,24 @@ def plan(person_id: int) -> tuple[case_conference.Plan, list[dict], list[dict]]:
 
 def sign_in(email: str, password: str, address: str | None = None) -> tuple[dict, str]:
     """The account, and the token of the session its browser keeps as a cookie; address is the client's."""
-    with store.opened() as conn, loading.writing():
+    with store.opened() as conn, store.recording(conn):
         account = accounts.sign_in(conn, email, password, address=address)
         return account, sessions.begin(conn, account["email"], dt.datetime.now())
 
 
 def resumed(token: str) -> dict | None:
     """The account a browser's session cookie belongs to, as sessions.resume says (it may raise Idle)."""
-    with store.opened() as conn, loading.writing():
+    with store.opened() as conn, store.recording(conn):
         return sessions.resume(conn, token, dt.datetime.now(), dt.timedelta(minutes=idle_minutes()))
 
 
 def session_in_use(token: str) -> dict | None:
-    with store.opened() as conn, loading.writing():
+    with store.opened() as conn, store.recording(conn):
         return sessions.current(conn, token, dt.datetime.now())
 
 
 def signed_out(who: str, why: str | None = None, token: str | None = None) -> None:
-    with store.opened() as conn, loading.writing():
+    with store.opened() as conn, store.recording(conn):
         if token is not None:
             sessions.end(conn, token, dt.datetime.now())
         audit.record(conn, who, audit.SIGNED_OUT, who, why)
@@ -194,7 +194,7 @@ def users() -> pl.DataFrame:
 def save_user(email: str, role: str, password: str | None, who: str) -> None:
     if "@" not in email:
         raise ValueError("an email address is needed")
-    with store.opened() as conn, loading.writing():
+    with store.opened() as conn, store.writing(conn):
         accounts.add_user(conn, email, role)
         if password:
             accounts.set_password(conn, email, password)
@@ -202,7 +202,7 @@ def save_user(email: str, role: str, password: str | None, who: str) -> None:
 
 
 def remove_user(email: str, who: str) -> None:
-    with store.opened() as conn, loading.writing():
+    with store.opened() as conn, store.writing(conn):
         accounts.remove_user(conn, email)
         audit.record(conn, who, audit.USER_REMOVED, email.strip().lower())
 
@@ -226,12 +226,12 @@ def demo_mode() -> bool:
 
 
 def person_viewed(person_id: int, who: str) -> None:
-    with store.opened() as conn, loading.writing():
+    with store.opened() as conn, store.recording(conn):
         case_conference.viewed(conn, person_id, who)
 
 
 def exported(who: str, what: str, file_name: str) -> None:
-    with store.opened() as conn, loading.writing():
+    with store.opened() as conn, store.recording(conn):
         audit.record(conn, who, audit.EXPORT, file_name, what)
 
 
@@ -273,7 +273,7 @@ def settings(version: tuple, program: str = PROGRAM) -> dict:
 
 def save_settings(program: str, who: str, **values) -> None:
     """All or nothing: a value its setting refuses (SettingRefused, naming the rule) stores none of them."""
-    with store.opened() as conn, loading.writing():
+    with store.opened() as conn, store.writing(conn):
         conn.execute("BEGIN TRANSACTION")
         try:
             for name, value in values.items():

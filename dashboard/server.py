@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from dashboard import failures
-from pipelines import accounts, loading, sessions, store
+from pipelines import accounts, sessions, store
 
 
 def _inline_scripts() -> list[str]:
@@ -94,12 +94,12 @@ def _same_site(request: Request) -> bool:
 
 
 def _claimed(token: str) -> bool:
-    with store.opened() as conn, loading.writing():
+    with store.opened() as conn, store.recording(conn):
         return sessions.claim(conn, token, dt.datetime.now())
 
 
 def _ended(token: str) -> None:
-    with store.opened() as conn, loading.writing():
+    with store.opened() as conn, store.recording(conn):
         sessions.end(conn, token, dt.datetime.now())
 
 

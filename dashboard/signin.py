@@ -16,7 +16,7 @@ from functools import cache
 import streamlit as st
 
 from dashboard import data, formatting
-from pipelines import accounts, loading, sessions, store
+from pipelines import accounts, sessions, store
 from pipelines.accounts import ADMIN, CASE_TEAM, DATA_LEAD, DEMO_ACCOUNTS, DEMO_PASSWORD, FUNDER, SignInRefused
 
 # Funders see trends only: pages built from counts, never from people.
@@ -164,7 +164,7 @@ def _signed_in_by_identity(now: dt.datetime) -> dict | None:
     secret = str(st.secrets["auth"]["cookie_secret"])
     idle = dt.timedelta(minutes=data.idle_minutes())
     try:
-        with store.opened() as conn, loading.writing():
+        with store.opened() as conn, store.recording(conn):
             account, token = accounts.identity_session(conn, st.user.to_dict(), provider, secret, now, idle)
     except accounts.IdentityExpired:
         return None

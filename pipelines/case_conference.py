@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 
 import queries
-from pipelines import audit, loading, store_dialect
+from pipelines import audit, store, store_dialect
 from pipelines.programs import PROGRAMS
 
 PLAN_FIELDS = ("next_step", "owner", "due_date", "barriers", "housing_match", "decision", "notes")
@@ -60,7 +60,7 @@ def save_plan(conn, person_id: int, opened_revision: int, who: str, **fields) ->
     odd = set(fields.get("barriers") or ()) - set(BARRIERS)
     if odd:
         raise ValueError(f"unknown barriers: {', '.join(sorted(odd))}")
-    with loading.writing():
+    with store.writing(conn):
         conn.execute("BEGIN TRANSACTION")
         try:
             latest = current_plan(conn, person_id)
@@ -97,7 +97,7 @@ def record_status(conn, program: str, record_id: int, kind: str, day: dt.date, w
         raise ValueError(f"{day:%Y-%m-%d} is in the future")
     label = PROGRAMS[program].kind(kind).label
     description = f"Case conference: {label[:1].lower()}{label[1:]} on {day:%Y-%m-%d}" + (f" ({note})" if note else "")
-    with loading.writing():
+    with store.writing(conn):
         conn.execute("BEGIN TRANSACTION")
         try:
             upload_id = store_dialect.nextval(conn, "upload_id_seq")

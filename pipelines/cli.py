@@ -25,6 +25,8 @@ FUNDER_HELP = ("exactly what a funder's pages receive: whole months, counts roun
 # The login name running the command is what the audit trail and the upload history record as who did
 # it: `--who` cannot name someone else instead, only be kept beside it.
 WHO_HELP = "on whose behalf you do it: kept beside your login name, which is recorded in any case"
+DB_HELP = ("the store: a DuckDB file, or postgresql://user@host:port/dbname for a shared PostgreSQL "
+           "(default: $BYNAMES_DATABASE, else data/bynames.duckdb)")
 
 SAMPLE_CASES = Path(__file__).resolve().parent.parent / "sample_cases"
 SAMPLE_COMMUNITY = "Harbor County (a fictional community)"
@@ -115,7 +117,8 @@ def cmd_report_bfz(args) -> int:
         return 0
     with store.opened(args.db) as conn:
         if args.pit_count is not None:
-            store.change_setting(conn, args.program, "pit_count_individuals", args.pit_count, loading.who_default())
+            with store.writing(conn):
+                store.change_setting(conn, args.program, "pit_count_individuals", args.pit_count, loading.who_default())
         if args.format == "bfz":
             _write_table(submissions.for_month(conn, args.program, month), "csv")
             return 0
@@ -317,7 +320,7 @@ def cmd_demo(args) -> int:
                 return 1
         reference = SAMPLE_CASES / "reference_population.csv"
         print(loading.load_reference(conn, reference.read_bytes(), reference.name, who="demo").message)
-    print(f"Sample database ready: {store.db_path(args.db)}")
+    print(f"Sample database ready: {store.store_name(args.db)}")
     return 0
 
 
@@ -362,13 +365,14 @@ def cmd_audit(args) -> int:
 
 @contextmanager
 def _transaction(conn):
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        yield
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    with store.writing(conn):
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
 
 def cmd_users(args) -> int:
@@ -445,7 +449,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     def with_db(p):
-        p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
+        p.add_argument("--db", help=DB_HELP)
         p.add_argument("--program", default="homelessness", choices=sorted(PROGRAMS))
         return p
 
@@ -468,7 +472,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--funder", action="store_true", help=FUNDER_HELP)
     p.set_defaults(run=_recorded(cmd_report_bfz))
     p = report.add_parser("ei", help="Early Intervention: the 45-day clock, exits and timely services")
-    p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
+    p.add_argument("--db", help=DB_HELP)
     p.add_argument("--month", help="YYYY-MM")
     p.add_argument("--week", type=_date, help="any day of the week (weeks run Monday to Sunday), YYYY-MM-DD")
     p.add_argument("--format", choices=("json", "csv"), default="json")
@@ -495,19 +499,19 @@ def parser() -> argparse.ArgumentParser:
     submit = sub.add_parser("submit", help="keep a month's figures as submitted").add_subparsers(
         dest="submit", required=True)
     p = submit.add_parser("bfz", help="Built for Zero's monthly figures, kept as they are now")
-    p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
+    p.add_argument("--db", help=DB_HELP)
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("--who", help=WHO_HELP)
     p.set_defaults(run=cmd_submit, program=HOMELESSNESS.name)
     submitted = sub.add_parser("submissions", help="months submitted").add_subparsers(dest="submissions",
                                                                                       required=True)
     p = submitted.add_parser("list", help="every submission, newest month first, with the drift since")
-    p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
+    p.add_argument("--db", help=DB_HELP)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(run=cmd_submissions_list, program=HOMELESSNESS.name)
     export = sub.add_parser("export", help="files to share").add_subparsers(dest="export", required=True)
     p = export.add_parser("bfz-list", help="the de-identified list Built for Zero takes (CSV)")
-    p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
+    p.add_argument("--db", help=DB_HELP)
     p.add_argument("--out", required=True, help="the CSV file to write")
     p.add_argument("--who", help=WHO_HELP)
     p.set_defaults(run=cmd_export_bfz_list)
@@ -523,7 +527,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reference", help="load the reference population the equity page compares against (CSV)")
     p.add_argument("path")
-    p.add_argument("--db", help="database file (default: $BYNAMES_DB or data/bynames.duckdb)")
+    p.add_argument("--db", help=DB_HELP)
     p.add_argument("--who", help=WHO_HELP)
     p.add_argument("--show", type=int, default=50, help="how many findings to print (default 50)")
     p.set_defaults(run=cmd_reference)

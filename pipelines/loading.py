@@ -6,7 +6,6 @@ import datetime as dt
 import getpass
 import hashlib
 import json
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,7 +31,6 @@ LOADED, SKIPPED, REJECTED = "loaded", "skipped", "rejected"
 WRITE_ATTEMPTS = 5
 # Writers in one process (two browser sessions uploading at once) take turns; writers in other
 # processes are kept out by DuckDB's lock on the file.
-_writing = threading.Lock()
 
 def read_homelessness_list(data: bytes, file_name: str, today: dt.date | None = None, inactivity_days: int = 90,
                            coc: str | None = None):
@@ -64,11 +62,6 @@ ATTRIBUTES = {
 }
 # What changes over time within one extract (an HMIS export): pipelines/hmis/attributes.py
 OVER_TIME = pl.Struct({"valid_from": pl.Date, "household_type": pl.String, "chronic": pl.Boolean})
-
-
-def writing() -> threading.Lock:
-    """The lock every writer in this process holds while it writes."""
-    return _writing
 
 
 @dataclass
@@ -220,7 +213,7 @@ def ingest(
     as_of = as_of or _as_of(records, definition)
     if coc:  # the uploads' history says which Continuum of Care was loaded
         file_name = f"{Path(file_name).name} (CoC {coc})"
-    with _writing, store_dialect.exclusive(conn, store_dialect.WRITES):  # one upload at a time, across servers
+    with store.writing(conn):
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 return _write(conn, data, file_name, definition, who, as_of, records, report, (digest, content),
@@ -372,7 +365,7 @@ def rollback(conn: duckdb.DuckDBPyConnection, upload_id: int, who: str | None = 
         raise RollbackRefused(
             f"upload {upload_id} has later uploads loaded ({', '.join(map(str, later))}); roll those back first"
         )
-    with _writing:
+    with store.writing(conn):
         _rollback(conn, upload_id, program, who)
     return f"upload {upload_id} ({file_name}) rolled back: its facts are removed"
 
@@ -396,7 +389,7 @@ def load_reference(conn, data: bytes, file_name: str, who: str | None = None) ->
     rows, report = read_guarded(read_reference, data, file_name, limits=limits_of(conn))
     if rows is None:
         return IngestResult(REJECTED, f"{file_name} was not loaded: {len(report.errors)} error(s) to fix", report)
-    with _writing:
+    with store.writing(conn):
         conn.execute("BEGIN TRANSACTION")
         try:
             with queries.registered(conn, reference_rows=rows):

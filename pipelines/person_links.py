@@ -87,12 +87,10 @@ def listed(conn, program: str, status: str | None = None) -> pl.DataFrame:
 
 def decide(conn, link_id: int, decision: str, who: str) -> str:
     """Accept or reject a pair waiting for review, or undo a link; the figures follow at once."""
-    from pipelines.loading import writing  # loading imports this module
-
     if decision not in DECISIONS:
         raise ValueError(f"a decision is one of {', '.join(DECISIONS)}, not {decision!r}")
     before, after = DECISIONS[decision]
-    with writing():
+    with store.writing(conn):
         conn.execute("BEGIN TRANSACTION")
         try:
             link = queries.one(conn, "link_get", link_id=link_id)

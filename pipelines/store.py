@@ -6,6 +6,7 @@ import contextvars
 import json
 import os
 import re
+import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -31,29 +32,47 @@ POLL_SECONDS = 0.2
 _on_wait: contextvars.ContextVar[Callable[[float], None] | None] = contextvars.ContextVar("on_wait", default=None)
 
 
+class WrittenByNewerDuckDB(ValueError):
+    """The file was written by a DuckDB newer than the one bynames runs, which cannot read it."""
+
+
+# bynames runs DuckDB 1.5 until its postgres extension has a 2.0 build (pyproject.toml); a file the
+# project wrote while it ran 2.0 must be copied into 1.5's format once, with 2.0.
+CONVERT = ("python3 -m venv /tmp/duckdb2 && /tmp/duckdb2/bin/pip install duckdb==2.0.0 && "
+           "/tmp/duckdb2/bin/python -c \"import duckdb; duckdb.connect().execute(\\\"ATTACH '{old}' AS old "
+           "(READ_ONLY); ATTACH '{new}' AS new (STORAGE_VERSION 'v1.5.0'); COPY FROM DATABASE old TO new\\\")\"")
+
+
 class StillHeld(TimeoutError):
     """The database stayed held by another process for longer than anyone should wait."""
 
 
-def db_path(explicit: str | os.PathLike | None = None) -> Path:
-    return Path(explicit or os.environ.get("BYNAMES_DB") or DEFAULT_DB)
-
-
 def db_target(explicit: str | os.PathLike | None = None) -> str:
-    """The store to open: a file path, ":memory:", or a postgresql:// connection string."""
+    """The store to open: a file path, ":memory:", or a postgresql:// connection string. BYNAMES_DATABASE
+    names it; BYNAMES_DB is its older name, still read."""
     return str(explicit or os.environ.get("BYNAMES_DATABASE") or os.environ.get("BYNAMES_DB") or DEFAULT_DB)
+
+
+def store_name(explicit: str | os.PathLike | None = None) -> str:
+    """The store in words fit for a message or a cache key: the file's full path, or the PostgreSQL
+    connection string without its password."""
+    target = db_target(explicit)
+    if store_dialect.is_postgres(target):
+        return store_dialect.describe(target)
+    return target if target == ":memory:" else str(Path(target).resolve())
 
 
 def held_elsewhere(exc: BaseException) -> bool:
     """Whether opening the file failed only because someone else has it open right now, so that trying
-    again later will do. DuckDB 2.0 says so in two ways:
+    again later will do. DuckDB says so in two ways:
     - IOException "Could not set lock on file ...: Conflicting lock is held in ... (PID n)": another
       process has it (one writing process, and while it writes no other process may open it at all);
     - ResourceInUseException "Unique file handle conflict: Cannot attach ... already attached": another
-      thread of this process is opening it at the same instant (two pages loading at once).
+      thread of this process is opening it at the same instant (two pages loading at once; DuckDB 2.0
+      only, whose exception 1.5 does not have).
     Not ConnectionException ("... with a different configuration"): that one is this process opening
     the file read-only and read-write at once, which waiting could turn into waiting on itself."""
-    if isinstance(exc, duckdb.ResourceInUseException):
+    if type(exc).__name__ == "ResourceInUseException":
         return True
     return isinstance(exc, duckdb.IOException) and "could not set lock" in str(exc).lower()
 
@@ -78,6 +97,12 @@ def _connect_waiting(path: str, read_only: bool, limit: float | None = None) -> 
         try:
             conn = duckdb.connect(path, read_only=read_only)
         except duckdb.Error as exc:
+            if "newer version of DuckDB" in str(exc):
+                new = Path(path).with_name(Path(path).stem + "-1.5" + Path(path).suffix)
+                raise WrittenByNewerDuckDB(
+                    f"{path} was written by a newer DuckDB than the {duckdb.__version__} bynames runs now. Copy "
+                    f"it once into a file this version reads, then use that file:\n"
+                    f"  {CONVERT.format(old=path, new=new)}") from exc
             if not held_elsewhere(exc):
                 raise
             waited = time.monotonic() - started
@@ -101,11 +126,7 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False,
     wait for it, up to `wait` seconds (a day unless told)."""
     target = db_target(path)
     if store_dialect.is_postgres(target):
-        conn = store_dialect.connect_postgres(target)
-        if not read_only:
-            migrate(conn)
-        conn.execute("SET enable_progress_bar = false")
-        return conn
+        return _postgres(target)
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     if read_only and target != ":memory:" and Path(target).exists():
@@ -116,6 +137,67 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False,
     # Progress bars belong to our own commands, not to every query.
     conn.execute("SET enable_progress_bar = false")
     return conn
+
+
+_shared: dict[str, duckdb.DuckDBPyConnection] = {}
+_sharing = threading.Lock()
+
+
+def _postgres(url: str) -> duckdb.DuckDBPyConnection:
+    """A connection of its own to the PostgreSQL store at `url`. Each process attaches it and migrates
+    once; every call then gets a cursor of that attachment (its own transactions, over the attachment's
+    pool of PostgreSQL connections) rather than paying for loading the extension and attaching again."""
+    with _sharing:
+        base = _shared.get(url)
+        if base is None:
+            base = store_dialect.connect_postgres(url)
+            migrate(base)
+            _shared[url] = base
+    conn = base.cursor()
+    conn.execute(f"USE {store_dialect.CATALOG}")
+    conn.execute("SET enable_progress_bar = false")
+    return conn
+
+
+def release(path=None) -> None:
+    """Close this process's attachment to a PostgreSQL store (its pooled connections go with it)."""
+    with _sharing:
+        base = _shared.pop(db_target(path), None)
+    if base is not None:
+        base.close()
+
+
+_writing = threading.Lock()
+_turn = threading.local()
+
+
+@contextmanager
+def writing(conn):
+    """Held around a write that changes the list or what is worked out from it (an upload, a rollback,
+    a plan, a status, a decision on a pair, a submission, settings, accounts), entered before its
+    transaction begins: such writes take turns, among the threads of this process and, on PostgreSQL,
+    among every server and process using the store (an advisory lock)."""
+    if getattr(_turn, "held", False):  # a write inside another's turn (the page's, then the pipeline's)
+        yield
+        return
+    with _writing, store_dialect.exclusive(conn, store_dialect.WRITES):
+        _turn.held = True
+        try:
+            yield
+        finally:
+            _turn.held = False
+
+
+@contextmanager
+def recording(conn):
+    """Held around the small records of one person's use (a session, a sign-in, a line in the audit
+    trail), which must not wait for an upload of a million rows. On PostgreSQL they need no turn (each
+    touches its own rows); the embedded file allows one writer at a time within the process anyway."""
+    if store_dialect.is_postgres_conn(conn):
+        yield
+        return
+    with _writing:
+        yield
 
 
 @contextmanager

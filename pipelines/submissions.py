@@ -13,7 +13,7 @@ import json
 import polars as pl
 
 import queries
-from pipelines import audit, figures, store_dialect
+from pipelines import audit, figures, store, store_dialect
 from pipelines.periods import Period, month_end
 
 # What a submission keeps of each population's figures.
@@ -39,17 +39,18 @@ def submit(conn, program: str, month: dt.date, who: str) -> dict:
     month = month.replace(day=1)
     populations = figures.monthly_submission(conn, program, month)["populations"]
     kept = {name: {k: values[k] for k in KEPT} for name, values in populations.items()}
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        submission_id = store_dialect.nextval(conn, "submission_id_seq")
-        queries.run(conn, "submission_add", submission_id=submission_id, program=program, month=month,
-                    figures=json.dumps(kept), who=who, now=dt.datetime.now())
-        audit.record(conn, who, audit.SUBMITTED, f"{month:%Y-%m}",
-                     f"Built for Zero figures: {kept['All']['actively_homeless']:,} actively homeless")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    with store.writing(conn):
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            submission_id = store_dialect.nextval(conn, "submission_id_seq")
+            queries.run(conn, "submission_add", submission_id=submission_id, program=program, month=month,
+                        figures=json.dumps(kept), who=who, now=dt.datetime.now())
+            audit.record(conn, who, audit.SUBMITTED, f"{month:%Y-%m}",
+                         f"Built for Zero figures: {kept['All']['actively_homeless']:,} actively homeless")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
     return {"submission_id": submission_id, "month": f"{month:%Y-%m}", "populations": kept}
 
 

@@ -37,6 +37,7 @@ def postgres_template():
     with pg_cluster.cluster() as server:
         template = pg_cluster.new_database(server)
         store.connect(template).close()
+        store.release(template)  # a database being copied must have nobody connected to it
         yield server, template.split("?")[0].rsplit("/", 1)[1]
 
 
@@ -56,6 +57,7 @@ def conn(store_target):
     c = store.connect(store_target)
     yield c
     c.close()
+    store.release(store_target)
 
 
 def ingest(conn, data: bytes, name: str = "list.csv", **kw) -> loading.IngestResult:

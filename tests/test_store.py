@@ -1,16 +1,37 @@
-"""The database file: where it is, and its migrations."""
+"""The store: where it is, and its migrations."""
 
+import gzip
 from pathlib import Path
+
+import pytest
 
 from pipelines import store
 
 
-def test_path_from_flag_then_variable_then_default(monkeypatch):
+def test_store_from_flag_then_variable_then_default(monkeypatch):
     monkeypatch.delenv("BYNAMES_DB", raising=False)
-    assert store.db_path() == Path("data/bynames.duckdb")
-    monkeypatch.setenv("BYNAMES_DB", "/tmp/elsewhere.duckdb")
-    assert store.db_path() == Path("/tmp/elsewhere.duckdb")
-    assert store.db_path("given.duckdb") == Path("given.duckdb")
+    monkeypatch.delenv("BYNAMES_DATABASE", raising=False)
+    assert store.db_target() == "data/bynames.duckdb"
+    monkeypatch.setenv("BYNAMES_DB", "/tmp/older-name.duckdb")
+    assert store.db_target() == "/tmp/older-name.duckdb"
+    monkeypatch.setenv("BYNAMES_DATABASE", "postgresql://bynames:secret@db.county.example:5433/coc")
+    assert store.db_target() == "postgresql://bynames:secret@db.county.example:5433/coc"
+    assert store.store_name() == "postgresql://bynames@db.county.example:5433/coc"  # no password in messages
+    assert store.db_target("given.duckdb") == "given.duckdb"
+    assert store.store_name("given.duckdb") == str(Path("given.duckdb").resolve())
+
+
+def test_a_file_written_by_duckdb_2_is_refused_with_how_to_convert_it(tmp_path):
+    old = tmp_path / "bynames.duckdb"
+    old.write_bytes(gzip.decompress((Path(__file__).parent / "data" / "written_by_duckdb_2.0.duckdb.gz").read_bytes()))
+    before = old.read_bytes()
+    with pytest.raises(store.WrittenByNewerDuckDB) as refused:
+        store.connect(old)
+    said = str(refused.value)
+    assert f"{old} was written by a newer DuckDB than the 1.5.5 bynames runs now" in said
+    assert f"ATTACH '{old}' AS old (READ_ONLY); ATTACH '{tmp_path / 'bynames-1.5.duckdb'}' AS new " \
+           "(STORAGE_VERSION 'v1.5.0'); COPY FROM DATABASE old TO new" in said
+    assert old.read_bytes() == before
 
 
 def test_migrations_apply_once_and_programs_are_written(tmp_path):
