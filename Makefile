@@ -23,7 +23,7 @@ $(DB): $(BIN)/bynames $(wildcard sample_cases/*.csv) $(wildcard pipelines/migrat
 demo: $(DB)
 
 run: setup demo
-	BYNAMES_DB=$(DB) $(BIN)/streamlit run dashboard/server.py --server.port $(PORT)
+	BYNAMES_DATABASE=$(DB) $(BIN)/streamlit run dashboard/server.py --server.port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest

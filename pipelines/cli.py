@@ -301,6 +301,13 @@ def cmd_uploads_rollback(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    with store.opened(args.db) as conn:  # opening brings the store up to date, once however many servers ask
+        applied = conn.execute("SELECT count(*), max(version) FROM schema_migrations").fetchone()
+    print(f"{store.store_name(args.db)} is up to date: {applied[0]} migrations applied, the last {applied[1]:03d}")
+    return 0
+
+
 def cmd_demo(args) -> int:
     files = sorted(SAMPLE_CASES.glob("bnl-*.csv"))
     if not files:
@@ -540,6 +547,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--who", help=WHO_HELP)
     p.set_defaults(run=cmd_matches)
+
+    p = with_db(sub.add_parser("migrate", help="bring the store's tables up to date (servers do it too as they start)"))
+    p.set_defaults(run=cmd_migrate)
 
     p = with_db(sub.add_parser("demo", help="build the sample database from sample_cases/"))
     p.set_defaults(run=cmd_demo)

@@ -27,6 +27,10 @@ CATALOG = "store"  # the attached PostgreSQL database's name inside DuckDB
 _SCHEMES = ("postgresql://", "postgres://")
 
 
+class Unreachable(ValueError):
+    """The PostgreSQL store refused the connection or could not be reached; the message has no password."""
+
+
 def is_postgres(target) -> bool:
     return str(target).startswith(_SCHEMES)
 
@@ -71,7 +75,13 @@ def connect_postgres(url: str) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect(":memory:")
     conn.execute("SET autoinstall_known_extensions = false")
     conn.execute(f"LOAD '{_extension_path()}'")
-    conn.execute(f"ATTACH {_quote(url)} AS {CATALOG} (TYPE postgres)")
+    try:
+        conn.execute(f"ATTACH {_quote(url)} AS {CATALOG} (TYPE postgres)")
+    except duckdb.Error as exc:
+        conn.close()
+        # The extension's message quotes the connection string, password and all.
+        reason = str(exc).replace(url, describe(url)).split(": ", 1)[-1]
+        raise Unreachable(f"cannot open the PostgreSQL store {describe(url)}: {reason}") from None
     conn.execute(f"USE {CATALOG}")
     return conn
 

@@ -24,9 +24,39 @@ def bfz_csv(*rows: str, header: str = BFZ_HEADER) -> bytes:
     return ("\n".join([header, *rows]) + "\n").encode()
 
 
-# BYNAMES_TEST_STORE=postgres: the `conn` fixture is a fresh database on a throwaway PostgreSQL
-# (tests/pg_cluster.py) instead of an in-memory DuckDB.
+# The `conn` fixture is an in-memory DuckDB, or a fresh database on a PostgreSQL the tests start
+# themselves (tests/pg_cluster.py): for every test when BYNAMES_TEST_STORE=postgres, and beside the
+# embedded one for the tests marked `both_stores` (the store, loading, figures, rollback and privacy), so
+# that `make test` shows both stores give the same figures. Where PostgreSQL's server programs are
+# missing those runs are skipped, unless BYNAMES_TEST_POSTGRES_REQUIRED=1 (CI) makes that a failure.
 ON_POSTGRES = os.environ.get("BYNAMES_TEST_STORE") == "postgres"
+EMBEDDED, POSTGRES = "embedded", "postgresql"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_stores: run on the embedded file and on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc):
+    if "store_kind" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_stores") \
+            and not ON_POSTGRES:
+        metafunc.parametrize("store_kind", [EMBEDDED, POSTGRES], indirect=True)
+
+
+@pytest.fixture
+def store_kind(request):
+    return getattr(request, "param", POSTGRES if ON_POSTGRES else EMBEDDED)
+
+
+def needs_postgres():
+    from tests import pg_cluster
+
+    if pg_cluster.available():
+        return
+    if os.environ.get("BYNAMES_TEST_POSTGRES_REQUIRED") == "1":
+        pytest.fail("no PostgreSQL server programs to start (apt-get install postgresql), and none named "
+                    "by BYNAMES_TEST_POSTGRES")
+    pytest.skip("no PostgreSQL server programs (apt-get install postgresql) and no BYNAMES_TEST_POSTGRES")
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +64,7 @@ def postgres_template():
     """A PostgreSQL server and a database migrated once, that each test's database is copied from."""
     from tests import pg_cluster
 
+    needs_postgres()
     with pg_cluster.cluster() as server:
         template = pg_cluster.new_database(server)
         store.connect(template).close()
@@ -42,9 +73,9 @@ def postgres_template():
 
 
 @pytest.fixture
-def store_target(request):
+def store_target(request, store_kind):
     """What a test opens the store by: ":memory:", or a new PostgreSQL database's URL."""
-    if not ON_POSTGRES:
+    if store_kind == EMBEDDED:
         return ":memory:"
     from tests import pg_cluster
 
@@ -82,7 +113,7 @@ def uploaded_on_page(tmp_path, monkeypatch, name: str, data: bytes):
     db = tmp_path / "page.duckdb"
     with store.opened(db):
         pass
-    monkeypatch.setenv("BYNAMES_DB", str(db))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(db))
     app = app_as("data lead")
     app.run()
     app.switch_page("views/uploads.py").run()

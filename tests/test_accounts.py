@@ -231,7 +231,7 @@ def dashboard_db(tmp_path, monkeypatch):
         ingest(conn, bfz_csv("A,1/5/2024,,,,Youth,No,No"), "jan.csv")
         accounts.add_user(conn, "dana@example.org", accounts.CASE_TEAM)
         accounts.set_password(conn, "dana@example.org", "long enough secret")
-    monkeypatch.setenv("BYNAMES_DB", str(db))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(db))
     return db
 
 

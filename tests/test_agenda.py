@@ -32,7 +32,7 @@ def db(tmp_path, monkeypatch):
     path = tmp_path / "meeting.duckdb"
     with store.opened(path) as conn:
         ingest(conn, LIST, "march.csv")
-    monkeypatch.setenv("BYNAMES_DB", str(path))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(path))
     return path
 
 
@@ -199,7 +199,7 @@ def test_sections_are_short_until_asked_for_all(tmp_path, monkeypatch):
     with store.opened(path) as conn:
         ingest(conn, bfz_csv(*[f"N{i},New,Person{i},3/{25 + i % 5}/2024,,,,Single Adult,No,No,{i}" for i in range(8)],
                              header=HEADER), "busy.csv")
-    monkeypatch.setenv("BYNAMES_DB", str(path))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(path))
     app = meeting_page()
     assert app.subheader[0].value == "New since the last meeting (8)"
     assert len(app.dataframe[0].value) == 5

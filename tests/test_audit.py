@@ -40,7 +40,7 @@ def test_viewing_a_person_is_recorded_once_per_session(tmp_path, monkeypatch):
     db = tmp_path / "viewed.duckdb"
     with store.opened(db) as conn:
         ingest(conn, LIST, "march.csv")
-    monkeypatch.setenv("BYNAMES_DB", str(db))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(db))
     app = app_as()
     app.run()
     app.switch_page("views/agenda.py").run()
@@ -93,7 +93,7 @@ def test_ingest_records_the_login_name_with_who_beside_it(tmp_path, capsys, monk
             ("ops", "Dana Lee", "upload", "upload 1")]
         # "Done by" finds what was done for someone as well as by them
         assert audit.lines(conn, who="Dana Lee").height == 1
-    monkeypatch.setenv("BYNAMES_DB", str(db))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(db))
     app = app_as("data lead")
     app.run()
     app.switch_page("views/uploads.py").run()

@@ -31,7 +31,7 @@ def db(tmp_path, monkeypatch):
     path = tmp_path / "dash.duckdb"
     with store.opened(path) as conn:
         assert ingest(conn, LIST, "march.csv").status == "loaded"
-    monkeypatch.setenv("BYNAMES_DB", str(path))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(path))
     return path
 
 
@@ -166,7 +166,7 @@ def test_markdown_in_a_name_or_a_plan_shows_as_typed(tmp_path, monkeypatch):
     with store.opened(path) as conn:
         ingest(conn, bfz_csv(f"A,{pixel},**Bold**,3/5/2024,,,,Single Adult,Yes,No,10,{pixel}", header=HEADER), "x.csv")
         store.set_setting(conn, "", "community_name", f"Town {pixel}")
-    monkeypatch.setenv("BYNAMES_DB", str(path))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(path))
     app = run("by_name_list")
     pick(app, "list_table", 0)
     shown = [e.value for e in [*app.subheader, *app.markdown, *app.caption, *app.sidebar.markdown]]
@@ -180,7 +180,7 @@ def test_equity_without_a_reference_population_says_so_and_shows_averages_as_ave
     sample = sorted((ROOT / "sample_cases").glob("bnl-*.csv"))[-1]
     with store.opened(path) as conn:
         ingest(conn, sample.read_bytes(), sample.name)
-    monkeypatch.setenv("BYNAMES_DB", str(path))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(path))
     app = run("equity")
     assert app.info[0].value.startswith("No reference population is loaded, so who is over- or under-represented")
     days = next(d.value for d in app.dataframe if "Average days" in d.value.columns)
@@ -274,7 +274,7 @@ def test_rollback_asks_first_then_removes_the_upload(db):
 
 
 def test_empty_database_says_how_to_load_a_list(tmp_path, monkeypatch):
-    monkeypatch.setenv("BYNAMES_DB", str(tmp_path / "empty.duckdb"))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(tmp_path / "empty.duckdb"))
     app = app_as().run()
     assert "No list loaded yet" in app.sidebar.caption[0].value
 
@@ -282,7 +282,7 @@ def test_empty_database_says_how_to_load_a_list(tmp_path, monkeypatch):
 @pytest.mark.parametrize("program", list(PROGRAMS))
 @pytest.mark.parametrize("role", list(signin.PAGES_BY_ROLE))
 def test_every_page_on_an_empty_database_says_what_to_do_and_nothing_breaks(tmp_path, monkeypatch, role, program):
-    monkeypatch.setenv("BYNAMES_DB", str(tmp_path / "empty.duckdb"))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(tmp_path / "empty.duckdb"))
     app = app_as(role)
     app.query_params["program"] = program
     app.run()

@@ -81,7 +81,7 @@ def test_a_week_of_referrals_has_its_own_figures(ei_db):
 
 @pytest.mark.parametrize("page", ["flow", "by_name_list", "agenda", "monthly_figures", "settings", "uploads"])
 def test_every_page_works_for_early_intervention(ei_db, monkeypatch, page):
-    monkeypatch.setenv("BYNAMES_DB", str(ei_db))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(ei_db))
     app = app_as()
     app.query_params["program"] = EI
     app.run()

@@ -48,7 +48,7 @@ def test_loading_it_again_is_recognised(hud_db):
 @needs_hud
 @pytest.mark.parametrize("page", ["flow", "by_name_list"])
 def test_the_pages_show_it(hud_db, monkeypatch, page):
-    monkeypatch.setenv("BYNAMES_DB", str(hud_db))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(hud_db))
     app = app_as()
     app.run()
     app.switch_page(f"views/{page}.py").run()

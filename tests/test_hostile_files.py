@@ -48,7 +48,7 @@ def test_a_hostile_file_is_refused_or_loaded_as_the_readme_says(case, tmp_path, 
     path = tmp_path / case.file_name
     path.write_bytes(content)
 
-    monkeypatch.setenv("BYNAMES_DB", str(db))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(db))
     records, report = dashboard_data.check(content, case.file_name, case.program)
     code = cli.main(["ingest", str(path), "--db", str(db), "--program", case.program])
     said = capsys.readouterr()

@@ -193,7 +193,7 @@ def test_a_process_killed_during_an_upload_leaves_the_database_consistent(tmp_pa
 
     (path,) = write_extracts(150_000, tmp_path / "big.csv")
     db = tmp_path / "killed.duckdb"
-    env = {**os.environ, "BYNAMES_DB": str(db)}
+    env = {**os.environ, "BYNAMES_DATABASE": str(db)}
     proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ingest", str(path)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     # Wait until the upload has begun writing, then kill it without warning.

@@ -22,7 +22,7 @@ def db(tmp_path, monkeypatch):
     path = tmp_path / "safe.duckdb"
     with store.opened(path) as conn:
         assert ingest(conn, LIST, "march.csv").status == "loaded"
-    monkeypatch.setenv("BYNAMES_DB", str(path))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(path))
     return path
 
 

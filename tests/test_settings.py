@@ -224,7 +224,7 @@ def test_the_settings_page_refuses_a_bad_value_with_the_rule_and_records_a_chang
     with store.opened(db) as conn:
         ingest(conn, LIST, "march.csv")
         before = stored(conn)
-    monkeypatch.setenv("BYNAMES_DB", str(db))
+    monkeypatch.setenv("BYNAMES_DATABASE", str(db))
     app = app_as("data lead", "lead@example.org")
     app.run()
     app.switch_page("views/settings.py").run()

@@ -3,22 +3,27 @@
 
 import datetime as dt
 import multiprocessing
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from pipelines import figures, loading, store, store_dialect
+import queries
+from pipelines import accounts, agenda, audit, cli, figures, loading, sessions, store, store_dialect
+from pipelines.disclosure import release
+from pipelines.programs import PROGRAMS
 from tests import pg_cluster
+from tests.conftest import needs_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = [ROOT / "sample_cases" / f"bnl-2025-{m}.csv" for m in ("10", "11", "12")]
 
-pytestmark = pytest.mark.skipif(
-    not pg_cluster.available(), reason="no PostgreSQL server binaries and no BYNAMES_TEST_POSTGRES")
-
 
 @pytest.fixture(scope="module")
 def server():
+    needs_postgres()
     with pg_cluster.cluster() as url:
         yield url
 
@@ -65,3 +70,117 @@ def test_two_servers_migrate_and_load_at_the_same_moment(server):
         assert people == distinct_ids == distinct_clients
         records = conn.execute("SELECT count(*), count(DISTINCT record_id) FROM records").fetchone()
         assert records[0] == records[1]
+
+
+# A data lead's upload of SAMPLES[1], held open in the middle of its transaction (its facts written, the
+# states not yet derived) until the test says "go".
+HELD_UPLOAD = """
+import sys
+from pathlib import Path
+from pipelines import loading, store
+
+link_upload = loading.person_links.link_upload
+
+def held(*args, **kwargs):
+    link_upload(*args, **kwargs)
+    print("holding", flush=True)
+    sys.stdin.readline()
+
+loading.person_links.link_upload = held
+with store.opened(sys.argv[1]) as conn:
+    print(loading.ingest(conn, Path(sys.argv[2]).read_bytes(), Path(sys.argv[2]).name, who="lead").status, flush=True)
+"""
+
+PLAN_SAVE = """
+import sys
+from pipelines import case_conference, store
+with store.opened(sys.argv[1]) as conn:
+    plan = case_conference.current_plan(conn, int(sys.argv[2]))
+    case_conference.save_plan(conn, int(sys.argv[2]), plan.revision, "worker", next_step="Call the landlord")
+print("saved", flush=True)
+"""
+
+
+def _page_reads(url: str) -> dict:
+    """What the pages read, and the small records a visit writes."""
+    with store.opened(url) as conn:
+        ranked, _ = agenda.ranked_list(conn, "homelessness", dt.date(2025, 11, 30))
+        reads = {
+            "version": queries.one(conn, "data_version"),
+            "flow": figures.flow_series(conn, "homelessness", "month", dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+            "ranked": ranked.get_column("person_id").to_list(),
+        }
+        with store.recording(conn):
+            sessions.begin(conn, "worker@example.org", dt.datetime.now())
+            audit.record(conn, "worker@example.org", audit.EXPORT, "list.csv", "a page's download")
+    return reads
+
+
+def test_pages_answer_while_an_upload_is_being_written_and_other_writes_wait_their_turn(server):
+    url = pg_cluster.new_database(server)
+    with store.opened(url) as conn:
+        assert loading.ingest(conn, SAMPLES[0].read_bytes(), SAMPLES[0].name, who="lead").status == loading.LOADED
+        accounts.add_user(conn, "worker@example.org", "case team")
+        person = conn.execute("SELECT min(person_id) FROM people").fetchone()[0]
+    before = _page_reads(url)
+    upload = subprocess.Popen([sys.executable, "-c", HELD_UPLOAD, url, str(SAMPLES[1])], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    plan = None
+    try:
+        assert upload.stdout.readline().strip() == "holding"
+        plan = subprocess.Popen([sys.executable, "-c", PLAN_SAVE, url, str(person)], cwd=ROOT,
+                                stdout=subprocess.PIPE, text=True)
+        pool = ThreadPoolExecutor(1)
+        try:
+            during = pool.submit(_page_reads, url).result(timeout=60)  # a page waiting on the upload fails here
+        finally:
+            pool.shutdown(wait=False)
+        assert during == before  # the data before the upload, whole
+        assert plan.poll() is None  # the plan waits for the upload's turn to end...
+    finally:
+        upload.communicate("go\n", timeout=120)
+    assert upload.returncode == 0
+    assert plan.communicate(timeout=120)[0].strip() == "saved"  # ...and is saved after it
+    after = _page_reads(url)
+    assert after["version"]["uploads"] == 2 and after["version"]["plan_revisions"] == 1
+    assert after["flow"] == _figures_of_both(server)
+
+
+def _figures_of_both(server) -> list[dict]:
+    with store.opened(pg_cluster.new_database(server)) as conn:
+        for path in SAMPLES[:2]:
+            assert loading.ingest(conn, path.read_bytes(), path.name, who="lead").status == loading.LOADED
+        return figures.flow_series(conn, "homelessness", "month", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+
+
+def _sample(target) -> dict:
+    """The sample community of `make run` (both programs, the reference population): what funders get,
+    and the case conference team's list."""
+    with store.opened(target) as conn:
+        for path in sorted((ROOT / "sample_cases").glob("bnl-*.csv")):
+            assert loading.ingest(conn, path.read_bytes(), path.name, who="lead").status == loading.LOADED
+        referrals = ROOT / "sample_cases" / "ei_referrals.csv"
+        assert loading.ingest(conn, referrals.read_bytes(), referrals.name, who="lead", program="early_intervention",
+                              today=dt.date(2026, 1, 15)).status == loading.LOADED
+        reference = ROOT / "sample_cases" / "reference_population.csv"
+        assert loading.load_reference(conn, reference.read_bytes(), reference.name, who="lead").status == "loaded"
+        return {
+            "funders": {name: release.for_funders(conn, program) for name, program in PROGRAMS.items()},
+            "list": {name: agenda.ranked_list(conn, name, dt.date(2025, 12, 31))[0].to_dicts() for name in PROGRAMS},
+        }
+
+
+def test_funders_get_the_same_release_and_teams_the_same_list_from_either_store(server, tmp_path):
+    on_postgres = _sample(pg_cluster.new_database(server))
+    assert on_postgres == _sample(tmp_path / "embedded.duckdb")
+    assert on_postgres["funders"]["homelessness"].flow and on_postgres["list"]["early_intervention"]
+
+
+def test_bynames_migrate_brings_a_new_database_up_to_date_once(server, capsys):
+    url = pg_cluster.new_database(server)
+    for _ in range(2):
+        assert cli.main(["migrate", "--db", url]) == 0
+    said = capsys.readouterr().out.splitlines()
+    last = max(version for version, _, _ in store.migrations())
+    assert said == [f"{store_dialect.describe(url)} is up to date: {len(store.migrations())} migrations applied, "
+                    f"the last {last:03d}"] * 2

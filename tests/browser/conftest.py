@@ -89,7 +89,7 @@ def dashboard(db, log: Path | None = None, **env):
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.port",
              str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env={**os.environ, "BYNAMES_DB": str(db), **env}, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**os.environ, "BYNAMES_DATABASE": str(db), **env}, stdout=out, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
