@@ -14,6 +14,8 @@ from streamlit.testing.v1 import AppTest
 from pipelines import accounts, audit, loading, store
 from tests.conftest import APP, ROOT, app_as, bfz_csv, ingest
 
+pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
+
 
 @pytest.fixture
 def with_user(conn):

@@ -5,10 +5,13 @@ import subprocess
 import sys
 
 import polars as pl
+import pytest
 
 from pipelines import audit, case_conference, exports, loading, store
 from tests.conftest import ROOT, app_as, bfz_csv, ingest, pick
 from tests.test_agenda import LIST
+
+pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
 
 
 def trail(conn) -> list[tuple]:

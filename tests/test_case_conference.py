@@ -10,6 +10,8 @@ from pipelines import case_conference, figures, loading
 from pipelines.periods import Period
 from tests.conftest import bfz_csv, ingest
 
+pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
+
 MARCH = Period(dt.date(2024, 3, 1), dt.date(2024, 3, 31), "month")
 
 

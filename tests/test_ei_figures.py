@@ -8,6 +8,8 @@ import pytest
 from pipelines import cli, ei_figures, loading, store
 from pipelines.periods import period_of
 
+pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
+
 HEADER = ("Child ID,First Name,Last Name,Date of Birth,Referral Date,Evaluation Date,Eligibility,Eligibility Date,"
           "IFSP Date,Exceptional Family Circumstance,Service Start Date,Exit Date,Exit Reason,Service Coordinator")
 # R = 2025-03-31. Days from referral to IFSP are in the comments.

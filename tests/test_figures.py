@@ -8,6 +8,8 @@ from pipelines import figures, submissions
 from pipelines.periods import Period, series
 from tests.conftest import bfz_csv, ingest
 
+pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
+
 FIELDS = ("actively_homeless", "housing_placements", "moved_to_inactive", "newly_identified",
           "returned_from_housing", "returned_from_inactive", "avg_days_to_housing", "active_at_start",
           "inflow", "outflow", "net_change", "balance_gap")

@@ -11,6 +11,8 @@ from pipelines import active_list, agenda, figures, identities, loading, person_
 from pipelines.periods import Period
 from tests.conftest import bfz_csv, ingest
 
+pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
+
 HEADER = ("Client ID,First Name,Last Name,Date of Birth,SSN,Date of Identification,Returned to Active Date,"
           "Housing Move-In Date,Inactive Date,Household Type,Chronic Status,Veteran Status")
 MARCH = Period(dt.date(2024, 3, 1), dt.date(2024, 3, 31), "month")

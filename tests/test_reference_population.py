@@ -1,8 +1,11 @@
 """Reading the reference population: golden rows, loose headers and group names, every rule."""
 
 import polars as pl
+import pytest
 
 from pipelines.reference_population import read_reference
+
+pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
 
 HEADER = "geography,group,population,poverty_population,children_under_3"
 

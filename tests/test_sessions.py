@@ -7,6 +7,8 @@ import pytest
 
 from pipelines import accounts, sessions
 
+pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
+
 NINE = dt.datetime(2026, 3, 2, 9, 0)
 IDLE = dt.timedelta(minutes=30)
 

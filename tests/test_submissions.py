@@ -11,6 +11,8 @@ from pipelines.cli import main
 from pipelines.periods import series
 from tests.conftest import BFZ_EXPECTED, BFZ_SAMPLE, bfz_csv, ingest, needs_shared
 
+pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
+
 JANUARY, FEBRUARY, MARCH, APRIL = (dt.date(2024, m, 1) for m in (1, 2, 3, 4))
 
 # All single adults. A and B identified in January, B housed in February, C new in February, D in March.
