@@ -67,12 +67,12 @@ def held_elsewhere(exc: BaseException) -> bool:
     again later will do. DuckDB says so in two ways:
     - IOException "Could not set lock on file ...: Conflicting lock is held in ... (PID n)": another
       process has it (one writing process, and while it writes no other process may open it at all);
-    - ResourceInUseException "Unique file handle conflict: Cannot attach ... already attached": another
-      thread of this process is opening it at the same instant (two pages loading at once; DuckDB 2.0
-      only, whose exception 1.5 does not have).
+    - "Unique file handle conflict: Cannot attach ... already attached" (a BinderException in DuckDB 1.5,
+      ResourceInUseException in 2.0): another thread of this process is opening it at the same instant
+      (two pages loading at once).
     Not ConnectionException ("... with a different configuration"): that one is this process opening
     the file read-only and read-write at once, which waiting could turn into waiting on itself."""
-    if type(exc).__name__ == "ResourceInUseException":
+    if "unique file handle conflict" in str(exc).lower():
         return True
     return isinstance(exc, duckdb.IOException) and "could not set lock" in str(exc).lower()
 
