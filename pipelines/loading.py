@@ -29,8 +29,7 @@ from pipelines.upload_limits import FileRefused, Limits
 
 LOADED, SKIPPED, REJECTED = "loaded", "skipped", "rejected"
 WRITE_ATTEMPTS = 5
-# Writers in one process (two browser sessions uploading at once) take turns; writers in other
-# processes are kept out by DuckDB's lock on the file.
+
 
 def read_homelessness_list(data: bytes, file_name: str, today: dt.date | None = None, inactivity_days: int = 90,
                            coc: str | None = None):

@@ -60,12 +60,12 @@ timeline AS (
     -- first attributes hold from the start). Each version is a fact twice: on the day it is seen, and
     -- on the day it comes in force as the latest.
     SELECT record_id, changed_on,
-        lead(changed_on, 1, DATE '9999-12-31') OVER so_far_v AS changed_next,
-        max(entry_key) OVER so_far_v AS entry_key,
-        max(exit_key) OVER so_far_v AS exit_key,
-        coalesce(max(described_key) OVER so_far_v, min(first_key) OVER so_far_v) AS akey,
+        lead(changed_on, 1, DATE '9999-12-31') OVER versions_so_far AS changed_next,
+        max(entry_key) OVER versions_so_far AS entry_key,
+        max(exit_key) OVER versions_so_far AS exit_key,
+        coalesce(max(described_key) OVER versions_so_far, min(first_key) OVER versions_so_far) AS akey,
         -- the day the version in force took effect (list_flow.sql looks at records regrouped in a period)
-        coalesce(arg_max(changed_on, described_key) OVER so_far_v, arg_min(changed_on, first_key) OVER so_far_v)
+        coalesce(arg_max(changed_on, described_key) OVER versions_so_far, arg_min(changed_on, first_key) OVER versions_so_far)
             AS mask_since
     FROM (
         SELECT record_id, changed_on, entry_key, exit_key, NULL::BIGINT AS described_key, NULL::BIGINT AS first_key
@@ -75,7 +75,7 @@ timeline AS (
         UNION ALL
         SELECT record_id, seen_from, NULL, NULL, NULL, akey FROM versions WHERE revised
     )
-    WINDOW so_far_v AS (PARTITION BY record_id ORDER BY changed_on ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+    WINDOW versions_so_far AS (PARTITION BY record_id ORDER BY changed_on ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     QUALIFY changed_next <> changed_on
 ),
 on_list AS (
