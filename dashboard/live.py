@@ -89,10 +89,20 @@ def watch() -> None:
     version, so it never reruns itself here (which would swallow the click that started it). While an
     upload holds the database, it looks again next time rather than wait."""
     with failures.shown():
-        try:
-            now = data.version(wait=QUICK_LOOK_SECONDS)
-        except store.StillHeld:
-            return
-        if now != st.session_state.get("data_version"):
-            st.session_state["refreshed_for_data"] = True  # not the user's doing: idle time goes on
-            st.rerun(scope="app")
+        rerun_if_changed()
+
+
+def rerun_if_changed() -> None:
+    try:
+        now = data.version(wait=QUICK_LOOK_SECONDS)
+    except store.StillHeld:
+        return
+    if now != st.session_state.get("data_version"):
+        # A click that came while the version was read (another page chosen in the sidebar) goes first:
+        # it is a full run, which shows the new data anyway. Asked for after it, this rerun would be
+        # folded into it with the page this run belongs to, and the click would be lost, sending the user
+        # back to the page they left. Any Streamlit call is where a run gives way to a pending request;
+        # this one draws nothing.
+        st.empty()
+        st.session_state["refreshed_for_data"] = True  # not the user's doing: idle time goes on
+        st.rerun(scope="app")

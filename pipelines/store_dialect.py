@@ -19,7 +19,7 @@ import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import duckdb
 
@@ -42,11 +42,15 @@ def is_postgres_conn(conn) -> bool:
 
 
 def describe(url: str) -> str:
-    """The connection string without its password, for messages."""
+    """The connection string without its password, for messages and the dashboard's cache keys. The
+    server may be named in the query (`?host=/run/postgresql&port=5433`, a Unix socket): it is kept, or
+    two databases of one name on two servers would read as one."""
     parts = urlsplit(url)
     netloc = parts.netloc.rsplit("@", 1)[-1]
     user = parts.username or ""
-    return f"{parts.scheme}://{user + '@' if user else ''}{netloc}{parts.path}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"],
+                      safe="/")
+    return f"{parts.scheme}://{user + '@' if user else ''}{netloc}{parts.path}{'?' + query if query else ''}"
 
 
 def _extension_path() -> Path:

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import signin
+from dashboard import live, signin
 from pipelines import figures, store, submissions
 from pipelines.periods import Period
 from pipelines.programs import PROGRAMS
@@ -393,3 +393,34 @@ def test_monthly_figures_submission_by_role(db, role, submits):
     with store.opened(db) as conn:
         (kept,) = submissions.listed(conn, "homelessness")
     assert (kept["month"], kept["submitted_by"]) == (dt.date(2024, 3, 1), f"{role.replace(' ', '')}@example.org")
+
+
+def test_new_data_lets_a_click_on_another_page_go_first(monkeypatch):
+    """The watch noticing new data while the user picks another page must not send them back: a request
+    pending in Streamlit preempts a run at its next Streamlit call, and a rerun asked for after the click
+    would be folded into it with the page the click left."""
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests, ScriptRequestType
+
+    requests = ScriptRequests()
+    asked = []
+
+    def a_streamlit_call():
+        pending = requests.on_scriptrunner_yield()
+        if pending is not None:
+            asked.append(pending.rerun_data.page_script_hash)
+            raise InterruptedError  # what the script runner does: the run ends here
+
+    monkeypatch.setattr(live.data, "version", lambda wait=None: ("new data",))
+    monkeypatch.setattr(live.st, "session_state", {"data_version": ("old data",)})
+    monkeypatch.setattr(live.st, "empty", a_streamlit_call)
+    monkeypatch.setattr(live.st, "rerun", lambda scope: requests.request_rerun(RerunData(page_script_hash="list")))
+
+    requests.request_rerun(RerunData(page_script_hash="uploads"))  # the click, while the version was read
+    with pytest.raises(InterruptedError):
+        live.rerun_if_changed()
+    assert asked == ["uploads"]
+    assert "refreshed_for_data" not in live.st.session_state  # the click was the user's: idle time starts again
+
+    live.rerun_if_changed()  # no click: the page it is on reruns
+    assert requests.on_scriptrunner_yield().type == ScriptRequestType.RERUN
+    assert live.st.session_state["refreshed_for_data"] is True

@@ -17,6 +17,8 @@ def test_store_from_flag_then_variable_then_default(monkeypatch):
     monkeypatch.setenv("BYNAMES_DATABASE", "postgresql://bynames:secret@db.county.example:5433/coc")
     assert store.db_target() == "postgresql://bynames:secret@db.county.example:5433/coc"
     assert store.store_name() == "postgresql://bynames@db.county.example:5433/coc"  # no password in messages
+    monkeypatch.setenv("BYNAMES_DATABASE", "postgresql://bynames@/coc?host=/run/postgresql&port=5433&password=secret")
+    assert store.store_name() == "postgresql://bynames@/coc?host=/run/postgresql&port=5433"  # the server kept
     assert store.db_target("given.duckdb") == "given.duckdb"
     assert store.store_name("given.duckdb") == str(Path("given.duckdb").resolve())
 
