@@ -78,7 +78,7 @@ def _unspilled(value):
 def _serve(pipe, memory_mb: int) -> None:
     cap = memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    import pipelines.loading  # noqa: F401 - the readers, imported while the asking process is still busy
+    import pipelines.readers  # noqa: F401 - the readers (not the store), imported while the asking process is busy
     while True:
         try:
             job = pipe.recv()
