@@ -24,6 +24,7 @@ from pipelines.programs import program as get_program
 from pipelines.readers import READERS, read, read_homelessness_list  # noqa: F401 - the readers, as before
 from pipelines.reference_population import read_reference
 from pipelines.report import ERROR, ValidationReport
+from pipelines.settings import stored as stored_setting
 from pipelines.upload_limits import FileRefused, Limits
 
 LOADED, SKIPPED, REJECTED = "loaded", "skipped", "rejected"
@@ -128,7 +129,10 @@ def read_guarded(reader, data: bytes, file_name: str, *args, limits: Limits):
 
 
 def limits_of(conn) -> Limits:
-    return upload_limits.from_settings(lambda key: store.setting(conn, "", key))
+    """The upload limits as set, all read in one query."""
+    keys = [key for key, *_ in upload_limits.SETTINGS.values()]
+    found = {row["key"]: row["value"] for row in queries.rows(conn, "settings_get", program="", keys=keys)}
+    return upload_limits.from_settings(lambda key: stored_setting("", key, found.get(key)))
 
 
 def reading_settings(conn, program: str) -> dict:
