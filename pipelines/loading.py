@@ -150,6 +150,7 @@ def ingest_file(db, data: bytes, file_name: str, program: str = HOMELESSNESS.nam
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(sha256, data)
         if checked is None:
+            reading_process.start()  # it starts while the store is opened and the settings read
             with store.opened(db) as conn:
                 settings = reading_settings(conn, program)
             progress("reading and checking")

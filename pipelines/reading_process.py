@@ -32,7 +32,7 @@ _lock = threading.Lock()  # one upload is read at a time; the next waits its tur
 class _Worker:
     process: multiprocessing.Process
     pipe: object
-    limits: Limits
+    limits: Limits | None  # None until it is sent its memory cap, with its first file
 
 
 _worker: _Worker | None = None
@@ -75,10 +75,14 @@ def _unspilled(value):
     return value
 
 
-def _serve(pipe, memory_mb: int) -> None:
+def _serve(pipe) -> None:
+    import pipelines.readers  # noqa: F401 - the readers (not the store), imported while the asking process is busy
+    try:
+        memory_mb = pipe.recv()  # the cap comes before the first file; another cap takes another worker
+    except EOFError:
+        return
     cap = memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    import pipelines.readers  # noqa: F401 - the readers (not the store), imported while the asking process is busy
     while True:
         try:
             job = pipe.recv()
@@ -99,13 +103,12 @@ def _serve(pipe, memory_mb: int) -> None:
             pipe.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}" if not outcome[0] else exc)))
 
 
-def _start(limits: Limits) -> _Worker:
+def _start() -> _Worker:
     ours, theirs = _context.Pipe()
-    process = _context.Process(target=_serve, args=(theirs, limits.memory_mb), daemon=True,
-                               name="bynames-upload-reader")
+    process = _context.Process(target=_serve, args=(theirs,), daemon=True, name="bynames-upload-reader")
     process.start()
     theirs.close()
-    return _Worker(process, ours, limits)
+    return _Worker(process, ours, None)
 
 
 def _stop(worker: _Worker) -> None:
@@ -136,16 +139,34 @@ def stop() -> None:
             _worker = None
 
 
+def start() -> None:
+    """Start the reading process now, so that its start (a new interpreter importing Polars and the
+    readers) runs beside what the asking process does before it has a file to read: opening the store,
+    reading the limits. Its memory cap is set with the first file it is given, before a byte of it is read."""
+    global _worker
+    with _lock:
+        if _worker is None or not _worker.process.is_alive():
+            _worker = _start()
+
+
+def _serves(worker: _Worker, limits: Limits) -> bool:
+    """Alive, and capped at `limits`' memory (or not capped yet)."""
+    return worker.process.is_alive() and (worker.limits is None or worker.limits.memory_mb == limits.memory_mb)
+
+
 def run(fn, *args, limits: Limits, **kwargs):
     """`fn(*args, **kwargs)` in the worker, under `limits`. Raises FileRefused when the worker ran out
     of memory or time; any other exception of `fn` is raised here as it was there."""
     global _worker
     with _lock:
-        if _worker is not None and (_worker.limits.memory_mb != limits.memory_mb or not _worker.process.is_alive()):
+        if _worker is not None and not _serves(_worker, limits):
             _stop(_worker)
             _worker = None
         if _worker is None:
-            _worker = _start(limits)
+            _worker = _start()
+        if _worker.limits is None:
+            _worker.pipe.send(limits.memory_mb)  # its cap, before any of the file
+        _worker.limits = limits
         worker = _worker
         with tempfile.TemporaryDirectory(prefix="bynames-upload-") as scratch:
             worker.pipe.send((fn, tuple(_spill_bytes(a, scratch) for a in args), kwargs, limits, scratch))
