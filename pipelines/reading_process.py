@@ -3,15 +3,18 @@
 A hostile file (a workbook that inflates to gigabytes, a CSV built to blow up a parser) must not take
 the dashboard down for everyone, so uploads are parsed and checked in a worker process with an address
 space limit: past it the worker dies alone and the data lead reads why. The worker is started once
-(Python, Polars and DuckDB take a second to import) and started again after it dies or the limits change.
+(Python, Polars and the readers take a few tenths of a second to import; `start` begins that before
+the file is at hand) and started again after it dies or its memory limit changes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import re
 import resource
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -106,9 +109,25 @@ def _serve(pipe) -> None:
 def _start() -> _Worker:
     ours, theirs = _context.Pipe()
     process = _context.Process(target=_serve, args=(theirs,), daemon=True, name="bynames-upload-reader")
-    process.start()
+    with _no_main_module():
+        process.start()
     theirs.close()
     return _Worker(process, ours, None)
+
+
+@contextlib.contextmanager
+def _no_main_module():
+    """`spawn` runs the starting program's main module again in the new process (the command line with
+    all it imports, or Streamlit's), which the worker has no use for: while it starts, the main module
+    names no file, as under `python -c`. The worker's functions come from modules it imports by name."""
+    main = sys.modules["__main__"]
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.update(saved)
 
 
 def _stop(worker: _Worker) -> None:
