@@ -48,6 +48,7 @@ def cmd_ingest(args) -> int:
     if not path.is_file():
         err.print(f"{path}: no such file")
         return 1
+    loading.reading_process.start()  # it starts while the store is opened and the settings read
     with store.opened(args.db) as conn:
         limits = loading.limits_of(conn)
     try:  # before reading it: a file of gigabytes would fill the memory first

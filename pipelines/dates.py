@@ -59,18 +59,27 @@ def parse_date(text: pl.Expr) -> pl.Expr:
 def parse_dates(frame: pl.DataFrame, columns: list[str], suffix: str = "_date") -> pl.DataFrame:
     """Add a parsed date column for each text column (already stripped, blanks null).
 
-    Most lists write nearly every date one way, so each column is parsed with the usual US style
-    first and only the cells that style does not read go through every other style.
+    A list holds a few thousand distinct dates over a million rows, so each distinct text is parsed once
+    and the answers are looked up row by row. Most lists write nearly every date one way, so the texts
+    are parsed with the usual US style first and only those that style does not read go through every
+    other style.
     """
-    usual = [pl.col(c).str.strptime(pl.Date, "%m/%d/%Y", strict=False).alias(c + suffix) for c in columns]
-    out = frame.with_columns(usual)
+    parsed = []
     for c in columns:
-        # "1/2/18" read with a four-digit year pattern gives year 18: send it the slow way too.
-        unread = pl.col(c).is_not_null() & (
-            pl.col(c + suffix).is_null() | (pl.col(c + suffix).dt.year() < 1000)
-        )
-        index = out.select(pl.arg_where(unread)).to_series()
-        if index.len():
-            slow = out[c].gather(index).to_frame().select(parse_date(pl.col(c))).to_series()
-            out = out.with_columns(out[c + suffix].scatter(index, slow))
-    return out
+        texts = frame.get_column(c).unique().drop_nulls()
+        if texts.len() * 4 > frame.height:  # mostly distinct: looking them up would cost more
+            parsed.append(_parsed(frame.get_column(c)).alias(c + suffix))
+        else:
+            parsed.append(pl.col(c).replace_strict(texts, _parsed(texts), default=None, return_dtype=pl.Date)
+                          .alias(c + suffix))
+    return frame.with_columns(parsed)
+
+
+def _parsed(texts: pl.Series) -> pl.Series:
+    usual = texts.str.strptime(pl.Date, "%m/%d/%Y", strict=False)
+    # "1/2/18" read with a four-digit year pattern gives year 18: send it the slow way too.
+    index = (texts.is_not_null() & (usual.is_null() | (usual.dt.year() < 1000))).arg_true()
+    if not index.len():
+        return usual
+    slow = texts.gather(index).to_frame().select(parse_date(pl.col(texts.name))).to_series()
+    return usual.scatter(index, slow)

@@ -3,6 +3,7 @@ is wrong in the cells themselves (encoding, extra cells, control characters, ove
 
 from __future__ import annotations
 
+import array
 import csv
 import hashlib
 import io
@@ -215,5 +216,6 @@ def content_digest(headers: list[str], cells: pl.DataFrame) -> str:
     Polars' version, which the digest therefore names: after an upgrade a copy of a file loaded before it
     is recognised by its bytes only."""
     digest = hashlib.sha256(f"polars {pl.__version__}\x1f{chr(31).join(headers)}\n".encode())
-    digest.update(cells.hash_rows(seed=0).sort().to_numpy().tobytes())
+    # the sorted hashes' bytes as NumPy gives them (native order), without importing NumPy for them
+    digest.update(array.array("Q", cells.hash_rows(seed=0).sort().to_list()).tobytes())
     return digest.hexdigest()

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import math
 
-from scipy.stats import beta, gamma, norm
+
+def _stats():
+    """scipy.stats, imported on first use: it takes a second to import, which every process that only
+    loads uploads (the command line, the reading process) would pay for nothing."""
+    import scipy.stats
+
+    return scipy.stats
+
 
 Interval = tuple[float | None, float | None]
 Ratio = tuple[float | None, float | None, float | None]
@@ -24,7 +31,7 @@ def _alpha(confidence: float) -> float:
 
 
 def _z(confidence: float) -> float:
-    return float(norm.ppf(1 - _alpha(confidence) / 2))
+    return float(_stats().norm.ppf(1 - _alpha(confidence) / 2))
 
 
 def _check_counts(*counts: float) -> None:
@@ -56,8 +63,8 @@ def poisson_exact(count: int, confidence: float = 0.95) -> Interval:
     _check_counts(count)
     alpha = _alpha(confidence)
     # chi-square(2k)/2 is gamma(k): the textbook Garwood limits in scipy's more direct form
-    low = 0.0 if count == 0 else float(gamma.ppf(alpha / 2, count))
-    return low, float(gamma.ppf(1 - alpha / 2, count + 1))
+    low = 0.0 if count == 0 else float(_stats().gamma.ppf(alpha / 2, count))
+    return low, float(_stats().gamma.ppf(1 - alpha / 2, count + 1))
 
 
 def proportion_ratio(e1: int, n1: int, e2: int, n2: int, confidence: float = 0.95) -> Ratio:
@@ -93,8 +100,8 @@ def rate_ratio(c1: int, t1: float, c2: int, t2: float, confidence: float = 0.95)
     if t1 <= 0 or t2 <= 0 or c2 == 0:
         return NO_RATIO
     alpha = _alpha(confidence)
-    p_low = 0.0 if c1 == 0 else float(beta.ppf(alpha / 2, c1, c2 + 1))
-    p_high = float(beta.ppf(1 - alpha / 2, c1 + 1, c2))
+    p_low = 0.0 if c1 == 0 else float(_stats().beta.ppf(alpha / 2, c1, c2 + 1))
+    p_high = float(_stats().beta.ppf(1 - alpha / 2, c1 + 1, c2))
     scale = t2 / t1
     return c1 / t1 / (c2 / t2), p_low / (1 - p_low) * scale, p_high / (1 - p_high) * scale
 

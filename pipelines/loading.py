@@ -16,37 +16,19 @@ import polars as pl
 
 import queries
 from pipelines import audit, person_links, reading_process, store, store_dialect, upload_limits
-from pipelines.bfz_list import read_bfz_list
 from pipelines.extract_files import detect_format
-from pipelines.hmis.export import read_hmis_export
 from pipelines.matching import match
-from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, Program
+from pipelines.programs import HOMELESSNESS, Program
 from pipelines.programs import program as get_program
+from pipelines.readers import READERS, read, read_homelessness_list  # noqa: F401 - the readers, as before
 from pipelines.reference_population import read_reference
-from pipelines.referral_list import read_referral_list
 from pipelines.report import ERROR, ValidationReport
+from pipelines.settings import stored as stored_setting
 from pipelines.upload_limits import FileRefused, Limits
 
 LOADED, SKIPPED, REJECTED = "loaded", "skipped", "rejected"
 WRITE_ATTEMPTS = 5
 
-
-def read_homelessness_list(data: bytes, file_name: str, today: dt.date | None = None, inactivity_days: int = 90,
-                           coc: str | None = None):
-    """A by-name list (CSV or Excel) or an HMIS CSV export (zip), told apart by what the file is.
-    `coc` chooses one Continuum of Care of an export that holds several."""
-    if detect_format(data, file_name) == "hmis":
-        return read_hmis_export(data, file_name, today, inactivity_days=inactivity_days, coc=coc)
-    if coc:
-        report = ValidationReport(file_name)
-        report.add(ERROR, "coc_without_hmis", f"a Continuum of Care ({coc}) can be chosen for an HMIS CSV export "
-                   "only; this file is a by-name list", value=coc)
-        return None, report
-    return read_bfz_list(data, file_name, today)
-
-
-# Each program's extract reader: (data, file name, today, **settings) -> (rows or None, ValidationReport).
-READERS = {HOMELESSNESS.name: read_homelessness_list, EARLY_INTERVENTION.name: read_referral_list}
 
 # Every attribute the store keeps for a record, with its type; a program's rows carry their own
 # and the rest are stored empty.
@@ -123,7 +105,7 @@ def check(data: bytes, file_name: str, today: dt.date | None = None, program: st
         report = ValidationReport(file_name)
         report.add(ERROR, "coc_without_hmis", "a Continuum of Care can be chosen for an HMIS export only", value=coc)
         return None, report
-    return read_guarded(_read, data, file_name, READERS[program], today, inactivity_days, coc, limits=limits)
+    return read_guarded(read, data, file_name, READERS[program], today, inactivity_days, coc, limits=limits)
 
 
 def read_guarded(reader, data: bytes, file_name: str, *args, limits: Limits):
@@ -138,12 +120,11 @@ def read_guarded(reader, data: bytes, file_name: str, *args, limits: Limits):
         return None, report
 
 
-def _read(data: bytes, file_name: str, reader, today, inactivity_days: int, coc: str | None):
-    return reader(data, file_name, today, inactivity_days=inactivity_days, **({"coc": coc} if coc else {}))
-
-
 def limits_of(conn) -> Limits:
-    return upload_limits.from_settings(lambda key: store.setting(conn, "", key))
+    """The upload limits as set, all read in one query."""
+    keys = [key for key, *_ in upload_limits.SETTINGS.values()]
+    found = {row["key"]: row["value"] for row in queries.rows(conn, "settings_get", program="", keys=keys)}
+    return upload_limits.from_settings(lambda key: stored_setting("", key, found.get(key)))
 
 
 def reading_settings(conn, program: str) -> dict:
@@ -161,6 +142,7 @@ def ingest_file(db, data: bytes, file_name: str, program: str = HOMELESSNESS.nam
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(sha256, data)
         if checked is None:
+            reading_process.start()  # it starts while the store is opened and the settings read
             with store.opened(db) as conn:
                 settings = reading_settings(conn, program)
             progress("reading and checking")

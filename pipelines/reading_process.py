@@ -3,15 +3,18 @@
 A hostile file (a workbook that inflates to gigabytes, a CSV built to blow up a parser) must not take
 the dashboard down for everyone, so uploads are parsed and checked in a worker process with an address
 space limit: past it the worker dies alone and the data lead reads why. The worker is started once
-(Python, Polars and DuckDB take a second to import) and started again after it dies or the limits change.
+(Python, Polars and the readers take a few tenths of a second to import; `start` begins that before
+the file is at hand) and started again after it dies or its memory limit changes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import re
 import resource
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -32,7 +35,7 @@ _lock = threading.Lock()  # one upload is read at a time; the next waits its tur
 class _Worker:
     process: multiprocessing.Process
     pipe: object
-    limits: Limits
+    limits: Limits | None  # None until it is sent its memory cap, with its first file
 
 
 _worker: _Worker | None = None
@@ -75,10 +78,14 @@ def _unspilled(value):
     return value
 
 
-def _serve(pipe, memory_mb: int) -> None:
+def _serve(pipe) -> None:
+    import pipelines.readers  # noqa: F401 - the readers (not the store), imported while the asking process is busy
+    try:
+        memory_mb = pipe.recv()  # the cap comes before the first file; another cap takes another worker
+    except EOFError:
+        return
     cap = memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    import pipelines.loading  # noqa: F401 - the readers, imported while the asking process is still busy
     while True:
         try:
             job = pipe.recv()
@@ -99,13 +106,28 @@ def _serve(pipe, memory_mb: int) -> None:
             pipe.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}" if not outcome[0] else exc)))
 
 
-def _start(limits: Limits) -> _Worker:
+def _start() -> _Worker:
     ours, theirs = _context.Pipe()
-    process = _context.Process(target=_serve, args=(theirs, limits.memory_mb), daemon=True,
-                               name="bynames-upload-reader")
-    process.start()
+    process = _context.Process(target=_serve, args=(theirs,), daemon=True, name="bynames-upload-reader")
+    with _no_main_module():
+        process.start()
     theirs.close()
-    return _Worker(process, ours, limits)
+    return _Worker(process, ours, None)
+
+
+@contextlib.contextmanager
+def _no_main_module():
+    """`spawn` runs the starting program's main module again in the new process (the command line with
+    all it imports, or Streamlit's), which the worker has no use for: while it starts, the main module
+    names no file, as under `python -c`. The worker's functions come from modules it imports by name."""
+    main = sys.modules["__main__"]
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.update(saved)
 
 
 def _stop(worker: _Worker) -> None:
@@ -136,16 +158,34 @@ def stop() -> None:
             _worker = None
 
 
+def start() -> None:
+    """Start the reading process now, so that its start (a new interpreter importing Polars and the
+    readers) runs beside what the asking process does before it has a file to read: opening the store,
+    reading the limits. Its memory cap is set with the first file it is given, before a byte of it is read."""
+    global _worker
+    with _lock:
+        if _worker is None or not _worker.process.is_alive():
+            _worker = _start()
+
+
+def _serves(worker: _Worker, limits: Limits) -> bool:
+    """Alive, and capped at `limits`' memory (or not capped yet)."""
+    return worker.process.is_alive() and (worker.limits is None or worker.limits.memory_mb == limits.memory_mb)
+
+
 def run(fn, *args, limits: Limits, **kwargs):
     """`fn(*args, **kwargs)` in the worker, under `limits`. Raises FileRefused when the worker ran out
     of memory or time; any other exception of `fn` is raised here as it was there."""
     global _worker
     with _lock:
-        if _worker is not None and (_worker.limits.memory_mb != limits.memory_mb or not _worker.process.is_alive()):
+        if _worker is not None and not _serves(_worker, limits):
             _stop(_worker)
             _worker = None
         if _worker is None:
-            _worker = _start(limits)
+            _worker = _start()
+        if _worker.limits is None:
+            _worker.pipe.send(limits.memory_mb)  # its cap, before any of the file
+        _worker.limits = limits
         worker = _worker
         with tempfile.TemporaryDirectory(prefix="bynames-upload-") as scratch:
             worker.pipe.send((fn, tuple(_spill_bytes(a, scratch) for a in args), kwargs, limits, scratch))

@@ -202,6 +202,16 @@ def _policy(program: str, value, refused) -> list[str]:
     return policy
 
 
+def stored(program: str, key: str, text: str | None):
+    """A value as the store holds it (JSON text; None where it is not set), as a reader takes it: a value
+    stored before settings were checked, which would crash whatever reads it, gives way to the default."""
+    value = None if text is None else json.loads(text)
+    try:
+        return check(program, key, value)
+    except SettingRefused:
+        return default(program, key)
+
+
 def default(program: str, key: str):
     if key in GLOBAL_DEFAULTS:
         return GLOBAL_DEFAULTS[key]

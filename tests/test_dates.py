@@ -3,7 +3,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from pipelines.dates import parse_date
+from pipelines.dates import parse_date, parse_dates
 
 D = dt.date(2018, 1, 2)
 
@@ -35,3 +35,16 @@ D = dt.date(2018, 1, 2)
 def test_date_styles(text, expected):
     frame = pl.DataFrame({"d": [text]}, schema={"d": pl.String})
     assert frame.select(parse_date(pl.col("d"))).item() == expected
+
+
+def test_a_column_is_parsed_once_per_distinct_text_with_the_same_answers():
+    texts = ["1/2/2018", "1/2/18", "January 2, 2018", "May 2020", "2020-05", "43102", "soon", None, " 1/2/2018 "]
+    repeated = pl.DataFrame({"d": texts * 20})  # few distinct texts: looked up
+    distinct = pl.DataFrame({"d": texts})  # as many texts as rows: parsed row by row
+    expected = [parse_date_of(t) for t in texts]
+    assert parse_dates(repeated, ["d"])["d_date"].to_list() == expected * 20
+    assert parse_dates(distinct, ["d"])["d_date"].to_list() == expected
+
+
+def parse_date_of(text):
+    return pl.select(parse_date(pl.lit(text, pl.String))).item()

@@ -78,6 +78,32 @@ def test_a_reader_past_its_memory_is_refused_and_the_next_file_is_read():
     assert reading_process.run(len, b"after", limits=Limits(memory_mb=1024)) == 5
 
 
+def test_a_reader_started_early_takes_its_memory_cap_with_the_first_file():
+    reading_process.stop()
+    reading_process.start()  # before the limits are known, as `bynames ingest` starts it
+    with pytest.raises(FileRefused, match="more than 1,024 MB of memory"):
+        reading_process.run(bytearray, 2 << 30, limits=Limits(memory_mb=1024))
+    reading_process.start()
+    assert reading_process.run(len, b"after", limits=Limits(memory_mb=1024)) == 5
+    # another cap is another reading process; the same cap keeps this one
+    first = reading_process._worker.process.pid
+    assert reading_process.run(len, b"after", limits=Limits(memory_mb=1024, rows=10)) == 5
+    assert reading_process._worker.process.pid == first
+    assert reading_process.run(len, b"after", limits=Limits(memory_mb=2048)) == 5
+    assert reading_process._worker.process.pid != first
+
+
+def test_limits_are_read_in_one_query_as_each_setting_is(conn):
+    from pipelines import loading, store
+
+    store.set_setting(conn, "", "upload_max_rows", 123)
+    # a value stored before settings were checked gives way to the default, as store.setting has it
+    conn.execute("""INSERT INTO settings VALUES ('', 'upload_max_columns', '"many"')""")
+    limits = loading.limits_of(conn)
+    assert limits == upload_limits.from_settings(lambda key: store.setting(conn, "", key))
+    assert (limits.rows, limits.columns, limits.file_mb) == (123, Limits().columns, Limits().file_mb)
+
+
 def test_a_reader_past_its_time_is_stopped_and_the_next_file_is_read():
     began = time.monotonic()
     with pytest.raises(FileRefused, match="longer than 1 seconds.*upload_max_seconds"):

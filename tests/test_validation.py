@@ -83,3 +83,16 @@ def test_a_file_that_is_not_a_table():
     frame, found = findings(b"\x00\x01\x02PK not really")
     assert frame is None
     assert found[0][0] == "error"
+
+
+def test_cells_padded_with_spaces_or_tabs_are_stripped_and_only_those_columns():
+    import polars as pl
+
+    from pipelines.columns import padded_columns
+
+    cells = pl.DataFrame({"c0": ["a", "b\t"], "c1": ["\tx", "y"], "c2": [" z", "w"], "c3": ["\nq", "\x01r"],
+                          "c4": ["", None], "c5": ["!", "v "]})
+    assert padded_columns(cells, cells.columns) == {"c0", "c1", "c2", "c5"}
+    frame, found = findings(bfz_csv("A1 ,1/2/2018,,,,Youth\t,No,No", "A2,\t1/3/2018,,,,Youth,No,No"))
+    assert found == []
+    assert frame["client_id"].to_list() == ["A1", "A2"] and frame["household_type"].to_list() == ["Youth"] * 2
