@@ -57,13 +57,27 @@ def referrals_as_of(conn, day: dt.date, program: str = EARLY_INTERVENTION.name) 
 
 def period_figures(conn, period: Period, program: str = EARLY_INTERVENTION.name) -> dict:
     timely = store.setting(conn, program, "timely_services_days")
-    return figures(referrals_as_of(conn, period.end, program), period, timely)
+    return figures(referrals_as_of(conn, period.end, program), period, timely, listed_to(conn, program))
 
 
 def period_indicator_children(conn, period: Period, program: str = EARLY_INTERVENTION.name) -> dict:
     """The children behind indicators 1 and 7 of a period: `indicator_children` of the list at its end."""
     timely = store.setting(conn, program, "timely_services_days")
-    return indicator_children(referrals_as_of(conn, period.end, program), period, timely)
+    return indicator_children(referrals_as_of(conn, period.end, program), so_far(period, listed_to(conn, program)),
+                              timely)
+
+
+def listed_to(conn, program: str) -> dt.date | None:
+    """The last day the loaded extracts describe."""
+    return queries.one(conn, "freshness", program=program)["as_of"]
+
+
+def so_far(period: Period, listed: dt.date | None) -> Period:
+    """The part of a period the list reaches: a deadline after the list's last day has not come yet in
+    the data, so a month not over is measured to that day (a month before it, as a whole)."""
+    if listed is None or listed >= period.end:
+        return period
+    return Period(period.start, max(listed, period.start - dt.timedelta(days=1)), period.by)
 
 
 def one_decimal(numerator: int, denominator: int) -> float | None:
@@ -74,8 +88,9 @@ def one_decimal(numerator: int, denominator: int) -> float | None:
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def figures(referrals: pl.DataFrame, period: Period, timely_days: int) -> dict:
-    """The figures of one period from the referrals as they stood at its end (`referrals_as_of`)."""
+def figures(referrals: pl.DataFrame, period: Period, timely_days: int, listed: dt.date | None = None) -> dict:
+    """The figures of one period from the referrals as they stood at its end (`referrals_as_of`);
+    `listed`: the list's last day, that the indicators' cohorts stop at (`so_far`)."""
     start, end = pl.lit(period.start), pl.lit(period.end)
 
     def within(column: str) -> pl.Expr:
@@ -106,7 +121,7 @@ def figures(referrals: pl.DataFrame, period: Period, timely_days: int) -> dict:
         result["ifsp_within_45_days"] + result["ifsp_late_exceptional"], result["initial_ifsp_meetings"])
     median = meetings.select(days_to_ifsp.median()).item() if meetings.height else None
     result["median_days_referral_to_ifsp"] = None if median is None else float(median)
-    children = indicator_children(referrals, period, timely_days)
+    children = indicator_children(referrals, so_far(period, listed), timely_days)
     return {"period": period.label, "period_start": period.start, "period_end": period.end,
             **{key: result[key] for key in KEYS}, **{key: indicator(children[key]) for key in INDICATORS}}
 

@@ -244,6 +244,20 @@ def test_a_deadline_on_the_last_day_of_march_is_marchs(indicators_conn):
     assert figures["indicator_1"] == {"numerator": 0, "denominator": 1, "pct": 0.0, "exceptional": 0}
 
 
+def test_a_month_the_list_does_not_reach_the_end_of_is_measured_to_its_last_day(indicators_conn):
+    # The extract's last date is 5 May (K11's decision): a deadline from 6 May on has not come yet in the data.
+    may = period_of(dt.date(2025, 5, 1), "month")
+    children = ei_figures.period_indicator_children(indicators_conn, may)
+    # K4: referred 17 March, deadline 1 May, no meeting: late; 5 May - 17 March = 49 days
+    assert outcomes(children["indicator_7"]) == {"K4": "late, none by the period's end"}
+    assert children["indicator_7"]["days"].to_list() == [49]
+    # K1: IFSP 1 April, due 1 May, no services. Not yet due: K3 (10 May), K5 (20 May), K6 (25 May), K14 (30 May)
+    assert outcomes(children["indicator_1"]) == {"K1": "late, none by the period's end"}
+    figures = ei_figures.period_figures(indicators_conn, may)
+    assert figures["indicator_7"] == figures["indicator_1"] == {"numerator": 0, "denominator": 1, "pct": 0.0,
+                                                                "exceptional": 0}
+
+
 def test_without_a_cohort_there_is_no_percentage(indicators_conn):
     december = ei_figures.period_figures(indicators_conn, period_of(dt.date(2024, 12, 1), "month"))
     assert december["indicator_7"] == december["indicator_1"] == {"numerator": 0, "denominator": 0, "pct": None,
