@@ -277,8 +277,8 @@ march_or_april = st.integers(60, as_of.WINDOW - 1).map(lambda n: as_of.FIRST + d
 
 def children_of(conn, period) -> list[tuple]:
     children = ei_figures.period_indicator_children(conn, period)
-    return sorted((name, *row) for name, frame in children.items()
-                  for row in frame.drop("record_id", "person_id").rows())
+    return sorted(((name, *row) for name, frame in children.items()
+                   for row in frame.drop("record_id", "person_id").rows()), key=repr)  # repr: blanks sort too
 
 
 @settings(as_of.PROPERTY, max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "60")))
