@@ -101,6 +101,13 @@ def ei_month(version: tuple, month: dt.date, program: str) -> dict:
         return ei_figures.period_figures(conn, period_of(month, "month"), program)
 
 
+@st.cache_data(show_spinner=False)
+def ei_indicator_children(version: tuple, month: dt.date, program: str) -> dict[str, pl.DataFrame]:
+    """The children behind OSEP's indicators 1 and 7 of a month, with names: for roles that see people."""
+    with store.opened() as conn:
+        return ei_figures.period_indicator_children(conn, period_of(month, "month"), program)
+
+
 @st.cache_data(show_spinner="Preparing the figures a funder may see (once after each upload)…")
 def for_funders(version: tuple, program: str) -> FunderRelease:
     """Everything a funder's pages show for a program: the server's one source for them."""

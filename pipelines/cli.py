@@ -200,8 +200,8 @@ def cmd_report_ei(args) -> int:
         result = ei_figures.period_figures(conn, period)
     if args.format == "json":
         print(json.dumps(result, indent=2, default=str))
-    else:
-        _write_table([result], "csv")
+    else:  # one column per indicator figure: indicator_7_numerator...
+        _write_table([ei_figures.flat(result)], "csv")
     return 0
 
 
@@ -479,7 +479,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pit-count", type=int, help="set the individuals in the latest point-in-time count")
     p.add_argument("--funder", action="store_true", help=FUNDER_HELP)
     p.set_defaults(run=_recorded(cmd_report_bfz))
-    p = report.add_parser("ei", help="Early Intervention: the 45-day clock, exits and timely services")
+    p = report.add_parser("ei", help="Early Intervention: the 45-day clock, exits, timely services and OSEP's "
+                                    "indicators 1 and 7")
     p.add_argument("--db", help=DB_HELP)
     p.add_argument("--month", help="YYYY-MM")
     p.add_argument("--week", type=_date, help="any day of the week (weeks run Monday to Sunday), YYYY-MM-DD")

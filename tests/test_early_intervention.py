@@ -98,3 +98,44 @@ def test_every_page_works_for_early_intervention(ei_db, monkeypatch, page):
     if page == "monthly_figures":
         values = dict(zip(app.dataframe[0].value["Figure"], app.dataframe[0].value["Value"], strict=True))
         assert values["Open referrals at the month's end"] != "–"
+
+
+def test_monthly_figures_show_indicators_7_and_1_and_the_children_behind_them(ei_db, monkeypatch):
+    monkeypatch.setenv("BYNAMES_DATABASE", str(ei_db))
+    app = app_as("case team")
+    app.query_params["program"] = EI
+    app.run()
+    app.switch_page("views/monthly_figures.py").run()
+    assert not app.exception, app.exception
+    month = dt.date.fromisoformat(app.selectbox(key="month").value + "-01")
+    with store.opened(ei_db, read_only=True) as conn:
+        figures = ei_figures.period_figures(conn, period_of(month, "month"))
+        children = ei_figures.period_indicator_children(conn, period_of(month, "month"))
+    assert [h.value for h in app.subheader] == ["Indicator 7: 45-day timeline", "Indicator 1: timely services"]
+    tables = [t.value for t in app.dataframe]
+    shown = [dict(zip(t["Figure"], t["Value"], strict=True)) for t in tables if "Figure" in t and
+             "Percentage" in set(t["Figure"])]
+    listed = [t for t in tables if "Name" in t]
+    for name, values, people in zip(ei_figures.INDICATORS[::-1], shown, listed, strict=True):
+        figure = figures[name]
+        assert values["Denominator: children counted"] == f"{figure['denominator']:,}"
+        assert values["Numerator: on time, or late for an exceptional family circumstance"] == \
+            f"{figure['numerator']:,}"
+        assert values["of which late for an exceptional family circumstance"] == f"{figure['exceptional']:,}"
+        assert values["Percentage"] == ("–" if figure["pct"] is None else f"{figure['pct']:.1f}%")
+        assert len(people) == children[name].height and people["Name"].notna().all()
+        assert sorted(people["Child ID"]) == sorted(children[name]["client_id"])
+    # the sample has children in both cohorts, late ones among them
+    assert figures["indicator_7"]["denominator"] > figures["indicator_7"]["numerator"] > 0
+    assert figures["indicator_1"]["denominator"] > 0
+
+
+def test_funders_monthly_figures_name_no_child(ei_db, monkeypatch):
+    monkeypatch.setenv("BYNAMES_DATABASE", str(ei_db))
+    app = app_as("funder")
+    app.query_params["program"] = EI
+    app.run()
+    app.switch_page("views/monthly_figures.py").run()
+    assert not app.exception, app.exception
+    assert not app.subheader and not app.expander
+    assert all("Name" not in t.value and "Child ID" not in t.value for t in app.dataframe)

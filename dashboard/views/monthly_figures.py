@@ -6,7 +6,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, formatting, live, nothing_loaded, signin
-from pipelines import exports, submissions
+from pipelines import ei_figures, exports, submissions
+from pipelines.active_list import display_name
 from pipelines.disclosure import release
 from pipelines.periods import month_end, series
 
@@ -24,6 +25,58 @@ EI_LABELS = {
     "services_timely": "of which on time",
     "median_days_referral_to_ifsp": "Median days from referral to IFSP meeting",
 }
+
+# OSEP's SPP/APR indicators: (title, who is counted, what the on-time date is of)
+INDICATORS = {
+    "indicator_7": ("Indicator 7: 45-day timeline",
+                    "Eligible children whose 45-day deadline (referral date + 45 days) fell in the month. On time: "
+                    "the initial IFSP meeting on or before it. Left out: children found not eligible, children "
+                    "who exited before the deadline without a meeting, and children referred fewer than 45 days "
+                    "before their third birthday. A child with no meeting by the month's end is late.",
+                    "meeting"),
+    "indicator_1": ("Indicator 1: timely services",
+                    "Children whose IFSP services were due in the month (IFSP date + the timely services days "
+                    "setting). On time: services started on or before that day. Left out: children who exited "
+                    "before it without services. A child whose services had not started by the month's end is "
+                    "late.",
+                    "services"),
+}
+OUTCOME_ORDER = {outcome: i for i, outcome in enumerate(ei_figures.OUTCOMES["indicator_7"])}
+
+
+def indicator_section(name: str, title: str, about: str, done: str, figure: dict, children: pl.DataFrame) -> None:
+    """One indicator: its numerator, denominator, percentage and exclusions, and the children behind them."""
+    st.subheader(title)
+    st.caption(about + " Late children with a documented exceptional family circumstance count as meeting the "
+               "timeline (in the numerator and the denominator), as OSEP measures it, and are shown apart.")
+    counts = dict(children.group_by("outcome").len().rows())
+    left_out = {outcome: counts.get(outcome, 0) for outcome in ei_figures.OUTCOMES[name]
+                if outcome in ei_figures.LEFT_OUT}
+    rows = [("Percentage", formatting.figure("pct_45_day_timeline", figure["pct"])),
+            ("Numerator: on time, or late for an exceptional family circumstance", formatting.count(
+                figure["numerator"])),
+            ("Denominator: children counted", formatting.count(figure["denominator"])),
+            ("of which on time", formatting.count(counts.get(ei_figures.ON_TIME, 0))),
+            ("of which late for an exceptional family circumstance", formatting.count(figure["exceptional"])),
+            ("of which late", formatting.count(figure["denominator"] - figure["numerator"])),
+            (f"of the late, no {done} by the month's end", formatting.count(
+                counts.get(ei_figures.WAITING, 0) + counts.get(ei_figures.WAITING_EXCEPTIONAL, 0))),
+            *[(f"Left out ({outcome.removeprefix('left out: ')})", formatting.count(n))
+              for outcome, n in left_out.items()]]
+    st.dataframe(pl.DataFrame(rows, schema=["Figure", "Value"], orient="row"), hide_index=True, width="stretch",
+                 height="content", key=f"{name}_figures")
+    with st.expander(f"The {children.height:,} children behind these counts"):
+        due = "45-day deadline" if name == "indicator_7" else "Services due"
+        days = "Days from referral" if name == "indicator_7" else "Days from IFSP"
+        table = (children.with_columns(display_name(), pl.col("outcome").replace_strict(OUTCOME_ORDER).alias("order"))
+                 .sort("order", "deadline", "client_id")
+                 .select(pl.col("outcome").alias("Counted as"), pl.col("client_id").alias("Child ID"),
+                         pl.col("name").alias("Name"), pl.col("referred").alias("Referred"),
+                         pl.col("deadline").alias(due), pl.col("ifsp").alias("IFSP meeting"),
+                         pl.col("service_start").alias("Services started"), pl.col("exited").alias("Exited"),
+                         pl.col("days").alias(days)))
+        st.dataframe(table, hide_index=True, width="stretch", key=f"{name}_children")
+
 
 program = data.program()
 
@@ -78,6 +131,10 @@ if program.has_milestones():  # a referral list: the Part C indicators instead o
                  hide_index=True, width="stretch", height="content")
     if not sees_people:
         funder_caption()
+        st.stop()
+    for name, (title, about, done) in INDICATORS.items():
+        indicator_section(name, title, about, done, figures[name],
+                          data.ei_indicator_children(version, month, program.name)[name])
     st.stop()
 
 st.caption(f"The list as it stood at the end of {formatting.day(month_end(month))}, as Built for Zero's "
