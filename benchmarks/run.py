@@ -3,6 +3,12 @@
 Each measurement runs in a fresh process so that its peak memory is its own. Run with `make bench`;
 RECORDS=200000 make bench for a quicker look (HMIS_CLIENTS sets the HMIS export's size, RECORDS by default;
 HMIS_CLIENTS=0 leaves it out).
+
+With BYNAMES_DATABASE=postgresql://user@host:port/dbname (a user that may create databases), each step of
+the list is also run on PostgreSQL, each load in a fresh database of that server (bench_<pid>_<n>,
+dropped afterwards), and the two stores are printed side by side; then a page's data is read again and
+again on PostgreSQL while `bynames ingest` loads another list of RECORDS records in another process.
+The HMIS export is measured on the embedded file only.
 """
 
 from __future__ import annotations
@@ -15,17 +21,30 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 RECORDS = int(os.environ.get("RECORDS", 1_000_000))
 HMIS_CLIENTS = int(os.environ.get("HMIS_CLIENTS", RECORDS))
-RUNS = 3
+RUNS = int(os.environ.get("RUNS", 3))
+POSTGRES = next((url for url in (os.environ.get("BYNAMES_DATABASE"), os.environ.get("BYNAMES_DB"))
+                 if url and url.startswith(("postgresql://", "postgres://"))), None)
 
 FLOOR = """
 import duckdb, polars as pl, sys
 frame = pl.read_csv(sys.argv[1], infer_schema=False)
 conn = duckdb.connect(sys.argv[2])
+conn.execute("CREATE TABLE extract AS SELECT * FROM frame")
+conn.close()
+"""
+
+# The same floor into PostgreSQL: DuckDB inserts the frame into the attached database.
+POSTGRES_FLOOR = """
+import polars as pl, sys
+from pipelines import store_dialect
+frame = pl.read_csv(sys.argv[1], infer_schema=False)
+conn = store_dialect.connect_postgres(sys.argv[2])
 conn.execute("CREATE TABLE extract AS SELECT * FROM frame")
 conn.close()
 """
@@ -112,6 +131,31 @@ with store.opened(sys.argv[1], read_only=True) as conn:
 print(json.dumps(timings))
 """
 
+# A page's data (the chrome's data version, then the by-name list) read over and over while another
+# process loads a list: how long the slowest read took and how many were answered meanwhile.
+WHILE_WRITING = """
+import json, statistics, subprocess, sys, time
+import queries
+from pipelines import active_list, agenda, store
+program = "homelessness"
+with store.opened(sys.argv[1], read_only=True) as conn:
+    day = queries.one(conn, "freshness", program=program)["as_of"]
+    writer = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ingest", sys.argv[2], "--db", sys.argv[1],
+                               "--who", "bench"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    started = time.perf_counter()
+    times = []
+    while writer.poll() is None:
+        start = time.perf_counter()
+        queries.one(conn, "data_version")
+        active_list.named(conn, agenda.ranked_list(conn, program, day)[0].head(1000))
+        times.append(time.perf_counter() - start)
+    writing = time.perf_counter() - started
+    assert writer.returncode == 0, writer.stderr.read()
+    uploads = queries.one(conn, "data_version")["uploads"]
+print(json.dumps({"ingest_seconds": round(writing, 2), "reads": len(times), "slowest_ms": round(max(times) * 1000),
+                  "median_ms": round(statistics.median(times) * 1000), "uploads_after": uploads}))
+"""
+
 
 def measure(code: str, *args: str) -> tuple[float, float, str]:
     """Wall seconds, peak resident MiB and other stdout of `code` run in a new interpreter."""
@@ -137,13 +181,73 @@ def fresh(path: Path) -> str:
     return str(path)
 
 
+_databases = iter(range(1, 1_000_000))
+
+
+def _postgres_admin(sql: str) -> None:
+    """One statement on the benchmark's server outside any transaction (CREATE/DROP DATABASE)."""
+    sys.path.insert(0, str(ROOT))
+    from pipelines import store_dialect
+
+    conn = store_dialect.connect_postgres(POSTGRES)
+    try:
+        conn.execute(f"CALL postgres_execute('{store_dialect.CATALOG}', ?, use_transaction := false)", [sql])
+    finally:
+        conn.close()
+
+
+_created: list[str] = []
+
+
+def fresh_postgres() -> str:
+    """A new, empty database on the benchmark's server (the previous one made by this run is dropped)."""
+    while _created:
+        _postgres_admin(f"DROP DATABASE IF EXISTS {_created.pop()}")
+    name = f"bench_{os.getpid()}_{next(_databases)}"
+    _postgres_admin(f"CREATE DATABASE {name}")
+    _created.append(name)
+    return urlunsplit(urlsplit(POSTGRES)._replace(path=f"/{name}"))
+
+
+def generated(records: int, seed: int = 7) -> Path:
+    extract = OUT / (f"bnl-{records}.csv" if seed == 7 else f"bnl-{records}-seed{seed}.csv")
+    if not extract.exists():
+        subprocess.run([sys.executable, "-m", "pipelines.cli", "generate", "--records", str(records),
+                        "--seed", str(seed), "--out", str(extract)], cwd=ROOT, check=True)
+    return extract
+
+
+def list_steps(extract: Path, floor_code: str, fresh_floor, fresh_store) -> tuple[dict, str]:
+    """Floor, ingest, the figures and each page's data on one store; returns them and the loaded store."""
+    results = {}
+    floor_s, floor_mb = best_of(RUNS, lambda: measure(floor_code, str(extract), fresh_floor()))
+    results["floor"] = {"seconds": round(floor_s, 2), "peak_mib": round(floor_mb)}
+    loaded = []
+
+    def ingest():
+        loaded.append(fresh_store())
+        return measure(INGEST, str(extract), loaded[-1])
+
+    ingest_s, ingest_mb = best_of(RUNS, ingest)
+    results["ingest"] = {"seconds": round(ingest_s, 2), "peak_mib": round(ingest_mb),
+                         "times_floor": round(ingest_s / floor_s, 2)}
+    _, figures_mb, out = measure(FIGURES, loaded[-1])
+    times = json.loads(out)
+    results["figures_7x48"] = {"first_seconds": round(times[0], 2), "best_seconds": round(min(times), 2),
+                               "peak_mib": round(figures_mb)}
+    _, pages_mb, out = measure(PAGES, loaded[-1])
+    results["pages"] = {name: round(seconds * 1000) for name, seconds in json.loads(out).items()}
+    results["pages_peak_mib"] = round(pages_mb)
+    return results, loaded[-1]
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    extract = OUT / f"bnl-{RECORDS}.csv"
-    if not extract.exists():
-        subprocess.run([sys.executable, "-m", "pipelines.cli", "generate", "--records", str(RECORDS),
-                        "--out", str(extract)], cwd=ROOT, check=True)
+    extract = generated(RECORDS)
     size = extract.stat().st_size / 2**20
+    if POSTGRES:
+        compare(extract, size)
+        return
     figures_db = OUT / "figures.duckdb"
     results = {}
     floor_s, floor_mb = best_of(RUNS, lambda: measure(FLOOR, str(extract), fresh(OUT / "floor.duckdb")))
@@ -194,6 +298,72 @@ def main() -> None:
               f"over time, load) "
               f"| {h['ingest']['seconds']:.2f} s ({h['ingest']['times_floor']:.2f}x floor) "
               f"| {h['ingest']['peak_mib']:,} MiB |")
+
+
+def compare(extract: Path, size: float) -> None:
+    """The list's steps on the embedded file and on PostgreSQL, side by side, then reads during a load."""
+    embedded, _ = list_steps(extract, FLOOR, lambda: fresh(OUT / "floor.duckdb"),
+                             lambda: fresh(OUT / "figures.duckdb"))
+    try:
+        postgres, loaded = list_steps(extract, POSTGRES_FLOOR, fresh_postgres, fresh_postgres)
+        _, _, out = measure(WHILE_WRITING, loaded, str(generated(RECORDS, seed=8)))
+        postgres["while_writing"] = json.loads(out)
+    finally:
+        while _created:
+            _postgres_admin(f"DROP DATABASE IF EXISTS {_created.pop()}")
+    server = _server_settings()
+    results = {"embedded": embedded, "postgres": postgres, "postgres_server": server,
+               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                           "platform": platform.platform(), "records": RECORDS, "csv_mib": round(size)}}
+    if HMIS_CLIENTS:
+        results["hmis"] = hmis(HMIS_CLIENTS)
+    (OUT / "results-postgres.json").write_text(json.dumps(results, indent=2))
+    e, p = embedded, postgres
+    print(f"{RECORDS:,} records, {size:,.0f} MiB CSV, {os.cpu_count()} cores; PostgreSQL {server['version']} "
+          f"(fsync {server['fsync']}, synchronous_commit {server['synchronous_commit']}); loading times are the "
+          f"best of {RUNS} runs, each PostgreSQL load into a fresh database")
+    print()
+    print("| step | embedded | PostgreSQL | PostgreSQL / embedded | target |")
+    print("|---|---|---|---|---|")
+    print(f"| floor: Polars reads the CSV, DuckDB inserts it | {e['floor']['seconds']:.2f} s | "
+          f"{p['floor']['seconds']:.2f} s | {p['floor']['seconds'] / e['floor']['seconds']:.2f}x | |")
+    print(f"| `bynames ingest` (read, validate, load) | {e['ingest']['seconds']:.2f} s "
+          f"({e['ingest']['times_floor']:.2f}x floor), {e['ingest']['peak_mib']:,} MiB | "
+          f"{p['ingest']['seconds']:.2f} s ({p['ingest']['times_floor']:.2f}x its floor, "
+          f"{p['ingest']['seconds'] / e['floor']['seconds']:.2f}x the embedded floor), {p['ingest']['peak_mib']:,} MiB "
+          f"| {p['ingest']['seconds'] / e['ingest']['seconds']:.2f}x | <= 3x floor |")
+    print(f"| 7 populations x 48 months of figures, best of 3 | {e['figures_7x48']['best_seconds']:.2f} s | "
+          f"{p['figures_7x48']['best_seconds']:.2f} s | "
+          f"{p['figures_7x48']['best_seconds'] / e['figures_7x48']['best_seconds']:.2f}x | |")
+    print()
+    print(f"Each page's data, best of 3, uncached; peak {e['pages_peak_mib']:,} MiB embedded, "
+          f"{p['pages_peak_mib']:,} MiB PostgreSQL:")
+    print()
+    print("| page | embedded | PostgreSQL | PostgreSQL / embedded | target |")
+    print("|---|---|---|---|---|")
+    for name, ms in e["pages"].items():
+        other = p["pages"][name]
+        print(f"| {name} | {ms:,} ms | {other:,} ms | {other / max(ms, 1):.1f}x | <= 2x |")
+    w = p["while_writing"]
+    print()
+    print(f"On PostgreSQL, while another process ran `bynames ingest` of {RECORDS:,} more records "
+          f"({w['ingest_seconds']:.1f} s): {w['reads']:,} reads of the data version and the by-name list, "
+          f"median {w['median_ms']:,} ms, slowest {w['slowest_ms']:,} ms.")
+
+
+def _server_settings() -> dict:
+    sys.path.insert(0, str(ROOT))
+    from pipelines import store_dialect
+
+    conn = store_dialect.connect_postgres(POSTGRES)
+    try:
+        query = ("SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, "
+                 "current_setting('synchronous_commit') AS synchronous_commit, "
+                 "current_setting('full_page_writes') AS full_page_writes")
+        row = conn.execute(f"SELECT * FROM postgres_query('{store_dialect.CATALOG}', ?)", [query]).fetchone()
+    finally:
+        conn.close()
+    return dict(zip(("version", "fsync", "synchronous_commit", "full_page_writes"), row))
 
 
 def hmis(clients: int) -> dict:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 import queries
-from pipelines import active_list, clocks, store, triage
+from pipelines import active_list, clocks, store, store_dialect, triage
 from pipelines.programs import Program
 from pipelines.programs import program as get_program
 
@@ -82,12 +82,24 @@ def meeting(conn, program: str, day: dt.date, list_date: dt.date | None = None) 
     settings = settings_of(conn, program)
     ranked, policy = ranked_list(conn, program, list_date)
     plans = queries.arrow(conn, "plans_in_force", program=program)
-    housed = queries.arrow(conn, "housed_between", program=program, after=last_meeting(day, settings), until=day)
+    housed = housed_between(conn, program, last_meeting(day, settings), day)
     with_plans = ranked.join(plans, on="person_id", how="left", maintain_order="left")
     definition = get_program(program)
     every = sections(with_plans, housed, day, settings, definition)
     return Meeting(day, list_date, settings, policy, with_plans, {key: every[key] for key in definition.agenda},
                    titles(definition))
+
+
+def housed_between(conn, program: str, after: dt.date, until: dt.date) -> pl.DataFrame:
+    """People whose record's latest exit is a move-in dated in (after, until], with their names."""
+    if not store_dialect.few_by_key(conn):
+        return queries.arrow(conn, "housed_between", program=program, after=after, until=until)
+    states = queries.arrow(conn, "housed_states", program=program, after=after, until=until)
+    if states.height > active_list.FEW:
+        return queries.arrow(conn, "housed_between", program=program, after=after, until=until)
+    with store_dialect.by_key(conn), queries.registered(conn, housed=states):
+        return queries.arrow(conn, "housed_names_few", person_ids=states["person_id"].unique().sort().to_list(),
+                             record_ids=states["record_id"].unique().sort().to_list())
 
 
 def with_names(conn, meeting: Meeting) -> Meeting:

@@ -10,7 +10,9 @@ unchanged. What does not pass through the attached catalog lives here:
 - sequences are PostgreSQL's, read with `postgres_query` (DuckDB's `nextval` looks only in its own
   catalog);
 - a broken key comes back as a plain `duckdb.Error` naming PostgreSQL's message, not as
-  `duckdb.ConstraintException`.
+  `duckdb.ConstraintException`;
+- indexes: a migration beginning `-- PostgreSQL only` (indexes where a query filters by key) runs on
+  PostgreSQL alone.
 """
 
 from __future__ import annotations
@@ -140,15 +142,44 @@ def exclusive(conn, key: int):
         holder.close()
 
 
+def few_by_key(conn) -> bool:
+    """Whether a few rows are better fetched by their keys (`IN ($list)` and an index) than by joining
+    whole tables: on PostgreSQL, where a join reads the whole table into DuckDB; not in the embedded
+    file, where DuckDB joins its own columns faster than it binds a thousand parameters."""
+    return is_postgres_conn(conn)
+
+
+@contextmanager
+def by_key(conn):
+    """Around queries that pick a few rows by key (`IN ($list)`, an index in PostgreSQL). DuckDB reads a
+    PostgreSQL table in ranges of its rows' physical places (ctid), one query each, which PostgreSQL can
+    answer only by reading each range whole; here each table is read in one query, which uses the index.
+    Nothing changes for the embedded file."""
+    if not is_postgres_conn(conn):
+        yield
+        return
+    conn.execute("SET pg_use_ctid_scan = false")
+    try:
+        yield
+    finally:
+        conn.execute("RESET pg_use_ctid_scan")
+
+
 def refresh_catalog(conn) -> None:
     """Forget the attached catalog's cached tables and columns (DuckDB caches them per connection)."""
     if is_postgres_conn(conn):
         conn.execute("CALL pg_clear_cache()")
 
 
+# A migration whose text begins so is for PostgreSQL alone (indexes the embedded file does without); the
+# embedded file records it as applied and runs nothing.
+POSTGRES_ONLY = "-- PostgreSQL only"
+
+
 def run_migration(conn, sql: str) -> None:
     if not is_postgres_conn(conn):
-        conn.execute(sql)
+        if not sql.startswith(POSTGRES_ONLY):
+            conn.execute(sql)
         return
     conn.execute(f"CALL postgres_execute('{CATALOG}', {_quote(postgres_ddl(sql))})")
     conn.execute("CALL pg_clear_cache()")  # the attached catalog must see the new tables and columns

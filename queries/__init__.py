@@ -11,6 +11,10 @@ import duckdb
 import polars as pl
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+# `IN ($name)` with a list bound to name: one parameter per value (`IN ($name_0, $name_1, ...)`), so that
+# DuckDB hands the values to a PostgreSQL table's scan as a filter (it cannot push a list parameter, nor a
+# join, into one). For lists of a few thousand values at most.
+_IN_LIST = re.compile(r"\bIN\s*\(\s*\$([a-z_][a-z0-9_]*)\s*\)", re.IGNORECASE)
 
 
 @cache
@@ -37,11 +41,34 @@ def _bound(name: str, statement: str, params: dict) -> dict:
     return {k: params[k] for k in wanted}
 
 
+def _expanded(statement: str, params: dict) -> tuple[str, dict]:
+    """The statement with each `IN ($list)` written out value by value (see _IN_LIST), and its parameters."""
+    counts = {m.group(1): len(params[m.group(1)]) for m in _IN_LIST.finditer(statement)
+              if isinstance(params.get(m.group(1)), (list, tuple))}
+    if not counts:
+        return statement, params
+    params = dict(params)
+    for key in counts:
+        params.update({f"{key}_{i}": value for i, value in enumerate(params.pop(key))})
+
+    def spelt(match: re.Match) -> str:
+        key = match.group(1)
+        if key not in counts:
+            return match.group(0)
+        return "IN (" + (", ".join(f"${key}_{i}" for i in range(counts[key])) or "NULL") + ")"
+
+    return _IN_LIST.sub(spelt, statement), params
+
+
+def _prepared(name: str, statement: str, params: dict) -> tuple[str, dict]:
+    return _expanded(statement, _bound(name, statement, params))
+
+
 def run(conn: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyConnection:
     """Execute the statements of queries/NAME.sql in order, binding $name parameters by name."""
     cursor = conn
     for statement in statements(name):
-        cursor = conn.execute(statement, _bound(name, statement, params))
+        cursor = conn.execute(*_prepared(name, statement, params))
     return cursor
 
 
@@ -56,7 +83,8 @@ def arrow(conn, name: str, **params) -> pl.DataFrame:
     (statement,) = statements(name)
     # One chunk: DuckDB hands over its result in batches, and reordering or filtering a frame in
     # pieces costs several times more than joining the pieces once.
-    return conn.sql(statement, params=_bound(name, statement, params)).pl().rechunk()
+    statement, bound = _prepared(name, statement, params)
+    return conn.sql(statement, params=bound).pl().rechunk()
 
 
 @contextmanager

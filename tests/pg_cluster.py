@@ -45,9 +45,11 @@ def _as_user(args: list[str], user: str | None) -> list[str]:
 
 
 @contextlib.contextmanager
-def cluster():
-    """Yields the URL of a fresh server's `postgres` database (user postgres, no password, Unix socket)."""
-    if os.environ.get("BYNAMES_TEST_POSTGRES"):
+def cluster(durable: bool = False, settings: dict[str, str] | None = None):
+    """Yields the URL of a fresh server's `postgres` database (user postgres, no password, Unix socket).
+    `durable` keeps PostgreSQL's normal durability (fsync, synchronous commit, full page writes), for
+    benchmarks whose figures must be honest; `settings` are further server settings (-c name=value)."""
+    if os.environ.get("BYNAMES_TEST_POSTGRES") and not durable:
         yield os.environ["BYNAMES_TEST_POSTGRES"]
         return
     user = RUN_AS if os.geteuid() == 0 else None
@@ -64,9 +66,11 @@ def cluster():
         subprocess.run(_as_user([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
                                  "--no-sync", "-E", "UTF8", "--locale=C"], user),
                        check=True, capture_output=True)
-        # Tests need no durability: no fsync makes CREATE DATABASE and commits much cheaper.
-        options = f"-p {port} -k {sockets} -c listen_addresses= -c fsync=off -c synchronous_commit=off " \
-                  "-c full_page_writes=off -c max_connections=200"
+        options = f"-p {port} -k {sockets} -c listen_addresses= -c max_connections=200"
+        if not durable:  # tests need none: no fsync makes CREATE DATABASE and commits much cheaper
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        for name, value in (settings or {}).items():
+            options += f" -c {name}={value}"
         subprocess.run(_as_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
                                  "-w", "start"], user), check=True, capture_output=True)
         yield f"postgresql://postgres@/postgres?host={sockets}&port={port}"
@@ -115,3 +119,17 @@ def _user_exists(name: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+if __name__ == "__main__":
+    # A server for benchmarks, durable, until interrupted: python -m tests.pg_cluster [name=value ...]
+    import signal
+    import sys
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped and removed on kill as on Ctrl-C
+    extra = dict(arg.split("=", 1) for arg in sys.argv[1:])
+    with cluster(durable=True, settings=extra) as url:
+        print(url, flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(3600)
