@@ -1,6 +1,8 @@
 """What the pages read and write. Connections are opened per call and closed at once, so an upload
 from the CLI (another process) is never locked out for long; results are cached per data version,
-so a page re-reads only after the data changed."""
+so a page re-reads only after the data changed. What is worked out from the list (figures, the list,
+the agenda, what funders receive) is read through `store.reading`: on PostgreSQL, from this server's copy
+of the data version."""
 
 from __future__ import annotations
 
@@ -60,19 +62,19 @@ def freshness(version: tuple, program: str = PROGRAM) -> dict:
 
 @st.cache_data(show_spinner=False)
 def first_day(version: tuple, program: str = PROGRAM) -> dt.date | None:
-    with store.opened() as conn:
+    with store.reading() as conn:
         return queries.one(conn, "first_day", program=program)["first_day"]
 
 
 @st.cache_data(show_spinner=False)
 def flow(version: tuple, by: str, start: dt.date, end: dt.date, program: str = PROGRAM) -> pl.DataFrame:
-    with store.opened() as conn:
+    with store.reading() as conn:
         return pl.DataFrame(figures.flow(conn, program, series(start, end, by)), infer_schema_length=None)
 
 
 @st.cache_data(show_spinner=False)
 def submission(version: tuple, month: dt.date, program: str = PROGRAM) -> dict:
-    with store.opened() as conn:
+    with store.reading() as conn:
         return figures.monthly_submission(conn, program, month)
 
 
@@ -85,64 +87,64 @@ def submit(month: dt.date, program: str, who: str) -> dict:
 @st.cache_data(show_spinner=False)
 def submitted(version: tuple, program: str) -> tuple[list[dict], list[dict]]:
     """(every submission, newest first; each submitted month's drift since)."""
-    with store.opened() as conn:
+    with store.reading() as conn:
         return submissions.listed(conn, program), submissions.drift(conn, program)
 
 
 @st.cache_data(show_spinner=False)
 def submission_file(version: tuple, month: dt.date, program: str) -> list[dict]:
-    with store.opened() as conn:
+    with store.reading() as conn:
         return submissions.for_month(conn, program, month)
 
 
 @st.cache_data(show_spinner=False)
 def ei_month(version: tuple, month: dt.date, program: str) -> dict:
-    with store.opened() as conn:
+    with store.reading() as conn:
         return ei_figures.period_figures(conn, period_of(month, "month"), program)
 
 
 @st.cache_data(show_spinner=False)
 def ei_indicator_children(version: tuple, month: dt.date, program: str) -> dict[str, pl.DataFrame]:
     """The children behind OSEP's indicators 1 and 7 of a month, with names: for roles that see people."""
-    with store.opened() as conn:
+    with store.reading() as conn:
         return ei_figures.period_indicator_children(conn, period_of(month, "month"), program)
 
 
 @st.cache_data(show_spinner="Preparing the figures a funder may see (once after each upload)…")
 def for_funders(version: tuple, program: str) -> FunderRelease:
     """Everything a funder's pages show for a program: the server's one source for them."""
-    with store.opened() as conn:
+    with store.reading() as conn:
         return release.for_funders(conn, PROGRAMS[program])
 
 
 @st.cache_data(show_spinner=False)
 def funder_submission(version: tuple, month: dt.date, program: str = PROGRAM) -> dict:
-    with store.opened() as conn:
+    with store.reading() as conn:
         return release.submission(conn, for_funders(version, program), month)
 
 
 @st.cache_data(show_spinner=False)
 def equity(version: tuple, program: str, start: dt.date, end: dt.date, grouping: str, reference: str) -> dict:
-    with store.opened() as conn:
+    with store.reading() as conn:
         return equity_report.report(conn, PROGRAMS[program], Period(start, end, "range"), grouping, reference)
 
 
 @st.cache_data(show_spinner=False)
 def ranked_list(version: tuple, list_date: dt.date, program: str = PROGRAM) -> tuple[pl.DataFrame, list[str]]:
-    with store.opened() as conn:
+    with store.reading() as conn:
         return agenda.ranked_list(conn, program, list_date)
 
 
 @st.cache_data(show_spinner=False)
 def named(version: tuple, people: pl.DataFrame) -> pl.DataFrame:
     """Names for the rows a page shows (a few hundred at most, or a search's whole list)."""
-    with store.opened() as conn:
+    with store.reading() as conn:
         return active_list.named(conn, people)
 
 
 @st.cache_data(show_spinner=False)
 def meeting(version: tuple, day: dt.date, list_date: dt.date, program: str = PROGRAM) -> agenda.Meeting:
-    with store.opened() as conn:
+    with store.reading() as conn:
         return agenda.meeting(conn, program, day, list_date)
 
 
@@ -151,13 +153,13 @@ def agenda_heads(version: tuple, day: dt.date, list_date: dt.date, sizes: tuple[
                  program: str = PROGRAM) -> dict[str, pl.DataFrame]:
     """The first people of each agenda section (section, how many), with their names."""
     today = meeting(version, day, list_date, program)
-    with store.opened() as conn:
+    with store.reading() as conn:
         return agenda.first_named(conn, today, dict(sizes))
 
 
 @st.cache_data(show_spinner=False)
 def meeting_pack(version: tuple, day: dt.date, program: str = PROGRAM, everyone: bool = False) -> bytes:
-    with store.opened() as conn:
+    with store.reading() as conn:
         return pack.for_meeting(conn, program, day, everyone)
 
 
@@ -259,7 +261,7 @@ def record_status(record_id: int, kind: str, day: dt.date, who: str, note: str |
 
 @st.cache_data(show_spinner=False)
 def timeline(version: tuple, person_id: int) -> pl.DataFrame:
-    with store.opened() as conn:
+    with store.reading() as conn:
         return queries.arrow(conn, "person_timeline", person_id=person_id)
 
 

@@ -163,6 +163,8 @@ def release(path=None) -> None:
     """Close this process's attachment to a PostgreSQL store (its pooled connections go with it)."""
     with _sharing:
         base = _shared.pop(db_target(path), None)
+        with _copying:
+            _copies.pop(db_target(path), None)
     if base is not None:
         base.close()
 
@@ -207,6 +209,106 @@ def opened(path=None, read_only: bool = False, wait: float | None = None):
         yield conn
     finally:
         conn.close()
+
+
+# What a page's figures, lists and agenda never read: who may sign in, their sessions and the audit trail
+# change without the data version changing and are always read from the store itself.
+_NOT_COPIED = frozenset({"audit_log", "browser_sessions", "sign_in_failures", "users", "schema_migrations"})
+
+
+class _Copy:
+    """One data version of a PostgreSQL store's tables, held in this process's memory."""
+
+    def __init__(self, name: str, version: tuple):
+        self.name, self.version, self.users, self.current = name, version, 0, True
+
+
+_copies: dict[str, _Copy] = {}
+_copying = threading.Lock()
+_copied = 0
+
+
+@contextmanager
+def reading(path=None):
+    """A connection for reads whose results are kept per data version: the pages' figures, lists, agenda
+    and what funders receive. On the embedded file, the file itself. On PostgreSQL, this process's copy of
+    the store's tables as of the current data version, taken in one snapshot the first time the version is
+    asked for and kept until it changes: DuckDB cannot push a join or an aggregate into PostgreSQL, so
+    every query would otherwise carry whole tables across (Flow, 12 months on 1,000,000 records: 3.6 s
+    against 1.2 s in the file), once per query instead of once per upload."""
+    target = db_target(path)
+    if not store_dialect.is_postgres(target):
+        with opened(path) as conn:
+            yield conn
+        return
+    conn = _postgres(target)
+    copy = None
+    try:
+        copy = _copy_of(target, conn)
+        conn.execute(f"USE {copy.name}")
+        yield conn
+    finally:
+        conn.close()
+        if copy is not None:
+            _done_with(target, copy)
+
+
+def _copy_of(url: str, conn) -> _Copy:
+    global _copied
+    now = tuple(queries.one(conn, "data_version").values())
+    with _copying:  # one thread copies a new version; the others wait for it rather than copy it again
+        copy = _copies.get(url)
+        if copy is None or copy.version != now:
+            _copied += 1
+            name = f"copy_{_copied}"
+            conn.execute(f"ATTACH ':memory:' AS {name}")
+            try:
+                taken = _take_copy(conn, name)
+            except BaseException:
+                conn.execute(f"DETACH DATABASE IF EXISTS {name}")
+                raise
+            if copy is not None:
+                copy.current = False
+                _drop_if_unused(conn, copy)
+            copy = _copies[url] = _Copy(name, taken)
+        copy.users += 1
+        return copy
+
+
+def _take_copy(conn, name: str) -> tuple:
+    """Copy the store's tables into the attached in-memory database `name`, all from one snapshot of the
+    store, and say which data version that snapshot is."""
+    tables = [row[0] for row in conn.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'public'",
+        [store_dialect.CATALOG]).fetchall() if row[0] not in _NOT_COPIED]
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        for table in tables:
+            conn.execute(f'CREATE TABLE {name}.main."{table}" AS '
+                         f'SELECT * FROM {store_dialect.CATALOG}.public."{table}"')
+        taken = tuple(queries.one(conn, "data_version").values())
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return taken
+
+
+def _done_with(url: str, copy: _Copy) -> None:
+    with _copying:
+        copy.users -= 1
+        base = _shared.get(url)
+        if base is not None:
+            _drop_if_unused(base, copy)
+
+
+def _drop_if_unused(conn, copy: _Copy) -> None:
+    if not copy.current and copy.users == 0:
+        dropping = conn.cursor()  # a connection is one thread's; its cursors are each their own
+        try:
+            dropping.execute(f"DETACH DATABASE IF EXISTS {copy.name}")
+        finally:
+            dropping.close()
 
 
 def migrations() -> list[tuple[int, str, str]]:

@@ -11,8 +11,21 @@ from pathlib import Path
 import pytest
 
 import queries
-from pipelines import accounts, agenda, audit, cli, figures, loading, sessions, store, store_dialect
+from pipelines import (
+    accounts,
+    active_list,
+    agenda,
+    audit,
+    cli,
+    ei_figures,
+    figures,
+    loading,
+    sessions,
+    store,
+    store_dialect,
+)
 from pipelines.disclosure import release
+from pipelines.periods import period_of
 from pipelines.programs import PROGRAMS
 from tests import pg_cluster
 from tests.conftest import needs_postgres
@@ -155,7 +168,8 @@ def _figures_of_both(server) -> list[dict]:
 
 def _sample(target) -> dict:
     """The sample community of `make run` (both programs, the reference population): what funders get,
-    and the case conference team's list."""
+    and the case conference team's list and agenda, read from the store and through `store.reading` (on
+    PostgreSQL, the server's copy)."""
     with store.opened(target) as conn:
         for path in sorted((ROOT / "sample_cases").glob("bnl-*.csv")):
             assert loading.ingest(conn, path.read_bytes(), path.name, who="lead").status == loading.LOADED
@@ -164,16 +178,71 @@ def _sample(target) -> dict:
                               today=dt.date(2026, 1, 15)).status == loading.LOADED
         reference = ROOT / "sample_cases" / "reference_population.csv"
         assert loading.load_reference(conn, reference.read_bytes(), reference.name, who="lead").status == "loaded"
-        return {
-            "funders": {name: release.for_funders(conn, program) for name, program in PROGRAMS.items()},
-            "list": {name: agenda.ranked_list(conn, name, dt.date(2025, 12, 31))[0].to_dicts() for name in PROGRAMS},
-        }
+        from_store = _team_and_funders(conn)
+    with store.reading(target) as conn:
+        assert _team_and_funders(conn) == from_store
+    return from_store
+
+
+def _team_and_funders(conn) -> dict:
+    day = dt.date(2025, 12, 31)
+    ranked = {name: agenda.ranked_list(conn, name, day)[0] for name in PROGRAMS}
+    meetings = {name: agenda.meeting(conn, name, day, day) for name in PROGRAMS}
+    return {
+        "funders": {name: release.for_funders(conn, program) for name, program in PROGRAMS.items()},
+        "list": {name: people.to_dicts() for name, people in ranked.items()},
+        "named": {name: active_list.named(conn, people.head(50)).to_dicts() for name, people in ranked.items()},
+        "agenda": {name: {section: people.to_dicts() for section, people in agenda.first_named(
+            conn, today, dict.fromkeys(today.sections, 5)).items()} for name, today in meetings.items()},
+        "ei": ei_figures.period_figures(conn, period_of(dt.date(2025, 12, 1), "month"), "early_intervention"),
+    }
 
 
 def test_funders_get_the_same_release_and_teams_the_same_list_from_either_store(server, tmp_path):
     on_postgres = _sample(pg_cluster.new_database(server))
     assert on_postgres == _sample(tmp_path / "embedded.duckdb")
     assert on_postgres["funders"]["homelessness"].flow and on_postgres["list"]["early_intervention"]
+    assert on_postgres["named"]["homelessness"] and any(on_postgres["agenda"]["early_intervention"].values())
+
+
+def _copies(url: str) -> list[str]:
+    with store.opened(url) as conn:
+        return [row[0] for row in conn.execute(
+            "SELECT database_name FROM duckdb_databases() WHERE database_name LIKE 'copy_%'").fetchall()]
+
+
+def test_the_servers_copy_follows_the_data_version_and_outlives_no_reader(server):
+    url = pg_cluster.new_database(server)
+    year = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+
+    def flow(conn):
+        return figures.flow_series(conn, "homelessness", "month", *year)
+
+    with store.opened(url) as conn:
+        assert loading.ingest(conn, SAMPLES[0].read_bytes(), SAMPLES[0].name, who="lead").status == loading.LOADED
+    with store.reading(url) as first:
+        assert flow(first) == _flow_from_store(url)
+        with store.reading(url) as again:  # the same data version: the same copy, not another
+            assert len(_copies(url)) == 1
+            assert flow(again) == flow(first)
+        with store.opened(url) as conn:
+            assert loading.ingest(conn, SAMPLES[1].read_bytes(), SAMPLES[1].name, who="lead").status == loading.LOADED
+        with store.reading(url) as newer:  # a new version is copied while the first copy is still being read
+            assert flow(newer) == _flow_from_store(url) != flow(first)
+            assert len(_copies(url)) == 2
+        before = flow(first)
+        assert before != _flow_from_store(url)  # the first reader still reads its own version, whole
+    assert len(_copies(url)) == 1  # and once it is done, its copy is let go
+    with store.opened(url) as conn:
+        store.set_setting(conn, "homelessness", "inactivity_days", 60)
+    with store.reading(url) as conn:  # a setting is part of the data version too
+        assert store.setting(conn, "homelessness", "inactivity_days") == 60
+    store.release(url)
+
+
+def _flow_from_store(url: str) -> list[dict]:
+    with store.opened(url) as conn:
+        return figures.flow_series(conn, "homelessness", "month", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 
 def test_bynames_migrate_brings_a_new_database_up_to_date_once(server, capsys):
