@@ -19,7 +19,6 @@ from pipelines import (
     agenda,
     audit,
     case_conference,
-    ei_figures,
     equity_report,
     figures,
     loading,
@@ -32,6 +31,7 @@ from pipelines import meeting_pack as pack
 from pipelines import settings as settings_declared
 from pipelines.disclosure import release
 from pipelines.disclosure.release import FunderRelease
+from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import Period, period_of, series
 from pipelines.programs import HOMELESSNESS, PROGRAMS, Program
 from pipelines.report import ValidationReport

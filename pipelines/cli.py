@@ -177,7 +177,7 @@ def cmd_export_bfz_list(args) -> int:
 
 
 def cmd_report_ei(args) -> int:
-    from pipelines import ei_figures
+    from pipelines.early_intervention import figures as ei_figures
 
     if (args.month is None) == (args.week is None):
         raise ValueError("give either --month YYYY-MM or --week YYYY-MM-DD (any day of the week)")

@@ -7,7 +7,7 @@ import datetime as dt
 
 import polars as pl
 
-from pipelines.ei_referrals import LOST_REASONS, read_referrals
+from pipelines.early_intervention.referrals import LOST_REASONS, read_referrals
 from pipelines.programs import CHILD, EARLY_INTERVENTION
 
 MILESTONES = [k.kind for k in EARLY_INTERVENTION.event_kinds if k.role == "milestone"]

@@ -22,7 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import ei_figures, figures, store
+from pipelines import figures, store
+from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import GRANULARITIES, period_of
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS
 from tests.conftest import ingest

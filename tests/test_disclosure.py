@@ -16,9 +16,10 @@ import highspy
 import numpy as np
 import pytest
 
-from pipelines import ei_figures, figures, sample_data
+from pipelines import figures, sample_data
 from pipelines.disclosure import release
-from pipelines.ei_sample import write_referral_extract
+from pipelines.early_intervention import figures as ei_figures
+from pipelines.early_intervention.sample import write_referral_extract
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS
 from tests.conftest import ROOT, ingest
 

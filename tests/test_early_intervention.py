@@ -6,7 +6,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from pipelines import agenda, ei_figures, figures, loading, store
+from pipelines import agenda, figures, loading, store
+from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import period_of, series
 from pipelines.programs import EARLY_INTERVENTION
 from tests.conftest import ROOT, app_as

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from pipelines import cli, ei_figures, loading, store
+from pipelines import cli, loading, store
+from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import period_of
 from tests import test_as_of as as_of
 

@@ -8,7 +8,13 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from pipelines.ei_referrals import EXIT_REASONS, LOST_REASONS, RECORD_COLUMNS, exit_reason_code, read_referrals
+from pipelines.early_intervention.referrals import (
+    EXIT_REASONS,
+    LOST_REASONS,
+    RECORD_COLUMNS,
+    exit_reason_code,
+    read_referrals,
+)
 from tests.conftest import TODAY
 
 FULL_HEADER = (

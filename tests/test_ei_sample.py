@@ -6,8 +6,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from pipelines import ei_sample
-from pipelines.ei_referrals import read_referrals
+from pipelines.early_intervention import sample as ei_sample
+from pipelines.early_intervention.referrals import read_referrals
 from pipelines.reference_population import ALL, HUD_RACE_GROUPS, MULTIRACIAL, RACE_GROUPS, read_reference
 from tests.conftest import ROOT, TODAY
 

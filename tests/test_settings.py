@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import agenda, audit, cli, ei_figures, figures, loading, meeting_pack, store
+from pipelines import agenda, audit, cli, figures, loading, meeting_pack, store
 from pipelines import settings as declared
+from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import period_of
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, PROGRAMS
 from tests.conftest import app_as, ingest

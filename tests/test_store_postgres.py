@@ -17,7 +17,6 @@ from pipelines import (
     agenda,
     audit,
     cli,
-    ei_figures,
     figures,
     loading,
     sessions,
@@ -25,6 +24,7 @@ from pipelines import (
     store_dialect,
 )
 from pipelines.disclosure import release
+from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import period_of
 from pipelines.programs import PROGRAMS
 from tests import pg_cluster

@@ -9,7 +9,7 @@ from dashboard import data, formatting, live, nothing_loaded, person_panel, sele
 from pipelines import agenda, clocks
 from pipelines.active_list import display_name
 from pipelines.agenda import last_meeting
-from pipelines.ei_referrals import EXIT_REASONS
+from pipelines.early_intervention.referrals import EXIT_REASONS
 
 SHORT = 5  # per section until "show all": the meeting has an hour, not a day
 

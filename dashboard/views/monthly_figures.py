@@ -6,9 +6,10 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, formatting, live, nothing_loaded, signin
-from pipelines import ei_figures, exports, submissions
+from pipelines import exports, submissions
 from pipelines.active_list import display_name
 from pipelines.disclosure import release
+from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import month_end, series
 
 EI_LABELS = {

@@ -12,9 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import queries
-from pipelines import ei_figures, figures
+from pipelines import figures
 from pipelines.disclosure import equity_views, rules
 from pipelines.disclosure.audit import Model
+from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import Period, month_end, series
 from pipelines.programs import Program
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines.ei_referrals import EXIT_REASON_NAMES, EXIT_REASONS
+from pipelines.early_intervention.referrals import EXIT_REASON_NAMES, EXIT_REASONS
 from pipelines.reference_population import ALL, HUD_RACE_GROUPS, MULTIRACIAL, RACE_GROUPS
 from pipelines.sample_data import FIRST_NAMES, LAST_NAMES
 
@@ -212,7 +212,7 @@ def _repeats(frame: pl.DataFrame, story: dict, rng: np.random.Generator, last_da
 
 
 def draw_referrals(n: int = SAMPLE_REFERRALS, seed: int = SAMPLE_SEED, last_day: dt.date = LAST_DAY) -> pl.DataFrame:
-    """One year of referrals ending on `last_day`, typed as `ei_referrals.read_referrals` returns them."""
+    """One year of referrals ending on `last_day`, typed as `referrals.read_referrals` returns them."""
     rng = np.random.default_rng(seed)
     end = (last_day - EPOCH).days
     names = [nb[0] for nb in NEIGHBORHOODS]
