@@ -99,10 +99,11 @@ from pipelines.disclosure import release
 from pipelines.periods import add_months, series
 from pipelines.programs import HOMELESSNESS
 program = "homelessness"
+COPY = "a server's copy of the data version (the first page after an upload; PostgreSQL only)"
 
-def best(step):
+def best(step, runs=3):
     times = []
-    for _ in range(3):
+    for _ in range(runs):
         start = time.perf_counter()
         step()
         times.append(time.perf_counter() - start)
@@ -117,7 +118,7 @@ with store.reading(sys.argv[1]) as conn:
     weeks = series(day - dt.timedelta(weeks=25), day, "week")
     months = series(add_months(day.replace(day=1), -11), day, "month")
     timings = {
-        "a server's copy of the data version (the first page after an upload; PostgreSQL only)": copied,
+        COPY: copied,
         "Flow, 26 weeks": best(lambda: figures.flow(conn, program, weeks)),
         "Flow, 12 months": best(lambda: figures.flow(conn, program, months)),
         "By-name list: active list in triage order, first 1,000 named": best(lambda: active_list.named(
@@ -132,9 +133,10 @@ with store.reading(sys.argv[1]) as conn:
     }
 # The chrome and the upload history read the store itself, on every page.
 with store.opened(sys.argv[1], read_only=True) as conn:
+    # A few milliseconds each: best of 30, or one hiccup of the machine decides the ratio.
     timings["chrome: data version and freshness"] = best(lambda: (queries.one(conn, "data_version"),
-                                                                   queries.one(conn, "freshness", program=program)))
-    timings["Uploads: history"] = best(lambda: queries.rows(conn, "uploads_list", program=None))
+                                                                   queries.one(conn, "freshness", program=program)), 30)
+    timings["Uploads: history"] = best(lambda: queries.rows(conn, "uploads_list", program=None), 30)
 print(json.dumps(timings))
 """
 
@@ -162,6 +164,9 @@ with store.opened(sys.argv[1], read_only=True) as conn:
 print(json.dumps({"ingest_seconds": round(writing, 2), "reads": len(times), "slowest_ms": round(max(times) * 1000),
                   "median_ms": round(statistics.median(times) * 1000), "uploads_after": uploads}))
 """
+
+
+COPY = "a server's copy of the data version"
 
 
 def measure(code: str, *args: str) -> tuple[float, float, str]:
@@ -284,8 +289,8 @@ def main() -> None:
     print(f"| 7 populations x 48 months of figures | {times[0]:.2f} s first, {min(times):.2f} s best of 3 "
           f"| {figures_mb:,.0f} MiB | <= 2 s |")
     print()
-    print(f"Each page's data, best of 3, uncached (the pages cache it until the data changes); peak "
-          f"{pages_mb:,.0f} MiB:")
+    print(f"Each page's data, best of 3 (the chrome and uploads best of 30), uncached (the pages cache it until "
+          f"the data changes); peak {pages_mb:,.0f} MiB:")
     print()
     print("| page | time | target |")
     print("|---|---|---|")
@@ -343,14 +348,15 @@ def compare(extract: Path, size: float) -> None:
           f"{p['figures_7x48']['best_seconds']:.2f} s | "
           f"{p['figures_7x48']['best_seconds'] / e['figures_7x48']['best_seconds']:.2f}x | |")
     print()
-    print(f"Each page's data, best of 3, uncached; peak {e['pages_peak_mib']:,} MiB embedded, "
-          f"{p['pages_peak_mib']:,} MiB PostgreSQL:")
+    print(f"Each page's data, best of 3 (the chrome and uploads best of 30), uncached; peak "
+          f"{e['pages_peak_mib']:,} MiB embedded, {p['pages_peak_mib']:,} MiB PostgreSQL:")
     print()
     print("| page | embedded | PostgreSQL | PostgreSQL / embedded | target |")
     print("|---|---|---|---|---|")
     for name, ms in e["pages"].items():
         other = p["pages"][name]
-        print(f"| {name} | {ms:,} ms | {other:,} ms | {other / max(ms, 1):.1f}x | <= 2x |")
+        target = "once per upload and server" if name.startswith(COPY) else "<= 2x"
+        print(f"| {name} | {ms:,} ms | {other:,} ms | {other / max(ms, 1):.1f}x | {target} |")
     w = p["while_writing"]
     print()
     print(f"On PostgreSQL, while another process ran `bynames ingest` of {RECORDS:,} more records "

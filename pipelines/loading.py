@@ -232,12 +232,13 @@ def _write(conn, data, file_name, definition: Program, who, as_of, records, repo
         )
         with queries.registered(conn, incoming=_attributes(matched, definition),
                                 incoming_events=_events(matched, definition)):
-            queries.run(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of,
-                        recorded_at=now, first_new_record_id=next_record_id, first_new_person_id=next_person_id,
-                        source=source)
+            added = queries.inserted(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of,
+                                     recorded_at=now, first_new_record_id=next_record_id,
+                                     first_new_person_id=next_person_id, source=source)
         person_links.link_upload(conn, program, upload_id, matched)
         queries.run(conn, "refresh_states", program=program)
-        counts = queries.one(conn, "upload_finish", upload_id=upload_id)
+        counts = queries.one(conn, "upload_finish", upload_id=upload_id, records=added["records"],
+                             events=added["events"], attributes=added["record_attributes"])
         audit.record(conn, who, audit.UPLOAD, f"upload {upload_id}",
                      f"{Path(file_name).name}: {records.height:,} rows, {len(report.warnings)} warnings")
         conn.execute("COMMIT")

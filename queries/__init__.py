@@ -72,6 +72,18 @@ def run(conn: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPy
     return cursor
 
 
+def inserted(conn: duckdb.DuckDBPyConnection, name: str, **params) -> dict[str, int]:
+    """`run`, saying how many rows its INSERT statements added to each table: counted as they are
+    written, rather than counted again afterwards (on PostgreSQL, reading every new row back)."""
+    added: dict[str, int] = {}
+    for statement in statements(name):
+        cursor = conn.execute(*_prepared(name, statement, params))
+        table = re.match(r"(?:--[^\n]*\n|\s)*INSERT INTO (\w+)", statement)
+        if table:
+            added[table.group(1)] = added.get(table.group(1), 0) + cursor.fetchone()[0]
+    return added
+
+
 def rows(conn, name: str, **params) -> list[dict]:
     cursor = run(conn, name, **params)
     columns = [d[0] for d in cursor.description]

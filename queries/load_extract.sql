@@ -46,9 +46,10 @@ stored AS (  -- the attributes of the records already known, the last loaded for
     SEMI JOIN (SELECT record_id FROM incoming WHERE NOT new_record) i USING (record_id)
     QUALIFY row_number() OVER (PARTITION BY a.record_id, a.valid_from ORDER BY a.upload_id DESC) = 1
 ),
-latest AS (  -- ...as they stood on the day each row describes
+latest AS (  -- ...as they stood on the day each row describes (a new record has none to look for)
     SELECT i.valid_from AS described, a.*
-    FROM described i ASOF JOIN stored a ON a.record_id = i.record_id AND a.valid_from <= i.valid_from
+    FROM (SELECT record_id, valid_from FROM described WHERE NOT new_record) i
+    ASOF JOIN stored a ON a.record_id = i.record_id AND a.valid_from <= i.valid_from
 )
 SELECT i.record_id, $upload_id, i.valid_from, i.household_type, i.veteran, i.chronic, i.race, i.ethnicity,
     i.gender, i.age, i.assessment_score, i.contact_worker, i.first_name, i.last_name, i.bnl_status,
@@ -89,4 +90,5 @@ SELECT record_id FROM changed
 UNION ALL
 SELECT r.record_id FROM records r
 SEMI JOIN (SELECT person_id FROM changed WHERE person_id < $first_new_person_id) p USING (person_id)
-ANTI JOIN changed c USING (record_id);
+ANTI JOIN changed c USING (record_id)
+WHERE r.person_id < $first_new_person_id;  -- said again for PostgreSQL, which is sent this filter and not the join

@@ -1,8 +1,5 @@
--- What an upload added, counted inside its transaction.
-UPDATE uploads SET
-    records_new = (SELECT count(*) FROM records WHERE first_upload_id = $upload_id),
-    events_new = (SELECT count(*) FROM events WHERE upload_id = $upload_id),
-    attributes_new = (SELECT count(*) FROM record_attributes WHERE upload_id = $upload_id)
+-- What an upload added (counted as load_extract wrote it), recorded inside its transaction.
+UPDATE uploads SET records_new = $records, events_new = $events, attributes_new = $attributes
 WHERE upload_id = $upload_id;
 
 SELECT records_new AS records, events_new AS events, attributes_new AS attributes
