@@ -18,7 +18,10 @@ import json
 import secrets
 from collections.abc import Mapping
 
+import duckdb
+
 import queries
+from pipelines import store_dialect
 
 COOKIE = "bynames_session"
 PATH = "/session"  # where the dashboard's server hands the cookie out (dashboard/server.py)
@@ -28,6 +31,7 @@ LASTS = dt.timedelta(hours=12)  # a working day, then a fresh sign-in whatever t
 CLAIM_WITHIN = dt.timedelta(minutes=2)
 # Each use is not written down: a minute is close enough for an idle limit counted in minutes.
 TOUCH_EVERY = dt.timedelta(minutes=1)
+CONFLICT_ATTEMPTS = 5
 
 
 class Idle(Exception):
@@ -68,7 +72,7 @@ def known(conn, token: str) -> bool:
 def claim(conn, token: str, now: dt.datetime) -> bool:
     """Whether the browser may have this token as its cookie: only once, and only just after sign-in."""
     # The count of rows the UPDATE changed (PostgreSQL through DuckDB has no UPDATE ... RETURNING).
-    changed = queries.run(conn, "session_claim", token_hash=_hash(token), claimable_since=now - CLAIM_WITHIN)
+    changed = _changed(conn, "session_claim", token_hash=_hash(token), claimable_since=now - CLAIM_WITHIN)
     return changed.fetchone()[0] == 1
 
 
@@ -104,12 +108,25 @@ def _get(conn, token: str) -> dict | None:
 
 
 def touch(conn, token: str, now: dt.datetime) -> None:
-    queries.run(conn, "session_touch", token_hash=_hash(token), now=now)
+    _changed(conn, "session_touch", token_hash=_hash(token), now=now)
 
 
 def end(conn, token: str, now: dt.datetime) -> None:
-    queries.run(conn, "session_end", token_hash=_hash(token), now=now)
+    _changed(conn, "session_end", token_hash=_hash(token), now=now)
+
+
+def _changed(conn, name: str, **params):
+    """A change to session rows, made again if it lost to another at the same moment: on PostgreSQL a
+    statement runs as REPEATABLE READ, so of two tabs of one browser touching its session row together,
+    the later fails ("could not serialize access") where the embedded file would let it wait."""
+    for attempt in range(CONFLICT_ATTEMPTS):
+        try:
+            return queries.run(conn, name, **params)
+        except duckdb.Error as exc:
+            if attempt == CONFLICT_ATTEMPTS - 1 or not store_dialect.is_write_conflict(exc):
+                raise
+    raise AssertionError("unreachable")
 
 
 def end_all(conn, email: str, now: dt.datetime) -> None:
-    queries.run(conn, "sessions_end_for", email=email, now=now)
+    _changed(conn, "sessions_end_for", email=email, now=now)

@@ -253,3 +253,22 @@ def test_bynames_migrate_brings_a_new_database_up_to_date_once(server, capsys):
     last = max(version for version, _, _ in store.migrations())
     assert said == [f"{store_dialect.describe(url)} is up to date: {len(store.migrations())} migrations applied, "
                     f"the last {last:03d}"] * 2
+
+
+def test_two_tabs_touching_one_session_at_once_both_succeed(server):
+    url = pg_cluster.new_database(server)
+    now = dt.datetime(2026, 3, 2, 9, 0)
+    with store.opened(url) as conn:
+        accounts.add_user(conn, "worker@example.org", "case team")
+        token = sessions.begin(conn, "worker@example.org", now)
+    with store.opened(url) as first, store.opened(url) as second, ThreadPoolExecutor(1) as pool:
+        first.execute("BEGIN TRANSACTION")
+        sessions.touch(first, token, now + dt.timedelta(minutes=5))  # holds the row until it commits
+        waiting = pool.submit(sessions.touch, second, token, now + dt.timedelta(minutes=6))
+        with pytest.raises(TimeoutError):
+            waiting.result(timeout=2)  # the other tab waits on the row...
+        first.execute("COMMIT")
+        waiting.result(timeout=60)  # ...then loses to it (REPEATABLE READ) and is made again, not failed
+        last_used = first.execute("SELECT last_used FROM browser_sessions").fetchone()[0]
+    assert last_used == now + dt.timedelta(minutes=6)
+    store.release(url)
