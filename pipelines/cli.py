@@ -191,9 +191,9 @@ def cmd_report_ei(args) -> int:
             raise ValueError(f"funders see whole months: {period.start:%Y-%m} is not one on the list yet")
         result = {"period": period.label, "period_start": period.start, "period_end": period.end,
                   **funders.labelled("ei", (period.start,), funders.part_c[period.start])}
-        if args.format == "json":
-            print(json.dumps(result, indent=2, default=str))
-        else:
+        if args.format == "json":  # each indicator as one entry, as in the report for those who see people
+            print(json.dumps(release.nested(result), indent=2, default=str))
+        else:  # one column per indicator figure, as in theirs
             _write_table([result], "csv")
         return 0
     with store.opened(args.db) as conn:

@@ -145,6 +145,20 @@ def attack(conn, program) -> list[tuple]:
                 attacker.knows({**met, y("initial_ifsp_meetings"): -(percent + 0.5)}, at_most=True)
                 attacker.knows({**{k: -c for k, c in met.items()}, y("initial_ifsp_meetings"): percent - 0.5},
                                at_most=True)
+            # OSEP's indicators: late for a reason <= on time or late for a reason <= counted, and the
+            # percentage 100 numerator / denominator to the whole percent
+            for name in ei_figures.INDICATORS:
+                def z(part, name=name):
+                    return y(f"{name}_{part}")
+                for part in ("numerator", "denominator", "exceptional"):
+                    attacker.cell(z(part), true[name][part], given[f"{name}_{part}"],
+                                  funder.word("ei", month.start, f"{name}_{part}"))
+                attacker.knows({z("exceptional"): 1, z("numerator"): -1}, at_most=True)
+                attacker.knows({z("numerator"): 1, z("denominator"): -1}, at_most=True)
+                percent = given[f"{name}_pct"]
+                if percent is not None:
+                    attacker.knows({z("numerator"): 100, z("denominator"): -(percent + 0.5)}, at_most=True)
+                    attacker.knows({z("numerator"): -100, z("denominator"): percent - 0.5}, at_most=True)
     else:
         for month in months[-3:]:
             figures_of_month = release.submission(conn, funder, month.start)
@@ -322,9 +336,11 @@ def test_the_funder_reports_print_what_the_pages_receive(sample, capsys):
     assert bfz["populations"]["All"]["actively_homeless"] % 10 == 0
     assert "threshold" not in json.dumps(bfz)  # the veteran threshold would give six months' placements away
     ei = printed("report", "ei", "--funder", "--month", "2025-11")
-    assert {k: ei[k] for k in release.EI_COUNTS} == {
-        k: v for k, v in part_c.labelled("ei", (dt.date(2025, 11, 1),), part_c.part_c[dt.date(2025, 11, 1)]).items()
-        if k in release.EI_COUNTS}
+    november_c = part_c.labelled("ei", (dt.date(2025, 11, 1),), part_c.part_c[dt.date(2025, 11, 1)])
+    assert {k: ei[k] for k in release.EI_COUNTS} == {k: v for k, v in november_c.items() if k in release.EI_COUNTS}
+    for name in ei_figures.INDICATORS:  # each indicator as one entry, as in the report for those who see people
+        assert ei[name] == {part: november_c[f"{name}_{part}"] for part in ei_figures.INDICATOR_KEYS}
+        assert all(isinstance(v, str) or v % (1 if part == "pct" else 10) == 0 for part, v in ei[name].items())
     for weekly in (["report", "flow", "--funder", "--by", "week", "--from", "2025-10-01", "--to", "2025-12-31"],
                    ["report", "ei", "--funder", "--week", "2025-11-03"]):
         assert cli.main([*weekly, "--db", str(sample)]) == 2

@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from pipelines import agenda, figures, loading, store
+from pipelines.disclosure import release
 from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import period_of, series
 from pipelines.programs import EARLY_INTERVENTION
@@ -138,5 +139,17 @@ def test_funders_monthly_figures_name_no_child(ei_db, monkeypatch):
     app.run()
     app.switch_page("views/monthly_figures.py").run()
     assert not app.exception, app.exception
-    assert not app.subheader and not app.expander
+    assert [h.value for h in app.subheader] == ["OSEP's Part C indicators"] and not app.expander
     assert all("Name" not in t.value and "Child ID" not in t.value for t in app.dataframe)
+    # each indicator as the release gives it: rounded counts, words for the small and hidden ones
+    with store.opened(ei_db, read_only=True) as conn:
+        funders = release.for_funders(conn, EARLY_INTERVENTION)
+    month = funders.months[-1].start
+    shown = funders.labelled("ei", (month,), funders.part_c[month])
+    table = next(t.value for t in app.dataframe if "Indicator" in t.value.columns)
+    assert list(table["Indicator"]) == ["Indicator 7: 45-day timeline", "Indicator 1: timely services"]
+    for name, row in zip(("indicator_7", "indicator_1"), table.to_dict("records"), strict=True):
+        expected = {part: shown[f"{name}_{part}"] for part in ("pct", "numerator", "denominator", "exceptional")}
+        expected = {k: v if isinstance(v, str) else f"{v}%" if k == "pct" else f"{v:,}" for k, v in expected.items()}
+        assert (row["Met (%)"], row["On time, or late for a reason"], row["Children counted"],
+                row["of which late for an exceptional family circumstance"]) == tuple(expected.values())

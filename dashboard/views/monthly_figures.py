@@ -131,6 +131,20 @@ if program.has_milestones():  # a referral list: the Part C indicators instead o
     st.dataframe(pl.DataFrame([{"Figure": label, "Value": values[key]} for key, label in EI_LABELS.items()]),
                  hide_index=True, width="stretch", height="content")
     if not sees_people:
+        st.subheader("OSEP's Part C indicators")
+
+        def given(key: str) -> str:
+            if figures.get(key) is not None:  # whole percents and rounded counts
+                return f"{figures[key]}%" if key.endswith("_pct") else f"{figures[key]:,}"
+            return funders.word("ei", month, key) if key in release.PART_C_COUNTS else release.HIDDEN
+
+        st.dataframe(pl.DataFrame([{"Indicator": title, "Met (%)": given(f"{name}_pct"),
+                                    "On time, or late for a reason": given(f"{name}_numerator"),
+                                    "Children counted": given(f"{name}_denominator"),
+                                    "of which late for an exceptional family circumstance":
+                                        given(f"{name}_exceptional")}
+                                   for name, (title, _, _) in INDICATORS.items()]),
+                     hide_index=True, width="stretch", height="content", key="funder_indicators")
         funder_caption()
         st.stop()
     for name, (title, about, done) in INDICATORS.items():

@@ -31,8 +31,14 @@ WITHIN = (("Veteran", "All Singles"), ("Chronic", "All Singles"), ("Chronic Vete
 EI_AS_FLOW = {"referrals": "newly_identified", "open_referrals": "actively_homeless", "exits": "housing_placements",
               "lost_exits": "moved_to_inactive"}
 TIMELINE = ("initial_ifsp_meetings", "ifsp_within_45_days", "ifsp_late_exceptional")
+# OSEP's indicators as a funder gets them: each one's counts as Part C counts of their own, and its
+# percentage (to the whole percent) worked out from them: indicator_7_numerator, ..., indicator_7_pct.
+INDICATOR_PARTS = ("numerator", "denominator", "exceptional")
+INDICATOR_COUNTS = tuple(f"{name}_{part}" for name in ei_figures.INDICATORS for part in INDICATOR_PARTS)
+PART_C_COUNTS = (*EI_COUNTS, *INDICATOR_COUNTS)
 HIDDEN, SMALL = "hidden", rules.SMALL_WORDS
-DERIVED = ("net_change", "balance_gap", "avg_days_to_housing", "pct_45_day_timeline", "median_days_referral_to_ifsp")
+DERIVED = ("net_change", "balance_gap", "avg_days_to_housing", "pct_45_day_timeline", "median_days_referral_to_ifsp",
+           *(f"{name}_pct" for name in ei_figures.INDICATORS))
 
 
 @dataclass
@@ -55,7 +61,7 @@ class FunderRelease:
     def labelled(self, table: str, where: tuple, values: dict) -> dict:
         """`values` with each count not shown replaced by why ("fewer than 11" or "hidden"), and each
         figure worked out from counts not shown by "hidden": what a funder reads."""
-        counts = FLOW_COUNTS if table == "flow" else EI_COUNTS
+        counts = FLOW_COUNTS if table == "flow" else PART_C_COUNTS
         return {key: (value if value is not None or key not in (*counts, *DERIVED)
                       else self.word(table, *where, key) if key in counts else HIDDEN)
                 for key, value in values.items()}
@@ -114,14 +120,42 @@ def for_funders(conn, program: Program) -> FunderRelease:
                                       if out["housing_placements"] is not None else None)
         release.flow.append(out)
     for start, values in part_c.items():
-        out = {k: shown(("ei", start, k), values[k]) for k in EI_COUNTS}
+        counts = _part_c_counts(values)
+        out = {k: shown(("ei", start, k), counts[k]) for k in PART_C_COUNTS}
         # A percentage of counts that are not all shown would narrow them: it goes with them.
         timeline = all(out[k] is not None for k in TIMELINE)
         out["pct_45_day_timeline"] = rules.whole(values["pct_45_day_timeline"]) if timeline else None
         out["median_days_referral_to_ifsp"] = (rules.whole(values["median_days_referral_to_ifsp"])
                                                if out["initial_ifsp_meetings"] is not None else None)
-        release.part_c[start] = {k: out[k] for k in ei_figures.KEYS}
+        for name in ei_figures.INDICATORS:
+            whole = all(out[f"{name}_{part}"] is not None for part in ("numerator", "denominator"))
+            out[f"{name}_pct"] = _indicator_percent(values[name]) if whole else None
+        release.part_c[start] = {k: out[k] for k in (*ei_figures.KEYS, *INDICATOR_COUNTS, *DERIVED) if k in out}
     return release
+
+
+def _part_c_counts(values: dict) -> dict:
+    """A month's Part C counts, each indicator's flattened (indicator_7_numerator...)."""
+    return {**{k: values[k] for k in EI_COUNTS},
+            **{f"{name}_{part}": values[name][part] for name in ei_figures.INDICATORS for part in INDICATOR_PARTS}}
+
+
+def _indicator_percent(indicator: dict) -> int | None:
+    """The indicator's percentage to the whole percent, from its exact counts (not from the one decimal)."""
+    if not indicator["denominator"]:
+        return None
+    return rules.whole(100 * indicator["numerator"] / indicator["denominator"])
+
+
+def nested(values: dict) -> dict:
+    """A funder's Part C figures with each indicator's as one entry again, as `bynames report ei` gives them:
+    {"indicator_7": {"numerator": ..., "denominator": ..., "pct": ..., "exceptional": ...}}."""
+    parts = (*INDICATOR_PARTS, "pct")
+    flat = {f"{name}_{part}" for name in ei_figures.INDICATORS for part in parts}
+    out = {k: v for k, v in values.items() if k not in flat}
+    for name in ei_figures.INDICATORS:
+        out[name] = {part: values.get(f"{name}_{part}") for part in ei_figures.INDICATOR_KEYS}
+    return out
 
 
 def _flow_identities(model: Model, program: Program, months: list[Period], exact: dict) -> None:
@@ -156,8 +190,10 @@ def _part_c_cells(model: Model, program: Program, start: dt.date, values: dict) 
     def at(key):
         return ("ei", start, key)
 
-    for key in EI_COUNTS:
-        model.cell(at(key), values[key], rules.interval(rules.count(values[key])))
+    counts = _part_c_counts(values)
+    for key in PART_C_COUNTS:
+        if counts[key] is not None:
+            model.cell(at(key), counts[key], rules.interval(rules.count(counts[key])))
     everyone = program.populations[0].name
     for key, flow in EI_AS_FLOW.items():
         model.knows({at(key): 1, ("flow", everyone, start, flow): -1})
@@ -172,6 +208,16 @@ def _part_c_cells(model: Model, program: Program, start: dt.date, values: dict) 
         met = {at("ifsp_within_45_days"): 100, at("ifsp_late_exceptional"): 100}
         model.knows({**met, at("initial_ifsp_meetings"): -(percent + 0.5)}, at_most=True)
         model.knows({**{k: -c for k, c in met.items()}, at("initial_ifsp_meetings"): percent - 0.5}, at_most=True)
+    # Each indicator: its late children for a documented reason are among those in its numerator, who are
+    # among its cohort; its percentage ties the two as the 45-day one does.
+    for name in ei_figures.INDICATORS:
+        numerator, denominator, exceptional = (at(f"{name}_{part}") for part in INDICATOR_PARTS)
+        model.knows({exceptional: 1, numerator: -1}, at_most=True)
+        model.knows({numerator: 1, denominator: -1}, at_most=True)
+        percent = _indicator_percent(values[name])
+        if percent is not None and all(rules.count(counts[k[2]]) is not None for k in (numerator, denominator)):
+            model.knows({numerator: 100, denominator: -(percent + 0.5)}, at_most=True)
+            model.knows({numerator: -100, denominator: percent - 0.5}, at_most=True)
 
 
 def submission(conn, release: FunderRelease, month: dt.date) -> dict:
