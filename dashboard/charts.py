@@ -92,6 +92,26 @@ def active_over_time(series: pl.DataFrame, by: str, threshold: float | None = No
     return line + rule + text
 
 
+def goal_trend(months: pl.DataFrame, parts: dict[str, str]) -> alt.LayerChart:
+    """Counts whose goal is 0, month by month (`months`: month and one column per part), one line each,
+    over the goal's line at 0."""
+    long = months.select("month", *parts).unpivot(index="month", variable_name="part", value_name="children")
+    long = long.with_columns(pl.col("part").replace_strict(parts)).to_pandas()
+    lines = alt.Chart(long, height=HEIGHT).mark_line(point=True, strokeWidth=3).encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format=AXIS_FORMAT["month"], labelAngle=0)),
+        y=alt.Y("children:Q", title="Children", scale=alt.Scale(zero=True)),
+        color=alt.Color("part:N", title=None, scale=alt.Scale(domain=list(parts.values()),
+                                                              range=["#d1495b", "#edae49"]),
+                        legend=alt.Legend(orient="bottom", labelLimit=320)),
+        tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"), alt.Tooltip("part:N", title=""),
+                 alt.Tooltip("children:Q", title="Children", format=",")],
+    )
+    goal = alt.Chart(pl.DataFrame({"goal": [0], "label": ["Goal: 0"]}).to_pandas()).mark_rule(
+        strokeDash=[6, 4], color="#2a9d8f", strokeWidth=2).encode(y="goal:Q",
+                                                                  tooltip=[alt.Tooltip("label:N", title="")])
+    return lines + goal
+
+
 GROUP_ROW = 30  # pixels a group's row takes on the equity charts
 
 

@@ -32,6 +32,7 @@ from pipelines import settings as settings_declared
 from pipelines.disclosure import release
 from pipelines.disclosure.release import FunderRelease
 from pipelines.early_intervention import figures as ei_figures
+from pipelines.early_intervention import goal
 from pipelines.periods import Period, period_of, series
 from pipelines.programs import HOMELESSNESS, PROGRAMS, Program
 from pipelines.report import ValidationReport
@@ -108,6 +109,13 @@ def ei_indicator_children(version: tuple, month: dt.date, program: str) -> dict[
     """The children behind OSEP's indicators 1 and 7 of a month, with names: for roles that see people."""
     with store.reading() as conn:
         return ei_figures.period_indicator_children(conn, period_of(month, "month"), program)
+
+
+@st.cache_data(show_spinner=False)
+def ei_goal(version: tuple, start: dt.date, end: dt.date, program: str) -> list[dict]:
+    """The programme's goal for each month from `start`'s to `end`'s."""
+    with store.reading() as conn:
+        return goal.by_month(conn, PROGRAMS[program], series(start, end, "month"))
 
 
 @st.cache_data(show_spinner="Preparing the figures a funder may see (once after each upload)…")

@@ -6,9 +6,11 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from dashboard import programme_goal
 from pipelines import agenda, figures, loading, store
 from pipelines.disclosure import release
 from pipelines.early_intervention import figures as ei_figures
+from pipelines.early_intervention import goal
 from pipelines.periods import period_of, series
 from pipelines.programs import EARLY_INTERVENTION
 from tests.conftest import ROOT, app_as
@@ -92,7 +94,8 @@ def test_every_page_works_for_early_intervention(ei_db, monkeypatch, page):
     text = " ".join(m.value for m in app.markdown) + " ".join(c.value for c in app.caption)
     assert "homeless" not in text.lower(), text
     if page == "flow":
-        assert [m.label for m in app.metric] == ["Open referrals", "Coming in", "Leaving", "Net change"]
+        assert [m.label for m in app.metric] == ["Open referrals", "Coming in", "Leaving", "Net change",
+                                                 *programme_goal.COUNTS.values(), *programme_goal.RATES.values()]
     if page == "by_name_list":
         table = app.dataframe[0].value
         assert list(table.columns[:4]) == ["Rank", "Name", "45-day clock", "Transition"]
@@ -113,7 +116,8 @@ def test_monthly_figures_show_indicators_7_and_1_and_the_children_behind_them(ei
     with store.opened(ei_db, read_only=True) as conn:
         figures = ei_figures.period_figures(conn, period_of(month, "month"))
         children = ei_figures.period_indicator_children(conn, period_of(month, "month"))
-    assert [h.value for h in app.subheader] == ["Indicator 7: 45-day timeline", "Indicator 1: timely services"]
+    assert [h.value for h in app.subheader] == ["The programme's goal", "Indicator 7: 45-day timeline",
+                                                "Indicator 1: timely services"]
     tables = [t.value for t in app.dataframe]
     shown = [dict(zip(t["Figure"], t["Value"], strict=True)) for t in tables if "Figure" in t and
              "Percentage" in set(t["Figure"])]
@@ -130,6 +134,33 @@ def test_monthly_figures_show_indicators_7_and_1_and_the_children_behind_them(ei
     # the sample has children in both cohorts, late ones among them
     assert figures["indicator_7"]["denominator"] > figures["indicator_7"]["numerator"] > 0
     assert figures["indicator_1"]["denominator"] > 0
+
+
+def test_flow_shows_the_programme_goal_month_by_month(ei_db, monkeypatch):
+    """Flow's goal section says what goal.by_month works out for the range's months, the latest first."""
+    monkeypatch.setenv("BYNAMES_DATABASE", str(ei_db))
+    app = app_as("case team")
+    app.query_params["program"] = EI
+    app.run()
+    app.switch_page("views/flow.py").run()
+    assert not app.exception, app.exception
+    # by week, the last 26 whole weeks of a list to Wednesday 31 December 2025: 7 July to 28 December
+    months = series(dt.date(2025, 7, 7), dt.date(2025, 12, 28), "month")
+    with store.opened(ei_db, read_only=True) as conn:
+        expected = goal.by_month(conn, EARLY_INTERVENTION, months)
+    latest = expected[-1]
+    tiles = {m.label: m.value for m in app.metric}
+    assert tiles[programme_goal.COUNTS["past_45_days"]] == f"{latest['past_45_days']:,}"
+    assert tiles[programme_goal.COUNTS["lost_exits"]] == f"{latest['lost_exits']:,}"
+    assert tiles[programme_goal.RATES["referral_rate"]] == str(len(latest["referral_rate"]))
+    table = next(t.value for t in app.dataframe if "Goal met" in t.value.columns)
+    assert list(table["Month"]) == [f"{r['month']:%B %Y}" for r in reversed(expected)]
+    assert list(table["Goal met"]) == ["yes" if r["goal_met"] else "no" for r in reversed(expected)]
+    assert list(table[programme_goal.COUNTS["past_45_days"]]) == [f"{r['past_45_days']:,}" for r in reversed(expected)]
+    # the sample misses the goal: children wait past 45 days in its last month
+    assert latest["past_45_days"] > 0 and not latest["goal_met"]
+    said = " ".join(m.value for m in app.markdown)
+    assert f"{latest['month']:%B %Y}: the goal is not met." in said
 
 
 def test_funders_monthly_figures_name_no_child(ei_db, monkeypatch):

@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, formatting, live, nothing_loaded, signin
+from dashboard import charts, data, formatting, live, nothing_loaded, programme_goal, signin
 from pipelines import exports
 from pipelines.disclosure import release
 from pipelines.periods import add_months, period_of
@@ -71,8 +71,13 @@ st.subheader(f"{population}, {formatting.period(latest['period'], shown.start, s
 st.caption(f"Period {formatting.day(shown.start)} – {formatting.day(shown.end)}. Each change is against the "
            f"{'week' if by == 'week' else 'month'} before.")
 
-# Fewer people homeless, fewer coming in and a falling net change are good news: shown in green.
-GOOD_WHEN_DOWN = ("actively_homeless", "inflow", "net_change")
+# Fewer people homeless, fewer coming in and a falling net change are good news: shown in green. On a
+# referral list more referrals is child find working (green when up), and how many are open or leave
+# is neither good nor bad by itself (no colour).
+if program.has_milestones():
+    GOOD_WHEN_DOWN, NEUTRAL = (), ("actively_homeless", "outflow", "net_change")
+else:
+    GOOD_WHEN_DOWN, NEUTRAL = ("actively_homeless", "inflow", "net_change"), ()
 for column, (key, label) in zip(st.columns(len(KPIS)), KPIS.items()):
     if latest[key] is None:
         column.metric(label, word(latest, key), border=True)
@@ -81,7 +86,8 @@ for column, (key, label) in zip(st.columns(len(KPIS)), KPIS.items()):
     # No sparkline: Streamlit draws it as an image without a text alternative, and the charts below
     # show the same trend with one.
     column.metric(label, formatting.count(latest[key]), None if change is None else f"{change:+,}",
-                  delta_color="inverse" if key in GOOD_WHEN_DOWN else "normal", border=True)
+                  delta_color="inverse" if key in GOOD_WHEN_DOWN else "off" if key in NEUTRAL else "normal",
+                  border=True)
 if not sees_people:
     st.caption("To protect the people on the list, counts are rounded to the nearest 10 (10 stands for 11 to 14), "
                "counts of 10 or fewer read “fewer than 11”, and a few larger ones read “hidden”, so that no small "
@@ -123,6 +129,10 @@ if not sees_people:  # each count that is not shown says why
     table = table.with_columns(
         pl.Series(label, [word(row, key) if row[key] is None else f"{row[key]:,}" for row in rows], dtype=pl.String)
         for key, label in {**movements, **KPIS}.items())
+if program.has_milestones() and sees_people:  # the months of the range, from the list's first at the earliest
+    programme_goal.section(data.ei_goal(version, max(start, data.first_day(version, program.name) or start), end,
+                                        program.name))
+
 flow_file = f"flow-{program.name}-{population}-{by}.csv"
 st.download_button("Download these figures (CSV)", exports.csv(table), file_name=flow_file, mime="text/csv",
                    icon=":material/download:",

@@ -5,12 +5,12 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import data, formatting, live, nothing_loaded, signin
+from dashboard import data, formatting, live, nothing_loaded, programme_goal, signin
 from pipelines import exports, submissions
 from pipelines.active_list import display_name
 from pipelines.disclosure import release
 from pipelines.early_intervention import figures as ei_figures
-from pipelines.periods import month_end, series
+from pipelines.periods import add_months, month_end, series
 
 EI_LABELS = {
     "referrals": "Referrals received",
@@ -147,6 +147,10 @@ if program.has_milestones():  # a referral list: the Part C indicators instead o
                      hide_index=True, width="stretch", height="content", key="funder_indicators")
         funder_caption()
         st.stop()
+    # the goal over the year to this month, from the list's first month at the earliest
+    first = data.first_day(version, program.name) or month
+    programme_goal.section(data.ei_goal(version, max(add_months(month, -11), first.replace(day=1)), month,
+                                        program.name), month)
     for name, (title, about, done) in INDICATORS.items():
         indicator_section(name, title, about, done, figures[name],
                           data.ei_indicator_children(version, month, program.name)[name])
