@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pandas as pd
 import polars as pl
 import streamlit as st
 
@@ -70,7 +71,9 @@ st.markdown(f"**{matching.height:,}** of {ranked.height:,} match.{more} Rows in 
 HIGHLIGHT = "background-color: #dbeafe; font-weight: 600"
 styled = table.to_pandas().style.apply(
     lambda row: [HIGHLIGHT if row["Status"] in ("New", "Returned") else "" for _ in row], axis=1
-).format(thousands=",")
+).format(thousands=",").format(
+    # scores are whole numbers or halves as assessments give them: 17, not 17.000000
+    lambda score: "" if pd.isna(score) else f"{score:g}", subset=[c for c in ("Score",) if c in table.columns])
 selected = selection.picked_row(styled, "list_table", shown["record_id"], hide_index=True, width="stretch",
                                 height=460)
 if selected is not None:
