@@ -106,7 +106,7 @@ def ei_month(version: tuple, month: dt.date, program: str) -> dict:
 
 @st.cache_data(show_spinner=False)
 def ei_indicator_children(version: tuple, month: dt.date, program: str) -> dict[str, pl.DataFrame]:
-    """The children behind OSEP's indicators 1 and 7 of a month, with names: for roles that see people."""
+    """The children behind each of OSEP's indicators of a month, with names: for roles that see people."""
     with store.reading() as conn:
         return ei_figures.period_indicator_children(conn, period_of(month, "month"), program)
 

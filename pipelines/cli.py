@@ -480,7 +480,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--funder", action="store_true", help=FUNDER_HELP)
     p.set_defaults(run=_recorded(cmd_report_bfz))
     p = report.add_parser("ei", help="Early Intervention: the 45-day clock, exits, timely services and OSEP's "
-                                    "indicators 1 and 7")
+                                    "Part C indicators")
     p.add_argument("--db", help=DB_HELP)
     p.add_argument("--month", help="YYYY-MM")
     p.add_argument("--week", type=_date, help="any day of the week (weeks run Monday to Sunday), YYYY-MM-DD")

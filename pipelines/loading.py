@@ -40,6 +40,7 @@ ATTRIBUTES = {
     "neighborhood": pl.String, "referral_source": pl.String, "eligible": pl.Boolean, "exceptional": pl.Boolean,
     "exit_reason": pl.Int8, "eligible_on": pl.Date, "exit_reason_on": pl.Date,
     "prioritized": pl.Boolean, "assessed_on": pl.Date, "referral": pl.String,
+    "part_b_potential": pl.Boolean, "conference_declined": pl.Boolean,
 }
 # What changes over time within one extract (an HMIS export): pipelines/hmis/attributes.py
 OVER_TIME = pl.Struct({"valid_from": pl.Date, "household_type": pl.String, "chronic": pl.Boolean})

@@ -178,6 +178,7 @@ EARLY_INTERVENTION = Program(
         EventKind("transition_steps", "Transition steps", "milestone", 5),
         EventKind("lea_notified", "School district notified", "milestone", 6),
         EventKind("transition_conference", "Transition conference", "milestone", 7),
+        EventKind("sea_notified", "State education agency notified", "milestone", 8),
     ),
     populations=(Population("All children"),),
     settings={

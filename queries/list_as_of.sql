@@ -21,7 +21,7 @@ milestones AS (
 ),
 dated AS (
     PIVOT milestones ON kind IN ('evaluated', 'eligibility_decided', 'ifsp', 'service_start',
-        'transition_steps', 'lea_notified', 'transition_conference')
+        'transition_steps', 'lea_notified', 'sea_notified', 'transition_conference')
     USING any_value(event_date) GROUP BY record_id
 ),
 attributes AS (
@@ -34,7 +34,7 @@ SELECT d.record_id, d.person_id, p.client_id, d.entry_date AS referred, d.active
     CASE WHEN d.active THEN NULL ELSE d.exit_date END AS exited,
     CASE WHEN d.active THEN NULL ELSE xk.kind END AS exit_kind,
     m.evaluated, m.eligibility_decided, m.ifsp, m.service_start, m.transition_steps, m.lea_notified,
-    m.transition_conference,
+    m.sea_notified, m.transition_conference,
     a.first_name, a.last_name, a.birth_date, a.gender AS sex, a.race, a.hispanic, a.zip, a.neighborhood,
     a.referral_source,
     -- a child is found eligible or not from the day of the decision, not before
@@ -42,7 +42,7 @@ SELECT d.record_id, d.person_id, p.client_id, d.entry_date AS referred, d.active
     -- a reason is known once the child has exited, and not before the exit it was given with
     CASE WHEN NOT d.active AND (a.exit_reason_on IS NULL OR a.exit_reason_on <= $day) THEN a.exit_reason END
         AS exit_reason,
-    a.contact_worker AS service_coordinator,
+    a.part_b_potential, a.conference_declined, a.contact_worker AS service_coordinator,
     a.ethnicity, a.age, a.household_type, a.veteran, a.chronic
 FROM at_day d
 JOIN people p ON p.person_id = d.person_id

@@ -22,7 +22,7 @@ WHERE NOT d.new_record;
 INSERT INTO record_attributes (record_id, upload_id, valid_from, household_type, veteran, chronic, race,
     ethnicity, gender, age, assessment_score, contact_worker, first_name, last_name, bnl_status, extra,
     population_mask, birth_date, hispanic, zip, neighborhood, referral_source, eligible, exceptional, exit_reason,
-    eligible_on, exit_reason_on, seen_from, prioritized, assessed_on, referral)
+    eligible_on, exit_reason_on, seen_from, prioritized, assessed_on, referral, part_b_potential, conference_declined)
 WITH combinations AS (
     SELECT DISTINCT household_type, veteran, chronic FROM incoming
 ),
@@ -55,7 +55,7 @@ SELECT i.record_id, $upload_id, i.valid_from, i.household_type, i.veteran, i.chr
     i.gender, i.age, i.assessment_score, i.contact_worker, i.first_name, i.last_name, i.bnl_status,
     i.extra::JSON, m.population_mask, i.birth_date, i.hispanic, i.zip, i.neighborhood, i.referral_source,
     i.eligible, i.exceptional, i.exit_reason, i.eligible_on, i.exit_reason_on, i.seen_from, i.prioritized,
-    i.assessed_on, i.referral
+    i.assessed_on, i.referral, i.part_b_potential, i.conference_declined
 FROM described i
 JOIN masks m ON m.household_type IS NOT DISTINCT FROM i.household_type
             AND m.veteran = i.veteran AND m.chronic = i.chronic
@@ -65,12 +65,12 @@ WHERE a.record_id IS NULL
    OR (i.household_type, i.veteran, i.chronic, i.race, i.ethnicity, i.gender, i.age, i.assessment_score,
        i.contact_worker, i.first_name, i.last_name, i.bnl_status, i.extra::JSON, i.birth_date, i.hispanic,
        i.zip, i.neighborhood, i.referral_source, i.eligible, i.exceptional, i.exit_reason, i.eligible_on,
-       i.exit_reason_on, i.prioritized, i.assessed_on, i.referral)
+       i.exit_reason_on, i.prioritized, i.assessed_on, i.referral, i.part_b_potential, i.conference_declined)
       IS DISTINCT FROM
       (a.household_type, a.veteran, a.chronic, a.race, a.ethnicity, a.gender, a.age, a.assessment_score,
        a.contact_worker, a.first_name, a.last_name, a.bnl_status, a.extra, a.birth_date, a.hispanic,
        a.zip, a.neighborhood, a.referral_source, a.eligible, a.exceptional, a.exit_reason, a.eligible_on,
-       a.exit_reason_on, a.prioritized, a.assessed_on, a.referral);
+       a.exit_reason_on, a.prioritized, a.assessed_on, a.referral, a.part_b_potential, a.conference_declined);
 
 -- The records whose states must be rebuilt: the new ones, the known ones this upload added facts
 -- to, and the other records of the people they belong to (whether a person has several records

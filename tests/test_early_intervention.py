@@ -105,7 +105,7 @@ def test_every_page_works_for_early_intervention(ei_db, monkeypatch, page):
         assert values["Open referrals at the month's end"] != "–"
 
 
-def test_monthly_figures_show_indicators_7_and_1_and_the_children_behind_them(ei_db, monkeypatch):
+def test_monthly_figures_show_indicators_7_1_and_8_and_the_children_behind_them(ei_db, monkeypatch):
     monkeypatch.setenv("BYNAMES_DATABASE", str(ei_db))
     app = app_as("case team")
     app.query_params["program"] = EI
@@ -116,23 +116,33 @@ def test_monthly_figures_show_indicators_7_and_1_and_the_children_behind_them(ei
     with store.opened(ei_db, read_only=True) as conn:
         figures = ei_figures.period_figures(conn, period_of(month, "month"))
         children = ei_figures.period_indicator_children(conn, period_of(month, "month"))
-    assert [h.value for h in app.subheader] == ["The programme's goal", "Indicator 7: 45-day timeline",
-                                                "Indicator 1: timely services"]
+    assert [h.value for h in app.subheader] == [
+        "The programme's goal", "Indicator 7: 45-day timeline", "Indicator 1: timely services",
+        "Indicator 8A: transition steps and services", "Indicator 8B: school district and State notified",
+        "Indicator 8C: transition conference"]
     tables = [t.value for t in app.dataframe]
     shown = [dict(zip(t["Figure"], t["Value"], strict=True)) for t in tables if "Figure" in t and
              "Percentage" in set(t["Figure"])]
     listed = [t for t in tables if "Name" in t]
-    for name, values, people in zip(ei_figures.INDICATORS[::-1], shown, listed, strict=True):
+    in_page_order = ("indicator_7", "indicator_1", "indicator_8a", "indicator_8b", "indicator_8c")
+    for name, values, people in zip(in_page_order, shown, listed, strict=True):
         figure = figures[name]
         assert values["Denominator: children counted"] == f"{figure['denominator']:,}"
-        assert values["Numerator: on time, or late for an exceptional family circumstance"] == \
-            f"{figure['numerator']:,}"
-        assert values["of which late for an exceptional family circumstance"] == f"{figure['exceptional']:,}"
         assert values["Percentage"] == ("–" if figure["pct"] is None else f"{figure['pct']:.1f}%")
+        if name == "indicator_8b":  # OSEP allows no exceptional family circumstance for a notification
+            assert values["Numerator: on time"] == f"{figure['numerator']:,}"
+            assert "of which late for an exceptional family circumstance" not in values
+        else:
+            assert values["Numerator: on time, or late for an exceptional family circumstance"] == \
+                f"{figure['numerator']:,}"
+            assert values["of which late for an exceptional family circumstance"] == f"{figure['exceptional']:,}"
         assert len(people) == children[name].height and people["Name"].notna().all()
         assert sorted(people["Child ID"]) == sorted(children[name]["client_id"])
-    # the sample has children in both cohorts, late ones among them
-    assert figures["indicator_7"]["denominator"] > figures["indicator_7"]["numerator"] > 0
+    assert list(listed[2].columns) == ["Counted as", "Child ID", "Name", "Referred", "IFSP meeting", "Third birthday",
+                                       "Due by", "Transition steps", "Exited", "Days before the third birthday"]
+    # the sample has children in every cohort, late ones among them
+    for name in ("indicator_7", "indicator_8a", "indicator_8b", "indicator_8c"):
+        assert figures[name]["denominator"] > figures[name]["numerator"] > 0, name
     assert figures["indicator_1"]["denominator"] > 0
 
 
@@ -178,8 +188,11 @@ def test_funders_monthly_figures_name_no_child(ei_db, monkeypatch):
     month = funders.months[-1].start
     shown = funders.labelled("ei", (month,), funders.part_c[month])
     table = next(t.value for t in app.dataframe if "Indicator" in t.value.columns)
-    assert list(table["Indicator"]) == ["Indicator 7: 45-day timeline", "Indicator 1: timely services"]
-    for name, row in zip(("indicator_7", "indicator_1"), table.to_dict("records"), strict=True):
+    assert list(table["Indicator"]) == [
+        "Indicator 7: 45-day timeline", "Indicator 1: timely services", "Indicator 8A: transition steps and services",
+        "Indicator 8B: school district and State notified", "Indicator 8C: transition conference"]
+    for name, row in zip(("indicator_7", "indicator_1", "indicator_8a", "indicator_8b", "indicator_8c"),
+                         table.to_dict("records"), strict=True):
         expected = {part: shown[f"{name}_{part}"] for part in ("pct", "numerator", "denominator", "exceptional")}
         expected = {k: v if isinstance(v, str) else f"{v}%" if k == "pct" else f"{v:,}" for k, v in expected.items()}
         assert (row["Met (%)"], row["On time, or late for a reason"], row["Children counted"],

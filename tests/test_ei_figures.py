@@ -88,6 +88,11 @@ MARCH_INDICATORS = {
     "indicator_7": {"numerator": 2, "denominator": 4, "pct": 50.0, "exceptional": 1},
     # services due in March: C1 only (IFSP 20 February + 30 = 22 March; started 5 March)
     "indicator_1": {"numerator": 1, "denominator": 1, "pct": 100.0, "exceptional": 0},
+    # leaving Part C in March with an IFSP: C9 (exited 28 March; 3 on 1 April, so steps due by 1 January; IFSP
+    # 1 December). The file has no transition columns: no steps, and not recorded whether potentially eligible
+    "indicator_8a": {"numerator": 0, "denominator": 1, "pct": 0.0, "exceptional": 0},
+    "indicator_8b": {"numerator": 0, "denominator": 0, "pct": None, "exceptional": 0},
+    "indicator_8c": {"numerator": 0, "denominator": 0, "pct": None, "exceptional": 0},
 }
 
 
@@ -198,6 +203,9 @@ APRIL = {
     "indicator_7": {"numerator": 5, "denominator": 10, "pct": 50.0, "exceptional": 2},
     # on time S1, S8 (2) + exceptional S4, S9 (2) = 4; late S2, S5, S7 (3); 7 counted; 400 / 7 = 57.14
     "indicator_1": {"numerator": 4, "denominator": 7, "pct": 57.1, "exceptional": 2},
+    # turning 3 in April: K12 only (15 April), referred 36 days before: left out of all three
+    **dict.fromkeys(("indicator_8a", "indicator_8b", "indicator_8c"),
+                    {"numerator": 0, "denominator": 0, "pct": None, "exceptional": 0}),
 }
 
 
@@ -265,6 +273,145 @@ def test_without_a_cohort_there_is_no_percentage(indicators_conn):
                                                               "exceptional": 0}
 
 
+# -- OSEP's indicators 8A-8C (transition at age 3), worked out by hand -------------------------------------
+#
+# June 2025: S = 1 June, R = 30 June. Who is counted: a child with an IFSP who left Part C in June, by an exit or
+# by turning 3 still enrolled, whichever came first. Most are born 2022-06-15: 3 on 15 June 2025, so the steps,
+# the notifications and the conference are due by 17 March 2025 (90 days before: 14 days of March + 30 of April
+# + 31 of May + 15 of June) and, for the steps and the conference, not before 15 September 2024 (9 months). T12
+# is 3 on 20 July (due by 21 April, not before 20 October), T13 on 20 June (due by 22 March), T15 on 30 June
+# (due by 1 April, not before 30 September 2024), T10 on 1 December (due by 2 September). Extract dated 31
+# August: T13's conference (1 July) and exit (5 July) come after R.
+TRANSITION_HEADER = ("Child ID,First Name,Last Name,Date of Birth,Referral Date,Eligibility,IFSP Date,"
+                     "Exceptional Family Circumstance,Transition Steps Date,Potentially Eligible for Part B,"
+                     "LEA Notification Date,SEA Notification Date,Transition Conference Date,"
+                     "Transition Conference Declined,Exit Date,Exit Reason")
+TRANSITION_ROWS = """\
+T1,Ann,Tee,2022-06-15,2024-05-01,Eligible,2024-06-01,,2024-12-01,Yes,2025-02-01,2025-02-03,2025-03-01,,2025-06-14,2
+T2,Ben,Tee,2022-06-15,2024-05-01,Eligible,2024-06-01,,2025-04-01,Yes,2025-04-01,2025-03-01,2025-04-10,,2025-06-14,2
+T3,Cy,Tee,2022-06-15,2024-05-01,Eligible,2024-06-01,Yes,2025-04-01,Yes,2025-04-01,2025-04-01,2025-04-20,,2025-06-14,3
+T4,Di,Tee,2022-06-15,2024-05-01,Eligible,2024-06-01,,,Yes,2025-02-01,,,,,
+T5,Ed,Tee,2022-06-15,2024-05-01,Eligible,2024-06-01,,2024-08-01,Yes,2024-08-01,2024-08-01,2024-09-14,,2025-06-14,2
+T6,Flo,Tee,2022-06-15,2024-05-01,Eligible,2024-06-01,,2024-12-01,No,,,,,2025-06-14,4
+T7,Gil,Tee,2022-06-15,2024-05-01,Eligible,2024-06-01,,2024-12-01,Yes,2025-02-01,2025-02-01,,Yes,2025-06-14,6
+T8,Hu,Tee,2022-06-15,2025-02-15,Eligible,2025-04-01,,2025-04-15,Yes,2025-04-15,2025-04-15,2025-05-01,,2025-06-14,2
+T9,Io,Tee,2022-06-15,2025-05-10,,,,,,,,,,2025-06-05,6
+T10,Jem,Tee,2022-12-01,2024-02-01,Eligible,2024-03-01,,,,,,,,2025-06-10,1
+T11,Kai,Tee,2022-06-15,2024-05-01,Eligible,2024-06-01,,2024-12-01,,2025-02-01,2025-02-01,2025-03-01,,2025-06-14,2
+T12,Lu,Tee,2022-07-20,2024-05-01,Eligible,2024-06-01,,2024-11-01,Yes,2025-04-25,2025-04-01,,,2025-06-20,8
+T13,Mo,Tee,2022-06-20,2024-05-01,Eligible,2024-06-01,Yes,2024-12-01,Yes,2025-02-01,2025-02-01,2025-07-01,,2025-07-05,2
+T14,Nia,Tee,2022-05-31,2024-05-01,Eligible,2024-06-01,,2024-12-01,Yes,,,,,,
+T15,Oz,Tee,2022-06-30,2024-05-01,Eligible,2024-07-01,,2024-09-30,Yes,2025-04-02,2025-04-01,2025-04-01,,,
+T16,Pia,Tee,2022-06-10,2025-01-10,Not eligible,,,,,,,,,2025-06-03,1
+T17,Quin,Tee,2022-07-01,2024-05-01,Eligible,2024-06-01,,2024-12-01,Yes,2025-02-01,2025-02-01,2025-03-01,,2025-08-15,2
+"""
+# Not in June's cohorts: T14 (3 on 31 May, May's), T16 (exited in June, but never had an IFSP), T17 (3 on 1 July).
+LEFT_OUT_OF_ALL = {
+    "T8": "left out: IFSP fewer than 90 days before the third birthday",  # IFSP 1 April, after 17 March
+    "T9": "left out: referred fewer than 45 days before the third birthday",  # 36 days; no IFSP, listed anyway
+    "T10": "left out: exited more than 90 days before the third birthday",  # exited 10 June, steps due 2 September
+}
+JUNE_8A = {
+    "T1": "on time",  # steps 1 December 2024: 196 days before
+    "T2": "late",  # steps 1 April: 75 days before
+    "T3": "late, exceptional family circumstance",  # 75 days before, circumstance documented
+    "T4": "late, none by the period's end",  # no steps; still enrolled on the third birthday
+    "T5": "not on time: more than 9 months before the third birthday",  # 1 August 2024, before 15 September
+    "T6": "on time",  # not potentially eligible for Part B: that leaves a child out of 8B and 8C only
+    "T7": "on time",
+    "T11": "on time",
+    "T12": "on time",  # 1 November 2024, 261 days before 20 July; left Part C on 20 June, moving out of state
+    "T13": "on time",  # 3 on 20 June, still enrolled then: June's, even though it exits on 5 July
+    "T15": "on time",  # 30 September 2024: 9 months before to the day
+    **LEFT_OUT_OF_ALL,
+}
+JUNE_8B = {  # both notified at least 90 days before; no upper bound, no exceptional family circumstance
+    "T1": "on time",  # LEA 1 February, SEA 3 February: the later counts
+    "T2": "late",  # SEA 1 March, on time, but LEA 1 April, 75 days before
+    "T3": "late",  # 75 days before: a circumstance does not excuse a notification
+    "T4": "late, none by the period's end",  # LEA on time, SEA never
+    "T5": "on time",  # 1 August 2024, more than 9 months before: still at least 90 days
+    "T6": "left out: not potentially eligible for Part B",
+    "T7": "on time",
+    "T11": "left out: not recorded whether potentially eligible for Part B",
+    "T12": "late",  # LEA 25 April: 86 days before 20 July
+    "T13": "on time",
+    "T15": "late",  # SEA 1 April (90 days), LEA 2 April: 89 days
+    **LEFT_OUT_OF_ALL,
+}
+JUNE_8C = {
+    "T1": "on time",  # 1 March: 106 days before
+    "T2": "late",  # 10 April: 66 days before
+    "T3": "late, exceptional family circumstance",  # 20 April: 56 days before
+    "T4": "late, none by the period's end",
+    "T5": "not on time: more than 9 months before the third birthday",  # 14 September 2024: a day too early
+    "T6": "left out: not potentially eligible for Part B",
+    "T7": "left out: the family declined the conference",
+    "T11": "left out: not recorded whether potentially eligible for Part B",
+    "T12": "late, none by the period's end",  # exited 20 June without a conference
+    "T13": "late, none by the period's end, exceptional family circumstance",  # its conference (1 July) is after R
+    "T15": "on time",  # 1 April: 90 days before to the day
+    **LEFT_OUT_OF_ALL,
+}
+JUNE_8 = {
+    # on time T1, T6, T7, T11, T12, T13, T15 (7) + exceptional T3 (1) = 8; late T2, T4, T5 (3); 800 / 11 = 72.73
+    "indicator_8a": {"numerator": 8, "denominator": 11, "pct": 72.7, "exceptional": 1},
+    # on time T1, T5, T7, T13 (4); late T2, T3, T4, T12, T15 (5); 400 / 9 = 44.44
+    "indicator_8b": {"numerator": 4, "denominator": 9, "pct": 44.4, "exceptional": 0},
+    # on time T1, T15 (2) + exceptional T3, T13 (2) = 4; late T2, T4, T5, T12 (4)
+    "indicator_8c": {"numerator": 4, "denominator": 8, "pct": 50.0, "exceptional": 2},
+}
+TRANSITION = ("indicator_8a", "indicator_8b", "indicator_8c")
+
+
+@pytest.fixture
+def transition_conn(conn):
+    data = (TRANSITION_HEADER + "\n" + TRANSITION_ROWS).encode()
+    result = loading.ingest(conn, data, "transition.csv", program="early_intervention", who="test",
+                            today=dt.date(2025, 8, 31))
+    assert result.status == loading.LOADED, result.report.lines()
+    return conn
+
+
+def test_each_childs_place_in_indicators_8a_8b_and_8c(transition_conn):
+    children = ei_figures.period_indicator_children(transition_conn, period_of(dt.date(2025, 6, 1), "month"))
+    assert outcomes(children["indicator_8a"]) == JUNE_8A
+    assert outcomes(children["indicator_8b"]) == JUNE_8B
+    assert outcomes(children["indicator_8c"]) == JUNE_8C
+
+    def days(name: str) -> dict:
+        chosen = children[name].filter(pl.col("client_id").is_in(["T1", "T4", "T5", "T8", "T15"]))
+        return dict(zip(chosen["client_id"], chosen["days"], strict=True))
+    # days before the third birthday: none without the step, none for a child left out
+    assert days("indicator_8a") == {"T1": 196, "T4": None, "T5": 318, "T8": None, "T15": 273}
+    assert days("indicator_8b") == {"T1": 132, "T4": None, "T5": 318, "T8": None, "T15": 89}
+    assert days("indicator_8c") == {"T1": 106, "T4": None, "T5": 274, "T8": None, "T15": 90}
+    (t12,) = children["indicator_8b"].filter(pl.col("client_id") == "T12").select(
+        "third_birthday", "deadline", "exited").rows()
+    assert t12 == (dt.date(2025, 7, 20), dt.date(2025, 4, 21), dt.date(2025, 6, 20))
+
+
+def test_indicators_8a_8b_and_8c_equal_the_hand_worked_ones(transition_conn):
+    june = ei_figures.period_figures(transition_conn, period_of(dt.date(2025, 6, 1), "month"))
+    assert {k: june[k] for k in TRANSITION} == JUNE_8
+    row = ei_figures.flat(june)
+    assert {k: row[f"indicator_8c_{k}"] for k in ei_figures.INDICATOR_KEYS} == JUNE_8["indicator_8c"]
+    assert "indicator_8a" not in row
+
+
+def test_a_child_is_in_the_month_of_the_exit_or_the_third_birthday_whichever_is_first(transition_conn):
+    # May: T14, 3 on 31 May and still enrolled (steps on time; neither notification nor a conference).
+    # July: T17, 3 on 1 July (exits 15 August). T13, exiting on 5 July, was June's (3 on 20 June) and is not
+    # counted again; T12, 3 on 20 July, left on 20 June.
+    may, july = (period_of(dt.date(2025, m, 1), "month") for m in (5, 7))
+    may_children = ei_figures.period_indicator_children(transition_conn, may)
+    assert {name: outcomes(may_children[name]) for name in TRANSITION} == {
+        "indicator_8a": {"T14": "on time"}, "indicator_8b": {"T14": "late, none by the period's end"},
+        "indicator_8c": {"T14": "late, none by the period's end"}}
+    july_children = ei_figures.period_indicator_children(transition_conn, july)
+    assert {name: outcomes(july_children[name]) for name in TRANSITION} == dict.fromkeys(TRANSITION, {"T17": "on time"})
+
+
 # -- The same from the whole history as from the list cut at the month's end (DESIGN §2.1, tests/test_as_of.py) --
 
 blank = as_of.blank  # the fixture: a database migrated once, copied for each example
@@ -274,6 +421,44 @@ referral_near_3 = as_of.referral().flatmap(lambda row: st.integers(30, 1094).map
 
 # Referrals fall in the window's four months (January to April 2024): March's and April's cohorts are the full ones.
 march_or_april = st.integers(60, as_of.WINDOW - 1).map(lambda n: as_of.FIRST + dt.timedelta(days=n))
+# ...and, for indicator 8, two rows in three are children turning 3 in March or April, referred 30 to 600 days
+# before, mostly with an IFSP, exiting in the four months before the third birthday or not at all, with
+# transition dates drawn around the 9-month and 90-day marks so that they fall on both sides of each.
+EI_8_HEADER = {**as_of.EI_HEADER, "Transition Steps Date": "steps", "Potentially Eligible for Part B": "part_b",
+               "LEA Notification Date": "lea", "SEA Notification Date": "sea",
+               "Transition Conference Declined": "declined"}
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@st.composite
+def referral_at_3(draw):
+    row = draw(referral_near_3)
+    yes_no = st.sampled_from(["Yes", "No", ""])
+    row |= {"steps": None, "lea": None, "sea": None, "part_b": draw(yes_no), "declined": draw(yes_no)}
+    if draw(st.integers(1, 3)) == 1:
+        return row
+    third = as_of.FIRST + dt.timedelta(days=draw(st.integers(60, as_of.WINDOW - 1)))
+    referred = third - dt.timedelta(days=draw(st.integers(30, 600)))
+
+    def days_from(day: dt.date, low: int, high: int, blank_one_in: int = 2) -> dt.date | None:
+        if draw(st.integers(1, blank_one_in)) == 1:
+            return None
+        return day + dt.timedelta(days=draw(st.integers(low, high)))
+
+    exited = days_from(third, -120, 10)
+    exited = exited and max(exited, referred)
+    return row | {
+        "birth": years_before(third, 3), "referred": referred, "evaluated": None, "decided": None,
+        "ifsp": days_from(referred, 0, 80, blank_one_in=5), "service": None, "exited": exited,
+        "reason": str(draw(st.integers(1, 10))) if exited else "",
+        **{key: days_from(third, -300, 20, blank_one_in=4) for key in ("steps", "lea", "sea", "conference")},
+    }
 
 
 def children_of(conn, period) -> list[tuple]:
@@ -283,15 +468,15 @@ def children_of(conn, period) -> list[tuple]:
 
 
 @settings(as_of.PROPERTY, max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "60")))
-@given(extracts=as_of.two_extracts(referral_near_3), day=march_or_april)
+@given(extracts=as_of.two_extracts(referral_at_3()), day=march_or_april)
 def test_indicators_of_a_month_are_those_of_the_list_cut_at_its_end(blank, extracts, day):
     month = period_of(day, "month")
-    whole, cut = as_of.whole_and_cut(blank, "early_intervention", extracts, as_of.EI_HEADER, as_of.cut_ei,
-                                     month.end)
+    whole, cut = as_of.whole_and_cut(blank, "early_intervention", extracts, EI_8_HEADER, as_of.cut_ei, month.end)
     try:
         children = children_of(whole, month)
         assert children == children_of(cut, month)
         event(f"{len({c[-1] for c in children})} kinds of outcome")  # pytest --hypothesis-show-statistics
+        event(f"{len({c[-1] for c in children if c[0] in TRANSITION})} kinds of indicator 8's outcome")
         figures = ei_figures.period_figures(whole, month)
         assert {k: figures[k] for k in ei_figures.INDICATORS} == {
             k: v for k, v in ei_figures.period_figures(cut, month).items() if k in ei_figures.INDICATORS}

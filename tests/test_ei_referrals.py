@@ -20,8 +20,8 @@ from tests.conftest import TODAY
 FULL_HEADER = (
     "Child ID,First Name,Last Name,Date of Birth,Sex,Race,Hispanic,ZIP,Neighborhood,Referral Date,Referral Source,"
     "Evaluation Date,Eligibility,Eligibility Date,IFSP Date,Exceptional Family Circumstance,Service Start Date,"
-    "Transition Steps Date,LEA Notification Date,Transition Conference Date,Exit Date,Exit Reason,"
-    "Service Coordinator,Notes"
+    "Transition Steps Date,Potentially Eligible for Part B,LEA Notification Date,SEA Notification Date,"
+    "Transition Conference Date,Transition Conference Declined,Exit Date,Exit Reason,Service Coordinator,Notes"
 )
 # The columns the rules are about, so that each rule's test fits on a line.
 SHORT_HEADER = ("Child ID,Date of Birth,Referral Date,Evaluation Date,Eligibility,Eligibility Date,IFSP Date,"
@@ -46,14 +46,15 @@ def findings(data: bytes, name="referrals.csv"):
 def test_golden_rows():
     frame = read(ei_csv(
         'A1,Ana,Reyes,3/4/2023,Female,"White; Asian or Asian American",No,2138,Millbrook,1/10/2025,Physician,'
-        "2/1/2025,Eligible,2/5/2025,2/20/2025,,3/1/2025,,,,,,Dana Ruiz,twins",
-        "B2,Bo,Li,2022-12-01,Male,,Yes,02848,Eastgate,6/1/2025,Parent,,,,,,,,,,7/1/2025,9,Sam Okoro,",
-        "A1,Ana,Reyes,3/4/2023,Female,White,no,,Millbrook,10/2/2024,Parent,,,,,,,,,,11/1/2024,"
+        "2/1/2025,Eligible,2/5/2025,2/20/2025,,3/1/2025,,y,,,,,,,Dana Ruiz,twins",
+        "B2,Bo,Li,2022-12-01,Male,,Yes,02848,Eastgate,6/1/2025,Parent,,,,,,,,,,,,,7/1/2025,9,Sam Okoro,",
+        "A1,Ana,Reyes,3/4/2023,Female,White,no,,Millbrook,10/2/2024,Parent,,,,,,,,,,,,,11/1/2024,"
         "Withdrawal by parent (or guardian),,",
         'C3,Cal,Ng,1/20/2023,Male,Black or African American,,,South Wharf,3/3/2025,Hospital/NICU,3/20/2025,'
-        '"not eligible ",3/25/2025,,,,,,,"March 30, 2025",No longer eligible for Part C prior to reaching age three,,',
+        '"not eligible ",3/25/2025,,,,,No,,,,,"March 30, 2025",No longer eligible for Part C prior to reaching age '
+        'three,,',
         "D4,Dee,Ode,1/20/2023,Female,Multiracial,N,02857,South Wharf,3/3/2025,Physician,3/20/2025,Eligible,"
-        "3/25/2025,4/30/2025,Yes,5/12/2025,8/1/2025,9/15/2025,10/1/2025,1/10/2026,2,Rosa Ibarra,",
+        "3/25/2025,4/30/2025,Yes,5/12/2025,8/1/2025,Yes,9/15/2025,2025-09-17,10/1/2025,No,1/10/2026,2,Rosa Ibarra,",
         header=FULL_HEADER,
     ))
     assert frame.columns == RECORD_COLUMNS
@@ -66,27 +67,28 @@ def test_golden_rows():
                     sex="Female", race="White; Asian or Asian American", hispanic=False, zip="02138",
                     neighborhood="Millbrook", referral_source="Physician", referred=d(2025, 1, 10),
                     evaluated=d(2025, 2, 1), eligible=True, eligibility_decided=d(2025, 2, 5), ifsp=d(2025, 2, 20),
-                    exceptional=False, service_start=d(2025, 3, 1), service_coordinator="Dana Ruiz",
-                    extra='{"Notes":"twins"}'),
+                    exceptional=False, service_start=d(2025, 3, 1), part_b_potential=True,
+                    conference_declined=False, service_coordinator="Dana Ruiz", extra='{"Notes":"twins"}'),
         base | dict(row=3, client_id="B2", ordinal=1, first_name="Bo", last_name="Li", birth_date=d(2022, 12, 1),
                     sex="Male", hispanic=True, zip="02848", neighborhood="Eastgate", referral_source="Parent",
-                    referred=d(2025, 6, 1), exceptional=False, exited=d(2025, 7, 1), exit_reason=9,
-                    service_coordinator="Sam Okoro", extra='{"Notes":null}'),
+                    referred=d(2025, 6, 1), exceptional=False, conference_declined=False, exited=d(2025, 7, 1),
+                    exit_reason=9, service_coordinator="Sam Okoro", extra='{"Notes":null}'),
         base | dict(row=4, client_id="A1", ordinal=1, first_name="Ana", last_name="Reyes", birth_date=d(2023, 3, 4),
                     sex="Female", race="White", hispanic=False, neighborhood="Millbrook", referral_source="Parent",
-                    referred=d(2024, 10, 2), exceptional=False, exited=d(2024, 11, 1), exit_reason=9,
-                    extra='{"Notes":null}'),
+                    referred=d(2024, 10, 2), exceptional=False, conference_declined=False, exited=d(2024, 11, 1),
+                    exit_reason=9, extra='{"Notes":null}'),
         base | dict(row=5, client_id="C3", ordinal=1, first_name="Cal", last_name="Ng", birth_date=d(2023, 1, 20),
                     sex="Male", race="Black or African American", neighborhood="South Wharf",
                     referral_source="Hospital/NICU", referred=d(2025, 3, 3), evaluated=d(2025, 3, 20),
-                    eligible=False, eligibility_decided=d(2025, 3, 25), exceptional=False, exited=d(2025, 3, 30),
-                    exit_reason=1, extra='{"Notes":null}'),
+                    eligible=False, eligibility_decided=d(2025, 3, 25), exceptional=False, part_b_potential=False,
+                    conference_declined=False, exited=d(2025, 3, 30), exit_reason=1, extra='{"Notes":null}'),
         base | dict(row=6, client_id="D4", ordinal=1, first_name="Dee", last_name="Ode", birth_date=d(2023, 1, 20),
                     sex="Female", race="Multiracial", hispanic=False, zip="02857", neighborhood="South Wharf",
                     referral_source="Physician", referred=d(2025, 3, 3), evaluated=d(2025, 3, 20), eligible=True,
                     eligibility_decided=d(2025, 3, 25), ifsp=d(2025, 4, 30), exceptional=True,
-                    service_start=d(2025, 5, 12), transition_steps=d(2025, 8, 1), lea_notified=d(2025, 9, 15),
-                    transition_conference=d(2025, 10, 1), exited=d(2026, 1, 10), exit_reason=2,
+                    service_start=d(2025, 5, 12), transition_steps=d(2025, 8, 1), part_b_potential=True,
+                    lea_notified=d(2025, 9, 15), sea_notified=d(2025, 9, 17), transition_conference=d(2025, 10, 1),
+                    conference_declined=False, exited=d(2026, 1, 10), exit_reason=2,
                     service_coordinator="Rosa Ibarra", extra='{"Notes":null}'),
     ]
     assert frame.to_dicts() == expected
@@ -291,6 +293,27 @@ def test_yes_no_values_that_are_neither_are_warnings():
     ]
     assert frame.select("hispanic", "exceptional").rows() == [
         (True, False), (None, None), (False, False), (True, True), (None, False)]
+
+
+def test_the_transition_columns_name_row_column_value_and_rule():
+    header = ("Child ID,Date of Birth,Referral Date,Potentially Eligible for Part B,SEA Notification Date,"
+              "Transition Conference Date,Transition Conference Declined")
+    # Row 2: an unreadable answer to each yes/no. Row 3: a declined conference that is dated anyway.
+    # Row 4: an SEA notification that is not a date. Row 5: all readable.
+    frame, found = findings(ei_csv("A1,1/2/2024,2/1/2025,probably,,,unsure", "B2,1/2/2024,2/1/2025,Y,,9/1/2025,yes",
+                                   "C3,1/2/2024,2/1/2025,No,next week,,", "D4,1/2/2024,2/1/2025,n,10/2/2025,,No",
+                                   header=header))
+    assert frame is None
+    assert found == [
+        ("error", "unparseable_date", 4, "SEA Notification Date", "next week"),
+        ("warning", "unknown_yes_no", 2, "Potentially Eligible for Part B", "probably"),
+        ("warning", "unknown_yes_no", 2, "Transition Conference Declined", "unsure"),
+        ("warning", "declined_conference_dated", 3, "Transition Conference Declined", "yes"),
+    ]
+    frame = read(ei_csv("A1,1/2/2024,2/1/2025,probably,,,unsure", "B2,1/2/2024,2/1/2025,Y,,9/1/2025,yes",
+                        "D4,1/2/2024,2/1/2025,n,10/2/2025,,No", header=header))
+    assert frame.select("part_b_potential", "sea_notified", "transition_conference", "conference_declined").rows() == [
+        (None, None, None, None), (True, None, dt.date(2025, 9, 1), True), (False, dt.date(2025, 10, 2), None, False)]
 
 
 def test_errors_come_before_warnings_and_nothing_is_returned():

@@ -126,6 +126,26 @@ def test_the_clocks_are_realistic(referrals):
     assert 0.3 <= referrals["exited"].is_null().mean() <= 0.6  # still open at the end of the year
 
 
+def test_the_transition_columns_are_realistic(referrals):
+    with_ifsp = referrals.filter(pl.col("ifsp").is_not_null())
+    # asked of children with an IFSP only: mostly yes, some no, a few with nothing recorded
+    assert referrals.filter(pl.col("ifsp").is_null())["part_b_potential"].null_count() == \
+        referrals.height - with_ifsp.height
+    potential = with_ifsp["part_b_potential"]
+    assert 0.85 <= potential.mean() <= 0.95 and 0 < potential.null_count() < 0.06 * with_ifsp.height
+    assert with_ifsp.filter(pl.col("exit_reason") == 1)["part_b_potential"].drop_nulls().sum() == 0
+    # the State is told with the school district or up to 10 days later, for potentially eligible children only
+    told = referrals.filter(pl.col("sea_notified").is_not_null())
+    gap = (told["sea_notified"] - told["lea_notified"]).dt.total_days()
+    assert told["part_b_potential"].all() and gap.min() == 0 and gap.max() <= 10 and (gap == 0).mean() > 0.7
+    could_be_told = referrals.filter(pl.col("part_b_potential") & pl.col("lea_notified").is_not_null())
+    assert 0.85 <= told.height / could_be_told.height < 1
+    # a declined conference has no date
+    declined = referrals.filter(pl.col("conference_declined"))
+    assert declined.height > 5 and declined["transition_conference"].null_count() == declined.height
+    assert declined["part_b_potential"].all()
+
+
 def test_another_size_and_seed(tmp_path):
     path = ei_sample.write_referral_extract(300, tmp_path / "ei.xlsx", seed=3, last_day=dt.date(2024, 6, 30))
     frame, report = read_referrals(path.read_bytes(), path.name, today=dt.date(2024, 7, 1))

@@ -41,41 +41,82 @@ INDICATORS = {
                     "before it without services. A child whose services had not started by the month's end is "
                     "late.",
                     "services"),
+    "indicator_8a": ("Indicator 8A: transition steps and services",
+                     "Children with an IFSP who left Part C in the month: exited, or turned 3 still enrolled, "
+                     "whichever came first. On time: the IFSP's transition steps and services dated at least 90 "
+                     "days and at most 9 months before the third birthday. Left out: children referred fewer than "
+                     "45 days before their third birthday, children whose IFSP came fewer than 90 days before it, "
+                     "and children who exited more than 90 days before it. Steps dated after the 90-day mark, "
+                     "more than 9 months before the birthday, or not at all are not on time.",
+                     "transition steps"),
+    "indicator_8b": ("Indicator 8B: school district and State notified",
+                     "The same children, if potentially eligible for Part B. On time: both the school district "
+                     "(LEA) and the State education agency (SEA) notified at least 90 days before the third "
+                     "birthday; the later of the two counts. Left out: as for 8A, and children not potentially "
+                     "eligible for Part B or with nothing recorded either way. OSEP allows no exceptional family "
+                     "circumstance for a notification: a late one is late.",
+                     "notification of both"),
+    "indicator_8c": ("Indicator 8C: transition conference",
+                     "The same children, if potentially eligible for Part B. On time: the transition conference "
+                     "at least 90 days and at most 9 months before the third birthday. Left out: as for 8B, and "
+                     "children whose family declined the conference.",
+                     "conference"),
 }
-OUTCOME_ORDER = {outcome: i for i, outcome in enumerate(ei_figures.OUTCOMES["indicator_7"])}
+OUTCOME_ORDER = {name: {outcome: i for i, outcome in enumerate(outcomes)}
+                 for name, outcomes in ei_figures.OUTCOMES.items()}
+# The children table's columns beyond those every indicator shows: (column, heading).
+CHILD_TABLE = {
+    "indicator_7": [("deadline", "45-day deadline"), ("ifsp", "IFSP meeting"), ("service_start", "Services started"),
+                    ("exited", "Exited"), ("days", "Days from referral")],
+    "indicator_1": [("deadline", "Services due"), ("ifsp", "IFSP meeting"), ("service_start", "Services started"),
+                    ("exited", "Exited"), ("days", "Days from IFSP")],
+}
+TRANSITION_TABLE = [("ifsp", "IFSP meeting"), ("third_birthday", "Third birthday"), ("deadline", "Due by")]
+BEFORE_3 = ("days", "Days before the third birthday")
+CHILD_TABLE |= {
+    "indicator_8a": [*TRANSITION_TABLE, ("transition_steps", "Transition steps"), ("exited", "Exited"), BEFORE_3],
+    "indicator_8b": [*TRANSITION_TABLE, ("lea_notified", "School district notified"),
+                     ("sea_notified", "State notified"), ("exited", "Exited"), BEFORE_3],
+    "indicator_8c": [*TRANSITION_TABLE, ("transition_conference", "Transition conference"), ("exited", "Exited"),
+                     BEFORE_3],
+}
 
 
 def indicator_section(name: str, title: str, about: str, done: str, figure: dict, children: pl.DataFrame) -> None:
     """One indicator: its numerator, denominator, percentage and exclusions, and the children behind them."""
     st.subheader(title)
-    st.caption(about + " Late children with a documented exceptional family circumstance count as meeting the "
-               "timeline (in the numerator and the denominator), as OSEP measures it, and are shown apart.")
+    outcomes = ei_figures.OUTCOMES[name]
+    excusable = ei_figures.LATE_EXCEPTIONAL in outcomes
+    if excusable:
+        about += (" Late children with a documented exceptional family circumstance count as meeting the "
+                  "timeline (in the numerator and the denominator), as OSEP measures it, and are shown apart.")
+    st.caption(about)
     counts = dict(children.group_by("outcome").len().rows())
-    left_out = {outcome: counts.get(outcome, 0) for outcome in ei_figures.OUTCOMES[name]
-                if outcome in ei_figures.LEFT_OUT}
+    left_out = {outcome: counts.get(outcome, 0) for outcome in outcomes if outcome in ei_figures.LEFT_OUT}
+    numerator = ("Numerator: on time, or late for an exceptional family circumstance" if excusable
+                 else "Numerator: on time")
     rows = [("Percentage", formatting.figure("pct_45_day_timeline", figure["pct"])),
-            ("Numerator: on time, or late for an exceptional family circumstance", formatting.count(
-                figure["numerator"])),
+            (numerator, formatting.count(figure["numerator"])),
             ("Denominator: children counted", formatting.count(figure["denominator"])),
             ("of which on time", formatting.count(counts.get(ei_figures.ON_TIME, 0))),
-            ("of which late for an exceptional family circumstance", formatting.count(figure["exceptional"])),
+            *([("of which late for an exceptional family circumstance", formatting.count(figure["exceptional"]))]
+              if excusable else []),
             ("of which late", formatting.count(figure["denominator"] - figure["numerator"])),
             (f"of the late, no {done} by the month's end", formatting.count(
                 counts.get(ei_figures.WAITING, 0) + counts.get(ei_figures.WAITING_EXCEPTIONAL, 0))),
+            *([("of the late, more than 9 months before the third birthday", formatting.count(
+                counts.get(ei_figures.TOO_EARLY, 0)))] if ei_figures.TOO_EARLY in outcomes else []),
             *[(f"Left out ({outcome.removeprefix('left out: ')})", formatting.count(n))
               for outcome, n in left_out.items()]]
     st.dataframe(pl.DataFrame(rows, schema=["Figure", "Value"], orient="row"), hide_index=True, width="stretch",
                  height="content", key=f"{name}_figures")
     with st.expander(f"The {children.height:,} children behind these counts"):
-        due = "45-day deadline" if name == "indicator_7" else "Services due"
-        days = "Days from referral" if name == "indicator_7" else "Days from IFSP"
-        table = (children.with_columns(display_name(), pl.col("outcome").replace_strict(OUTCOME_ORDER).alias("order"))
+        order = pl.col("outcome").replace_strict(OUTCOME_ORDER[name]).alias("order")
+        table = (children.with_columns(display_name(), order)
                  .sort("order", "deadline", "client_id")
                  .select(pl.col("outcome").alias("Counted as"), pl.col("client_id").alias("Child ID"),
                          pl.col("name").alias("Name"), pl.col("referred").alias("Referred"),
-                         pl.col("deadline").alias(due), pl.col("ifsp").alias("IFSP meeting"),
-                         pl.col("service_start").alias("Services started"), pl.col("exited").alias("Exited"),
-                         pl.col("days").alias(days)))
+                         *[pl.col(column).alias(heading) for column, heading in CHILD_TABLE[name]]))
         st.dataframe(table, hide_index=True, width="stretch", key=f"{name}_children")
 
 

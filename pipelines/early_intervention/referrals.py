@@ -39,15 +39,21 @@ OPTIONAL = {
                     "Family Circumstance Delay", "EFC"),
     "service_start": ("Service Start Date", "Services Start Date", "First Service Date", "Date of First Service"),
     "transition_steps": ("Transition Steps Date", "Transition Plan Date", "Transition Steps and Services Date"),
+    "part_b_potential": ("Potentially Eligible for Part B", "Potentially Part B Eligible",
+                         "Potential Part B Eligibility", "Potentially Eligible Part B"),
     "lea_notified": ("LEA Notification Date", "LEA Notified Date", "LEA Notification",
                      "School District Notification Date"),
+    "sea_notified": ("SEA Notification Date", "SEA Notified Date", "SEA Notification",
+                     "State Education Agency Notification Date"),
     "transition_conference": ("Transition Conference Date", "Transition Conference"),
+    "conference_declined": ("Transition Conference Declined", "Conference Declined",
+                            "Parent Declined Transition Conference", "Transition Conference Refused"),
     "exited": ("Exit Date", "Date of Exit", "Discharge Date"),
     "exit_reason": ("Exit Reason", "Reason for Exit", "Exit Category"),
     "service_coordinator": ("Service Coordinator", "Service Coordinator Name"),
 }
 DATE_FIELDS = ("birth_date", "referred", "evaluated", "eligibility_decided", "ifsp", "service_start",
-               "transition_steps", "lea_notified", "transition_conference", "exited")
+               "transition_steps", "lea_notified", "sea_notified", "transition_conference", "exited")
 # Steps that only happen once the referral is received; transition steps are planned from the
 # 3rd birthday, not from the referral, so they are not held to it.
 AFTER_REFERRAL = ("evaluated", "eligibility_decided", "ifsp", "service_start", "exited")
@@ -101,8 +107,8 @@ UNDECIDED = frozenset({"pending", "notdetermined", "undetermined"})
 RECORD_COLUMNS = [
     "row", "client_id", "ordinal", "first_name", "last_name", "birth_date", "sex", "race", "hispanic", "zip",
     "neighborhood", "referral_source", "referred", "evaluated", "eligible", "eligibility_decided", "ifsp",
-    "exceptional", "service_start", "transition_steps", "lea_notified", "transition_conference", "exited",
-    "exit_reason", "service_coordinator", "extra",
+    "exceptional", "service_start", "transition_steps", "part_b_potential", "lea_notified", "sea_notified",
+    "transition_conference", "conference_declined", "exited", "exit_reason", "service_coordinator", "extra",
 ]
 
 
@@ -199,6 +205,8 @@ def read_referrals(data: bytes, file_name: str, today: dt.date | None = None):
         "exit_reason": _decoded(parsed, "exit_reason", _exit_reason, pl.Int8),
         "hispanic": _decoded(parsed, "hispanic", _hispanic, pl.Boolean),
         "exceptional": _decoded(parsed, "exceptional", _yes_no, pl.Boolean),
+        "part_b_potential": _decoded(parsed, "part_b_potential", _yes_no, pl.Boolean),
+        "conference_declined": _decoded(parsed, "conference_declined", _yes_no, pl.Boolean),
     }
     parsed = parsed.with_columns(
         *[value.alias(f"{f}_code") for f, (value, _) in codes.items()],
@@ -283,9 +291,15 @@ def _check_codes(parsed: pl.DataFrame, header_of: dict, report: ValidationReport
     add_findings(report, parsed.filter(pl.col("eligibility").is_not_null() & ~pl.col("eligibility_known")),
                  WARNING, "unknown_eligibility", header_of["eligibility"],
                  "not 'Eligible' or 'Not eligible': the eligibility is loaded as unknown", "eligibility")
-    for field in ("hispanic", "exceptional"):
+    for field in ("hispanic", "exceptional", "part_b_potential", "conference_declined"):
         add_findings(report, parsed.filter(pl.col(field).is_not_null() & ~pl.col(f"{field}_known")), WARNING,
                      "unknown_yes_no", header_of[field], "not yes or no: loaded as unknown", field)
+    # Indicator 8C leaves out a declined conference, so a dated one would go uncounted without a word.
+    declined_but_held = pl.col("conference_declined_code") & pl.col("transition_conference").is_not_null()
+    add_findings(report, parsed.filter(declined_but_held), WARNING, "declined_conference_dated",
+                 header_of["conference_declined"],
+                 lambda r: f"the conference is marked declined but dated {r['transition_conference']}: indicator 8C "
+                           "counts it as declined", "conference_declined")
 
 
 def _records(parsed: pl.DataFrame) -> pl.DataFrame:
@@ -299,6 +313,10 @@ def _records(parsed: pl.DataFrame) -> pl.DataFrame:
         # Blank means no circumstance was documented; an unreadable value stays unknown.
         pl.when(pl.col("exceptional").is_null()).then(False).otherwise(pl.col("exceptional_code"))
         .alias("exceptional"),
+        # ...and no refusal of the conference; a blank potential Part B eligibility stays unknown (not "no").
+        pl.when(pl.col("conference_declined").is_null()).then(False).otherwise(pl.col("conference_declined_code"))
+        .alias("conference_declined"),
+        pl.col("part_b_potential_code").alias("part_b_potential"),
         pl.col("exit_reason_code").alias("exit_reason"),
         pl.when(zip_code.str.contains(r"^\d{3,4}$")).then(zip_code.str.zfill(5)).otherwise(zip_code).alias("zip"),
     ).select(RECORD_COLUMNS)

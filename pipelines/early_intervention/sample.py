@@ -3,10 +3,12 @@ reference population.
 
 One year of referrals with realistic clocks (most initial IFSP meetings within 45 days, some late
 with documented exceptional family circumstances, some late without; services mostly within 30
-days; transition steps before the 3rd birthday) and exits under the 10 federal reasons. Two gaps are
-built in for the equity pages to find: Eastgate's referral rate per 1,000 children under 3 is 30%
-below the rest of the county, and Black children (alone or with another race) are lost (withdrawn
-or not reached) between referral and evaluation about three times as often as other children.
+days; transition steps before the 3rd birthday, with whether each child is potentially eligible for
+Part B, the State's notice and a few conferences the family declined) and exits under the 10 federal
+reasons. Two gaps are built in for the equity pages to find: Eastgate's referral rate per 1,000
+children under 3 is 30% below the rest of the county, and Black children (alone or with another race)
+are lost (withdrawn or not reached) between referral and evaluation about three times as often as
+other children.
 """
 
 from __future__ import annotations
@@ -67,6 +69,15 @@ REPEAT_SHARE = 0.03  # referrals of a child already referred this year whose fir
 EXITS_AT_THREE = {2: 0.60, 3: 0.05, 4: 0.12, 5: 0.05, 6: 0.18}
 EARLY_EXIT_SHARE = 0.24  # eligible children who leave before turning 3
 EARLY_EXITS = {1: 0.40, 7: 0.01, 8: 0.20, 9: 0.24, 10: 0.15}
+# Indicator 8's columns came after the others: drawn from a generator of their own, so that adding them left
+# every other column of the checked-in sample as it was.
+TRANSITION_STREAM = 8
+NOT_PART_B_SHARE = 0.06  # of children with an IFSP, found not potentially eligible for Part B...
+PART_B_UNRECORDED_SHARE = 0.03  # ...or with nothing recorded
+NOT_PART_B_AFTER = {1: 1.0, 4: 0.4, 5: 0.6}  # more often among those exiting for these reasons
+SEA_SAME_DAY_SHARE = 0.80  # the State is told with the school district, or a few days later...
+SEA_MISSING_SHARE = 0.07  # ...or not at all
+DECLINED_SHARE = 0.35  # of potentially eligible children in transition without a conference
 
 SOURCES = ("Physician", "Parent", "Hospital/NICU", "Child Welfare", "Early Care and Education", "Other")
 SOURCE_WEIGHTS = (0.38, 0.22, 0.12, 0.10, 0.10, 0.08)
@@ -78,8 +89,10 @@ HEADERS = {
     "referred": "Referral Date", "referral_source": "Referral Source", "evaluated": "Evaluation Date",
     "eligible": "Eligibility", "eligibility_decided": "Eligibility Date", "ifsp": "IFSP Date",
     "exceptional": "Exceptional Family Circumstance", "service_start": "Service Start Date",
-    "transition_steps": "Transition Steps Date", "lea_notified": "LEA Notification Date",
-    "transition_conference": "Transition Conference Date", "exited": "Exit Date", "exit_reason": "Exit Reason",
+    "transition_steps": "Transition Steps Date", "part_b_potential": "Potentially Eligible for Part B",
+    "lea_notified": "LEA Notification Date", "sea_notified": "SEA Notification Date",
+    "transition_conference": "Transition Conference Date", "conference_declined": "Transition Conference Declined",
+    "exited": "Exit Date", "exit_reason": "Exit Reason",
     "service_coordinator": "Service Coordinator",
 }
 DATE_STYLES = (("%-m/%-d/%Y", 0.85), ("%Y-%m-%d", 0.10), ("%B %-d, %Y", 0.05))
@@ -186,6 +199,27 @@ def _story(referred, birth, lost_more, u: _Draws, last_day: int) -> dict[str, np
     return story
 
 
+def _transition_answers(story: dict, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Whether each child is potentially eligible for Part B (and whether that is recorded), the day the State
+    education agency was told (NEVER: not), and whether the family declined the conference."""
+    n = len(story["referred"])
+    had_ifsp = story["ifsp"] < NEVER
+    no_after = np.vectorize(lambda code: NOT_PART_B_AFTER.get(int(code), 0.0))(story["exit_reason"])
+    not_part_b = rng.random(n) < np.maximum(no_after, NOT_PART_B_SHARE)
+    unrecorded = rng.random(n) < PART_B_UNRECORDED_SHARE
+    recorded = had_ifsp & ~unrecorded
+    potential = recorded & ~not_part_b
+    lea = story["lea_notified"]
+    delay = np.where(rng.random(n) < SEA_SAME_DAY_SHARE, 0, rng.integers(1, 11, n))
+    sea = lea + delay
+    told = potential & (lea < NEVER) & (rng.random(n) >= SEA_MISSING_SHARE)
+    told &= (sea <= story["last_day"]) & (sea < story["exited"])
+    in_transition = (story["transition_steps"] < NEVER) | (lea < NEVER)
+    declined = potential & in_transition & (story["transition_conference"] == NEVER) & (rng.random(n) < DECLINED_SHARE)
+    return {"part_b_potential": potential, "part_b_recorded": recorded, "sea_notified": np.where(told, sea, NEVER),
+            "conference_declined": declined}
+
+
 def _repeats(frame: pl.DataFrame, story: dict, rng: np.random.Generator, last_day: int) -> np.ndarray:
     """For some referrals, the earlier referral of the same child (its row), else -1: a child whose
     first referral closed (not eligible, withdrawn, not reached) and who was referred again."""
@@ -250,6 +284,7 @@ def draw_referrals(n: int = SAMPLE_REFERRALS, seed: int = SAMPLE_SEED, last_day:
         frame = frame.with_columns(frame.select(same)[index].get_columns())
         birth = np.where(repeat, birth[np.where(repeat, again, 0)], birth)
         story = _story(referred, birth, frame["lost_more"].to_numpy(), draws, end)
+    story |= _transition_answers(story | {"last_day": end}, np.random.default_rng((seed, TRANSITION_STREAM)))
 
     def day(name):
         values = pl.Series(story[name])
@@ -260,8 +295,10 @@ def draw_referrals(n: int = SAMPLE_REFERRALS, seed: int = SAMPLE_SEED, last_day:
         "neighborhood", "referral_source", day("referred"), day("evaluated"),
         pl.when(pl.Series(story["decided"])).then(pl.Series(story["eligible"])).alias("eligible"),
         day("eligibility_decided"), day("ifsp"), pl.Series("exceptional", story["exceptional"]),
-        day("service_start"), day("transition_steps"), day("lea_notified"), day("transition_conference"),
-        day("exited"),
+        day("service_start"), day("transition_steps"),
+        pl.when(pl.Series(story["part_b_recorded"])).then(pl.Series(story["part_b_potential"]))
+        .alias("part_b_potential"), day("lea_notified"), day("sea_notified"), day("transition_conference"),
+        pl.Series("conference_declined", story["conference_declined"], dtype=pl.Boolean), day("exited"),
         pl.when(pl.Series(story["exit_reason"]) > 0).then(pl.Series(story["exit_reason"])).cast(pl.Int8)
         .alias("exit_reason"),
         "service_coordinator",
@@ -297,8 +334,11 @@ def extract(referrals: pl.DataFrame, seed: int = SAMPLE_SEED) -> pl.DataFrame:
         .otherwise(pl.col("eligible").replace_strict({True: "eligible", False: "Not eligible"})).alias("eligible"),
         _written_date("eligibility_decided"), _written_date("ifsp"),
         pl.when(pl.col("exceptional")).then(pl.lit("Yes")).alias("exceptional"),
-        *[_written_date(c) for c in ("service_start", "transition_steps", "lea_notified",
-                                     "transition_conference", "exited")],
+        *[_written_date(c) for c in ("service_start", "transition_steps")],
+        pl.col("part_b_potential").replace_strict({True: "Yes", False: "No"}, default=None),
+        *[_written_date(c) for c in ("lea_notified", "sea_notified", "transition_conference")],
+        pl.when(pl.col("conference_declined")).then(pl.lit("Yes")).alias("conference_declined"),
+        _written_date("exited"),
         # Most systems write the federal name; some export the code; a few a short label.
         pl.when(pl.col("style") < 0.55).then(pl.col("exit_reason").replace_strict(federal_names, default=None))
         .when(pl.col("style") < 0.85).then(pl.col("exit_reason").cast(pl.String))
