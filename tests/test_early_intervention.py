@@ -112,7 +112,7 @@ def test_monthly_figures_show_indicators_7_and_1_and_the_children_behind_them(ei
     with store.opened(ei_db, read_only=True) as conn:
         figures = ei_figures.period_figures(conn, period_of(month, "month"))
         children = ei_figures.period_indicator_children(conn, period_of(month, "month"))
-    assert [h.value for h in app.subheader] == ["Indicator 7: 45-day timeline", "Indicator 1: timely services"]
+    assert [h.value for h in app.subheader][:2] == ["Indicator 7: 45-day timeline", "Indicator 1: timely services"]
     tables = [t.value for t in app.dataframe]
     shown = [dict(zip(t["Figure"], t["Value"], strict=True)) for t in tables if "Figure" in t and
              "Percentage" in set(t["Figure"])]

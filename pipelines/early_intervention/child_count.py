@@ -9,8 +9,8 @@ years on D, the birthday itself counting: a child whose first birthday is D is 1
 Indicator 5 (OSEP C5): the children under 1 served on D per 100 children under 1 of the reference
 population; indicator 6 (C6): the same for children under 3. Each is {"numerator", "denominator",
 "pct", "exceptional"} like indicators 1 and 7, with `pct` to two decimals (the rates are near 1 and 3,
-where one decimal would hide a year's change; the SPP/APR shows them so) and `exceptional` null: an
-exceptional family circumstance excuses a late meeting or service, and nothing here is late.
+where one decimal would hide a year's change) and `exceptional` null: an exceptional family circumstance
+excuses a late meeting or service, and nothing here is late.
 """
 
 from __future__ import annotations
