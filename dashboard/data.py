@@ -31,8 +31,8 @@ from pipelines import meeting_pack as pack
 from pipelines import settings as settings_declared
 from pipelines.disclosure import release
 from pipelines.disclosure.release import FunderRelease
+from pipelines.early_intervention import child_count, federal_tables, goal
 from pipelines.early_intervention import figures as ei_figures
-from pipelines.early_intervention import goal
 from pipelines.periods import Period, period_of, series
 from pipelines.programs import HOMELESSNESS, PROGRAMS, Program
 from pipelines.report import ValidationReport
@@ -100,8 +100,16 @@ def submission_file(version: tuple, month: dt.date, program: str) -> list[dict]:
 
 @st.cache_data(show_spinner=False)
 def ei_month(version: tuple, month: dt.date, program: str) -> dict:
+    """The month's Part C figures, with indicators 5 and 6 of the count date it reports."""
     with store.reading() as conn:
-        return ei_figures.period_figures(conn, period_of(month, "month"), program)
+        return child_count.period_report(conn, period_of(month, "month"), program)
+
+
+@st.cache_data(show_spinner=False)
+def ei_618(version: tuple, year: int, program: str) -> dict:
+    """IDEA's 618 child count and exiting tables of a year: small counts, for roles that see people."""
+    with store.reading() as conn:
+        return federal_tables.year_tables(conn, year, program)
 
 
 @st.cache_data(show_spinner=False)
@@ -134,7 +142,8 @@ def funder_submission(version: tuple, month: dt.date, program: str = PROGRAM) ->
 @st.cache_data(show_spinner=False)
 def equity(version: tuple, program: str, start: dt.date, end: dt.date, grouping: str, reference: str) -> dict:
     with store.reading() as conn:
-        return equity_report.report(conn, PROGRAMS[program], Period(start, end, "range"), grouping, reference)
+        return equity_report.report(conn, PROGRAMS[program], Period(start, end, "range"), grouping, reference,
+                                    child_find=True)
 
 
 @st.cache_data(show_spinner=False)

@@ -177,7 +177,7 @@ def cmd_export_bfz_list(args) -> int:
 
 
 def cmd_report_ei(args) -> int:
-    from pipelines.early_intervention import figures as ei_figures
+    from pipelines.early_intervention import child_count
 
     if (args.month is None) == (args.week is None):
         raise ValueError("give either --month YYYY-MM or --week YYYY-MM-DD (any day of the week)")
@@ -197,11 +197,31 @@ def cmd_report_ei(args) -> int:
             _write_table([result], "csv")
         return 0
     with store.opened(args.db) as conn:
-        result = ei_figures.period_figures(conn, period)
+        result = child_count.period_report(conn, period)
+    for missing in child_count.without_denominator(result):
+        err.print(f"bynames: {missing}", markup=False)
     if args.format == "json":
         print(json.dumps(result, indent=2, default=str))
     else:  # one column per indicator figure: indicator_7_numerator...
-        _write_table([ei_figures.flat(result)], "csv")
+        _write_table([child_count.flat(result)], "csv")
+    return 0
+
+
+def cmd_report_ei_618(args) -> int:
+    from pipelines.early_intervention import federal_tables
+
+    with store.opened(args.db) as conn:
+        tables = federal_tables.year_tables(conn, args.year)
+    for missing in federal_tables.missing(tables):
+        err.print(f"bynames: {missing}", markup=False)
+    if args.format == "json":
+        print(json.dumps(tables, indent=2, default=str))
+    else:  # both tables in one file, each row saying which table and which days it is of
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=federal_tables.CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()  # even with no rows yet: the columns say what the file is
+        writer.writerows(federal_tables.csv_rows(tables))
+        sys.stdout.write(out.getvalue())
     return 0
 
 
@@ -224,7 +244,7 @@ def cmd_report_equity(args) -> int:
         result = views[(period.start, period.end)]
     else:
         with store.opened(args.db) as conn:
-            result = equity_report.report(conn, definition, period, args.by, args.reference)
+            result = equity_report.report(conn, definition, period, args.by, args.reference, child_find=True)
     result["summary"] = equity_report.summary(result)
     print(json.dumps(result, indent=2, default=str))
     return 0
@@ -487,6 +507,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.add_argument("--funder", action="store_true", help=FUNDER_HELP)
     p.set_defaults(run=_recorded(cmd_report_ei))
+    p = report.add_parser("ei-618", help="Early Intervention: IDEA's 618 tables of a year, the child count on the "
+                                        "count date and the exits from July 1 to June 30 (small counts: not for "
+                                        "funders)")
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--year", type=int, required=True,
+                   help="the year as OSEP's SPP/APR numbers it: 2025 is the child count of fall 2025 and the exits "
+                        "from 2025-07-01 to 2026-06-30")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("--csv", dest="format", action="store_const", const="csv", help="the same as --format csv")
+    p.set_defaults(run=_recorded(cmd_report_ei_618))
     p = with_db(report.add_parser("equity", help="equity gaps by group, as JSON (see the README)"))
     p.add_argument("--from", dest="date_from", type=_date, required=True, help="YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", type=_date, required=True, help="YYYY-MM-DD")

@@ -14,6 +14,7 @@ import polars as pl
 import queries
 from pipelines import equity
 from pipelines.clocks import CLOCK_DAYS
+from pipelines.early_intervention import child_count
 from pipelines.periods import Period
 from pipelines.programs import Program
 
@@ -82,9 +83,11 @@ def groups_of(rows: pl.DataFrame, grouping: str, day: dt.date, infants: bool = F
 
 
 def report(conn, program: Program, period: Period, grouping: str, reference: str = "population",
-           rows: pl.DataFrame | None = None) -> dict:
+           rows: pl.DataFrame | None = None, child_find: bool = False) -> dict:
     """Every measure for one program, period and grouping, as plain data (what the CLI prints). `rows`:
-    people(conn, program, period), when several reports of the period are made at once."""
+    people(conn, program, period), when several reports of the period are made at once. `child_find`:
+    for Early Intervention, also OSEP's indicators 5 and 6 by group (`child_find_measures`); what funders
+    receive leaves them out, as its small-number protection does not cover them yet."""
     rows = people(conn, program, period) if rows is None else rows
     groups = groups_of(rows, grouping, period.end, infants=program.has_milestones())
     geography = queries.arrow(conn, "reference_get")
@@ -92,6 +95,8 @@ def report(conn, program: Program, period: Period, grouping: str, reference: str
     who = WHO[grouping].replace("{people}", people_word)
     measures = _referral_measures(rows, groups, geography, who) if program.has_milestones() else (
         _homelessness_measures(rows, groups, geography, reference, who))
+    if child_find and program.has_milestones():
+        measures.update(child_find_measures(conn, program, period, grouping, geography, who))
     return {
         "program": program.name, "period_start": period.start, "period_end": period.end, "grouping": grouping,
         "reference": reference, "people": rows["person_id"].n_unique(),
@@ -132,6 +137,23 @@ def _homelessness_measures(rows, groups, geography, reference, who) -> dict:
     return measures
 
 
+def _population_rate(people: pl.DataFrame, groups: pl.DataFrame, ref: pl.DataFrame) -> pl.DataFrame:
+    """Each group's people (`people`: person_id) over its count in the reference population, against
+    everyone else's (equity.rate_ratios, kind "rate"): everyone is the reference's "All" row, or its
+    groups' sum without one, and the people of a known group."""
+    counts = (groups.join(people.select("person_id"), on="person_id", how="semi")
+              .group_by("group").agg(pl.len().cast(pl.Float64).alias("events")))
+    exposure = ref.filter(pl.col("group") != equity.ALL).rename({"population": "base"})
+    everyone = ref.filter(pl.col("group") == equity.ALL)["population"]
+    total_base = float(everyone[0]) if everyone.len() else float(exposure["base"].sum())
+    known = groups.filter(pl.col("group") != equity.UNKNOWN).join(people.select("person_id"),
+                                                                  on="person_id", how="semi")
+    rates = exposure.join(counts, on="group", how="left").with_columns(
+        pl.col("events").fill_null(0.0), pl.col("base").cast(pl.Float64),
+        pl.lit(float(known["person_id"].n_unique())).alias("total_events"), pl.lit(total_base).alias("total_base"))
+    return equity.rate_ratios(rates.select("group", "events", "base", "total_events", "total_base"), "rate")
+
+
 def _referral_measures(rows, groups, geography, who) -> dict:
     measures = {}
     ref = _reference_counts(geography, "children_under_3", groups)
@@ -140,26 +162,38 @@ def _referral_measures(rows, groups, geography, who) -> dict:
         measures["referrals"] = _described(
             equity.representation(_stage(rows, groups, "came_in"), ref), "referrals", "children under 3",
             who=who)
-        counts = (groups.join(referred.select("person_id"), on="person_id", how="semi")
-                  .group_by("group").agg(pl.len().cast(pl.Float64).alias("events")))
-        exposure = ref.filter(pl.col("group") != equity.ALL).rename({"population": "base"})
-        everyone = ref.filter(pl.col("group") == equity.ALL)["population"]
-        total_base = float(everyone[0]) if everyone.len() else float(exposure["base"].sum())
-        known = groups.filter(pl.col("group") != equity.UNKNOWN).join(referred.select("person_id"),
-                                                                      on="person_id", how="semi")
-        rates = exposure.join(counts, on="group", how="left").with_columns(
-            pl.col("events").fill_null(0.0), pl.col("base").cast(pl.Float64),
-            pl.lit(float(known["person_id"].n_unique())).alias("total_events"), pl.lit(total_base).alias("total_base"))
         # referrals per 1,000 children under 3
-        measures["referral_rate"] = _described(
-            equity.rate_ratios(rates.select("group", "events", "base", "total_events", "total_base"), "rate"),
-            "referred", who=who, per=1000)
+        measures["referral_rate"] = _described(_population_rate(referred, groups, ref), "referred", who=who,
+                                               per=1000)
     measures["timeline_45"] = _described(
         equity.rate_ratios(equity.tally(groups, _outcome(rows, "met", "on_time")), "proportion"),
         "met within the 45-day timeline", who=who)
     measures["lost_exits"] = _described(
         equity.rate_ratios(equity.tally(groups, _outcome(rows, "exited_in_period", "lost")), "proportion"),
         "lost at exit", who=who)
+    return measures
+
+
+def child_find_measures(conn, program: Program, period: Period, grouping: str, geography: pl.DataFrame,
+                        who: str) -> dict:
+    """OSEP's indicators 5 and 6 group by group: the children of a group under 1 (under 3) with an active
+    IFSP on the child count date the period reports (child_count.count_day), per 100 children under 1
+    (under 3) of the group in the reference population, against everyone else's rate. Groups are read
+    from the list as it stood on the count date; a grouping the reference population has no counts
+    of (or no children under 1, for indicator 5) gives none."""
+    day = child_count.count_day(conn, period.end, program.name)
+    served = child_count.children_on(conn, day, program.name)
+    groups = groups_of(served, grouping, day, infants=True)
+    measures = {}
+    for name in child_count.INDICATORS:
+        ref = _reference_counts(geography, child_count.POPULATION[name], groups)
+        if ref is None:
+            continue
+        under = child_count.UNDER[name]
+        children = served.filter(pl.col("age") < under)
+        measures[name] = {**_described(_population_rate(children, groups, ref),
+                                       f"served under an IFSP before age {under}", who=who, per=100),
+                          "count_date": day}
     return measures
 
 

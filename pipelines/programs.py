@@ -183,6 +183,7 @@ EARLY_INTERVENTION = Program(
     populations=(Population("All children"),),
     settings={
         "timely_services_days": 30,
+        "child_count_date": "12-01",
         "triage_policy": ["days_left_45 asc", "transition_due asc", "identified asc"],
         "days_between_meetings": 7,
         "agenda_clock_days": 14,

@@ -1,8 +1,9 @@
 """The reference population the equity pages compare against: read and validate, touching no database.
 
 One row per geography and group (a HUD race group, a neighbourhood, or "All") with its population,
-population in poverty and children under 3. A representation index divides a group's share of a
-stage by its share of one of these counts, so they must be whole, non-negative and consistent.
+population in poverty, children under 3 and children under 1. A representation index divides a group's
+share of a stage by its share of one of these counts, and OSEP's indicators 5 and 6 divide the children
+served by the children under 1 and under 3, so they must be whole, non-negative and consistent.
 
 Race groups are multi-select, as in the equity pages: a race group counts everyone who names it,
 alone or with another (Hispanic/Latina/e/o: everyone Hispanic, whatever their race), Multiracial
@@ -60,8 +61,10 @@ OPTIONAL = {
                            "Below Poverty"),
     "children_under_3": ("Children Under 3", "Children Under Three", "Children 0 to 2", "Population Under 3",
                          "Under 3"),
+    "children_under_1": ("Children Under 1", "Children Under One", "Infants Under 1", "Population Under 1",
+                         "Under 1"),
 }
-COUNTS = ("population", "poverty_population", "children_under_3")
+COUNTS = ("population", "poverty_population", "children_under_3", "children_under_1")
 REFERENCE_COLUMNS = ["geography", "group", *COUNTS]
 
 
@@ -131,11 +134,20 @@ def _check(frame: pl.DataFrame, header_of: dict, report: ValidationReport) -> No
         add_findings(report, bad, ERROR, "not_a_whole_number", header_of[field],
                      "not a whole number of people of 0 or more", field)
     for field, rule, what in (("poverty_population", "poverty_above_population", "people in poverty"),
-                              ("children_under_3", "children_above_population", "children under 3")):
+                              ("children_under_3", "children_above_population", "children under 3"),
+                              ("children_under_1", "infants_above_population", "children under 1")):
         if field in header_of:
             add_findings(report, frame.filter(pl.col(f"{field}_n") > pl.col("population_n")), ERROR, rule,
                          header_of[field], lambda r, what=what: f"{what} outnumber the whole population "
                                                                 f"({r['population_n']})", field)
+    if "children_under_1" in header_of and "children_under_3" in header_of:
+        # only where the whole population did not already refuse the row, so one row gets one reason
+        infants = pl.col("children_under_1_n")
+        add_findings(report, frame.filter((infants > pl.col("children_under_3_n"))
+                                          & (infants <= pl.col("population_n"))),
+                     ERROR, "infants_above_children_under_3", header_of["children_under_1"],
+                     lambda r: f"children under 1 outnumber the children under 3 ({r['children_under_3_n']}), "
+                               "who include them", "children_under_1")
     keyed = frame.filter(pl.col("geo_key").is_not_null() & pl.col("group_key").is_not_null())
     repeated = keyed.with_columns(pl.col("row").first().over("geo_key", "group_key").alias("first_row")).filter(
         pl.col("row") != pl.col("first_row")

@@ -6,8 +6,10 @@ store a value that a report, an upload or a page would later trip over.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -15,6 +17,7 @@ from pipelines import triage, upload_limits
 from pipelines.programs import PROGRAMS
 
 NUMBER, TEXT, POLICY, FLAG, SECRET = "whole number", "text", "triage policy", "yes or no", "secret"
+MONTH_DAY = "month and day"  # a day of every year, stored as "MM-DD"; low and high are MMDD numbers
 TEXT_LENGTH = 200
 
 
@@ -44,11 +47,27 @@ class Setting:
             return f"text of 1 to {TEXT_LENGTH} characters, without control characters{blank}"
         if self.kind == FLAG:
             return "true or false"
+        if self.kind == MONTH_DAY:
+            return (f"a month and day written MM-DD, from {_month_day(self.low)} to {_month_day(self.high)}"
+                    f"{blank}")
         if self.kind == POLICY:
             keys = sort_keys(program)
             return (f"a list of 1 to {len(keys)} sort keys, each at most once and each followed by asc or desc, "
                     f"from: {', '.join(keys)}")
         return "set by bynames itself"
+
+
+def _month_day(number: int) -> str:
+    return f"{number // 100:02d}-{number % 100:02d}"
+
+
+def month_days(setting: Setting) -> list[str]:
+    """Every value a month-and-day setting takes, in calendar order ("10-01", "10-02"...)."""
+    days, day = [], dt.date(2000, setting.low // 100, setting.low % 100)  # 2000: a leap year, so 02-29 exists
+    while day.month * 100 + day.day <= setting.high and day.year == 2000:
+        days.append(f"{day:%m-%d}")
+        day += dt.timedelta(days=1)
+    return days
 
 
 def sort_keys(program: str | None) -> tuple[str, ...]:
@@ -96,6 +115,11 @@ DECLARED = (
     Setting("timely_services_days", NUMBER, "Days from the IFSP meeting within which services count as timely "
             "(a state setting).", 1, 120, programs=_programs_with("timely_services_days"), section="Timely services",
             label="Days from the IFSP meeting within which services count as timely (a state setting)"),
+    Setting("child_count_date", MONTH_DAY, "The child count date: the day each fall on which the children with an "
+            "active IFSP are counted, for OSEP's 618 child count and indicators 5 and 6 (OSEP lets the state pick "
+            "one between October 1 and December 1, and keep it from year to year).", 1001, 1201,
+            programs=_programs_with("child_count_date"), section="Child count",
+            label="Child count date (OSEP: a day from October 1 to December 1, the same every year)"),
     Setting("pit_count_individuals", NUMBER, "Individuals in the latest point-in-time count, for the chronic "
             "functional-zero threshold.", 0, 10_000_000, blank=True, programs=_programs_with("pit_count_individuals"),
             section="Functional zero", label="Individuals in the latest point-in-time count (for the chronic "
@@ -180,6 +204,18 @@ def check(program: str, key: str, value, internal: bool = True):
         if not isinstance(value, str) or not value:
             raise refused()
         return value
+    if setting.kind == MONTH_DAY:
+        written = re.fullmatch(r"(\d{1,2})-(\d{1,2})", value.strip()) if isinstance(value, str) else None
+        if written is None:
+            raise refused()
+        month, day = int(written.group(1)), int(written.group(2))
+        if not setting.low <= month * 100 + day <= setting.high:
+            raise refused()
+        try:
+            dt.date(2000, month, day)
+        except ValueError:
+            raise refused(f"must be {setting.rule(program)}, and there is no such day") from None
+        return f"{month:02d}-{day:02d}"
     return _policy(program, value, refused)
 
 

@@ -1,2 +1,3 @@
-SELECT geography, "group", population, poverty_population, children_under_3, file_name, loaded_by, loaded_at
+SELECT geography, "group", population, poverty_population, children_under_3, children_under_1, file_name, loaded_by,
+    loaded_at
 FROM reference_population ORDER BY geography, "group";

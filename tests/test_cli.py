@@ -99,3 +99,7 @@ def test_demo_builds_the_sample_database(db):
     assert report["populations"]["All"]["actively_homeless"] > 500
     ei = json.loads(bynames("report", "ei", "--month", "2025-12", db=db, check=0).stdout)
     assert ei["open_referrals"] > 300 and ei["pct_45_day_timeline"] is not None
+    # the sample's reference population has children under 1: both child find indicators have a denominator
+    assert ei["indicator_5"]["denominator"] == 4050 and ei["indicator_6"]["denominator"] == 12000
+    tables = json.loads(bynames("report", "ei-618", "--year", "2025", db=db, check=0).stdout)
+    assert tables["child_count"][-1]["Total"] == ei["indicator_6"]["numerator"] > 0

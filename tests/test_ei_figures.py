@@ -12,6 +12,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from pipelines import cli, loading, store
+from pipelines.early_intervention import child_count
 from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import period_of
 from tests import test_as_of as as_of
@@ -101,7 +102,7 @@ def test_report_ei_prints_the_same_as_json(ei_db, capsys):
     printed = json.loads(capsys.readouterr().out)
     assert {k: printed[k] for k in MARCH} == MARCH
     assert {k: printed[k] for k in ei_figures.INDICATORS} == MARCH_INDICATORS
-    assert list(printed)[3:] == [*ei_figures.KEYS, *ei_figures.INDICATORS]
+    assert list(printed)[3:] == [*ei_figures.KEYS, *ei_figures.INDICATORS, *child_count.REPORT_KEYS]
 
 
 def test_report_ei_as_csv_gives_each_indicator_figure_a_column(ei_db, capsys):

@@ -59,6 +59,10 @@ def test_the_reference_population_adds_up(reference):
     single_or_hispanic = races.filter(pl.col("group") != MULTIRACIAL).drop("geography", "group").sum().row(0)
     assert all(t < s < 1.2 * t for s, t in zip(single_or_hispanic, totals))
     assert reference["geography"].unique().to_list() == [ei_sample.COMMUNITY]
+    # children under 1 (indicator 5): about a third of the children under 3 in every row
+    assert totals[-1] == 4050 and reference.columns[-2:] == ["children_under_3", "children_under_1"]
+    share = pl.col("children_under_1") / pl.col("children_under_3")
+    assert reference.select(share.is_between(0.3, 0.36).all()).item()
 
 
 def test_one_neighbourhood_is_referred_30_percent_less(referrals, reference):

@@ -20,31 +20,55 @@ def findings(data: bytes):
 
 
 def test_golden_rows_with_loose_headers_and_group_spellings():
-    header = "Geography,Group,Total Population,Population in Poverty,Children Under Three"
+    header = "Geography,Group,Total Population,Population in Poverty,Children Under Three,Children Under One"
     frame, found = findings(ref_csv(
-        'Harbor County,All,"360,000",62200,12000',
-        "Harbor County,Black or African American,79200,20526.0,2880",
-        "Harbor County, hispanic/latina/e/o ,64800,,",
-        "Harbor County,Eastgate,66000,17800,2500",
-        "Harbor County,Two or more races,10800,3110,480",
+        'Harbor County,All,"360,000",62200,12000,"4,050"',
+        "Harbor County,Black or African American,79200,20526.0,2880,960",
+        "Harbor County, hispanic/latina/e/o ,64800,,,",
+        "Harbor County,Eastgate,66000,17800,2500,",
+        "Harbor County,Two or more races,10800,3110,480,160.0",
         header=header,
     ))
     assert found == []
     assert frame.schema == pl.Schema({"geography": pl.String, "group": pl.String, "population": pl.Int64,
-                                      "poverty_population": pl.Int64, "children_under_3": pl.Int64})
+                                      "poverty_population": pl.Int64, "children_under_3": pl.Int64,
+                                      "children_under_1": pl.Int64})
     assert frame.rows() == [
-        ("Harbor County", "All", 360000, 62200, 12000),
-        ("Harbor County", "Black, African American or African", 79200, 20526, 2880),
-        ("Harbor County", "Hispanic/Latina/e/o", 64800, None, None),
-        ("Harbor County", "Eastgate", 66000, 17800, 2500),
-        ("Harbor County", "Multiracial", 10800, 3110, 480),
+        ("Harbor County", "All", 360000, 62200, 12000, 4050),
+        ("Harbor County", "Black, African American or African", 79200, 20526, 2880, 960),
+        ("Harbor County", "Hispanic/Latina/e/o", 64800, None, None, None),
+        ("Harbor County", "Eastgate", 66000, 17800, 2500, None),
+        ("Harbor County", "Multiracial", 10800, 3110, 480, 160),
     ]
 
 
 def test_optional_counts_may_be_absent():
     frame, found = findings(ref_csv("Harbor County,All,100", header="Geography,Group,Population"))
     assert found == []
-    assert frame.rows() == [("Harbor County", "All", 100, None, None)]
+    assert frame.rows() == [("Harbor County", "All", 100, None, None, None)]
+
+
+def test_children_under_1_without_children_under_3():
+    # Indicator 5 needs only the children under 1; nothing to compare them with here.
+    frame, found = findings(ref_csv("Harbor County,All,1000,40", header="Geography,Group,Population,Under 1"))
+    assert found == []
+    assert frame.rows() == [("Harbor County", "All", 1000, None, None, 40)]
+
+
+def test_children_under_1_are_whole_and_no_more_than_the_children_under_3():
+    frame, found = findings(ref_csv(
+        "Harbor County,All,1000,,300,100",  # fine: 100 of 300 children under 3 are under 1
+        "Harbor County,White,500,,90,91",  # 91 under 1 but only 90 under 3
+        "Harbor County,Asian,20,,5,21",  # 21 outnumber the 20 people: that reason alone
+        "Harbor County,Eastgate,400,,100,2.5",  # not a whole number
+        "Harbor County,Millbrook,300,,100,100",  # fine: every child under 3 is under 1, however unlikely
+        header=HEADER + ",children_under_1"))
+    assert frame is None
+    assert found == [
+        ("error", "infants_above_children_under_3", 3, "children_under_1", "91"),
+        ("error", "infants_above_population", 4, "children_under_1", "21"),
+        ("error", "not_a_whole_number", 5, "children_under_1", "2.5"),
+    ]
 
 
 def test_missing_required_column():

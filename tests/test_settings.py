@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from pipelines import agenda, audit, cli, figures, loading, meeting_pack, store
 from pipelines import settings as declared
+from pipelines.early_intervention import child_count, federal_tables
 from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import period_of
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS, PROGRAMS
@@ -47,6 +48,8 @@ def valid(program: str, key: str):
                          max_size=declared.TEXT_LENGTH).filter(str.strip)
     elif setting.kind == declared.FLAG:
         values = st.booleans()
+    elif setting.kind == declared.MONTH_DAY:
+        values = st.sampled_from(declared.month_days(setting))
     else:
         keys = declared.sort_keys(program)
         values = st.permutations(keys).flatmap(lambda order: st.integers(1, len(order)).flatmap(
@@ -87,6 +90,8 @@ def read_everything(conn, program: str) -> None:
     else:
         agenda.meeting(conn, program, dt.date(2025, 3, 31))
         ei_figures.period_figures(conn, period_of(dt.date(2025, 3, 1), "month"), program)
+        child_count.period_report(conn, period_of(dt.date(2025, 3, 1), "month"), program)
+        federal_tables.year_tables(conn, 2024, program)
 
 
 def test_every_setting_a_program_or_the_installation_uses_is_declared():
@@ -99,7 +104,7 @@ def test_every_setting_a_program_or_the_installation_uses_is_declared():
         assert declared.declared("", key).programs is None
     for setting in declared.DECLARED:
         assert setting.description.endswith(".") and setting.kind in (
-            declared.NUMBER, declared.TEXT, declared.POLICY, declared.FLAG, declared.SECRET)
+            declared.NUMBER, declared.TEXT, declared.POLICY, declared.FLAG, declared.SECRET, declared.MONTH_DAY)
 
 
 @PROPERTY
@@ -162,6 +167,7 @@ def test_junk_is_refused_and_leaves_the_database_as_it_was(both, key, program, v
                       "idle_minutes, inactivity_days"),
     ("identity_salt", '"abc"', "identity_salt is kept by bynames itself"),
     ("demo_mode", "true", "demo_mode is kept by bynames itself"),
+    ("child_count_date", '"12-01"', "there is no setting 'child_count_date': Homelessness (Built for Zero) has"),
 ])
 def test_bynames_setting_refuses_with_the_rule_and_stores_nothing(tmp_path, capsys, key, text, rule):
     db = tmp_path / "s.duckdb"

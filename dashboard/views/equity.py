@@ -28,6 +28,10 @@ SHOWN = {
                       "ratio"),
     "timeline_45": ("45-day timeline", "Initial IFSP meetings held within 45 days of referral (or later for "
                     "exceptional family circumstances), against everyone else.", "ratio"),
+    "indicator_5": ("Indicator 5: children under 1 served", "Children under 1 with an active IFSP on the child "
+                    "count date, per 100 children under 1 of the group, against everyone else's rate.", "ratio"),
+    "indicator_6": ("Indicator 6: children under 3 served", "Children under 3 with an active IFSP on the child "
+                    "count date, per 100 children under 3 of the group, against everyone else's rate.", "ratio"),
     "lost_exits": ("Lost exits", "Exits because eligibility was not determined, the parent withdrew or the family "
                    "could not be reached, out of all exits, against everyone else. Above 1 is worse.", "ratio"),
 }
@@ -112,7 +116,8 @@ for name, measure in result["measures"].items():
             numbers = [pl.col("base").cast(pl.Int64).alias("Placements"), pl.col("rate").round(1).alias("Average days")]
         else:
             numbers = [pl.col("events").cast(pl.Int64).alias("Events"), pl.col("base").cast(pl.Int64).alias("Out of"),
-                       (pl.col("rate") * measure["per"]).round(2).alias("Rate" if measure["per"] == 1 else "Per 1,000")]
+                       (pl.col("rate") * measure["per"]).round(2).alias(
+                           "Rate" if measure["per"] == 1 else f"Per {measure['per']:,}")]
         table = rows.select(
             pl.col("group").alias("Group"),
             pl.col(value).round(2).alias("Index" if value == "index" else "Ratio"),
@@ -128,4 +133,10 @@ for name, measure in result["measures"].items():
                 for c in table.columns if c not in ("Group", "Note", "hidden"))
         table = table.drop("hidden")
         st.dataframe(table, hide_index=True, width="stretch", height="content")
+        if "count_date" in measure:  # indicators 5 and 6 count on one day, not over the period
+            explanation += (f" The count date: {formatting.day(measure['count_date'])}, the latest on or before the "
+                            "period's end.")
         st.caption(explanation)
+if "indicator_6" in result["measures"] and "indicator_5" not in result["measures"]:
+    st.caption("Indicator 5 is not shown: the reference population gives no children under 1 for these groups "
+               "(a children_under_1 column).")

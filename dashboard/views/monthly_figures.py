@@ -9,6 +9,7 @@ from dashboard import data, formatting, live, nothing_loaded, programme_goal, si
 from pipelines import exports, submissions
 from pipelines.active_list import display_name
 from pipelines.disclosure import release
+from pipelines.early_intervention import child_count, federal_tables
 from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import add_months, month_end, series
 
@@ -80,6 +81,7 @@ CHILD_TABLE |= {
     "indicator_8c": [*TRANSITION_TABLE, ("transition_conference", "Transition conference"), ("exited", "Exited"),
                      BEFORE_3],
 }
+CHILD_FIND = {"indicator_5": "Indicator 5: children under 1", "indicator_6": "Indicator 6: children under 3"}
 
 
 def indicator_section(name: str, title: str, about: str, done: str, figure: dict, children: pl.DataFrame) -> None:
@@ -118,6 +120,56 @@ def indicator_section(name: str, title: str, about: str, done: str, figure: dict
                          pl.col("name").alias("Name"), pl.col("referred").alias("Referred"),
                          *[pl.col(column).alias(heading) for column, heading in CHILD_TABLE[name]]))
         st.dataframe(table, hide_index=True, width="stretch", key=f"{name}_children")
+
+
+def child_find_section(figures: dict) -> None:
+    """Indicators 5 and 6: the children served on the count date the month reports, per 100 of their age."""
+    st.subheader("Indicators 5 and 6: children served")
+    day = figures["child_count_date"]
+    st.caption(f"Children with an active IFSP on the child count date, {formatting.day(day)} (an IFSP meeting on "
+               "or before it and no exit by its end), per 100 children of their age in the reference population. "
+               "Ages are on the count date: a child whose first birthday it is counts as 1. The count date is a "
+               "setting; this is the latest one on or before the month's end that the list reaches.")
+    rows = [(title, formatting.count(figures[name]["numerator"]), formatting.count(figures[name]["denominator"]),
+             "–" if figures[name]["pct"] is None else f"{figures[name]['pct']:.2f}")
+            for name, title in CHILD_FIND.items()]
+    st.dataframe(pl.DataFrame(rows, schema=["Indicator", "Children with an active IFSP", "Children of that age",
+                                            "Per 100"], orient="row"),
+                 hide_index=True, width="stretch", height="content", key="child_find")
+    for missing in child_count.without_denominator(figures):
+        st.caption(f"{formatting.plain(missing)}: load a reference population with that column on the Uploads "
+                   "page.")
+
+
+def federal_section(version: tuple, program_name: str, first: dt.date, last: dt.date) -> None:
+    """IDEA's 618 tables of a year, to read and to download: small counts, for roles that see people."""
+    st.subheader("IDEA 618 tables")
+
+    def year_of(day: dt.date) -> int:  # the year whose exits (July to June) hold the day
+        return day.year if day.month >= 7 else day.year - 1
+
+    years = list(range(year_of(last), year_of(first) - 1, -1))
+    year = st.selectbox("Reporting year", years, format_func=federal_tables.reporting_year, key="federal_year")
+    tables = data.ei_618(version, year, program_name)
+    st.caption(f"The child count on {formatting.day(tables['child_count_date'])} (the count date setting) and the "
+               f"children who left Part C from {formatting.day(tables['exiting_from'])} to "
+               f"{formatting.day(tables['exiting_to'])}, in OSEP's categories: a child exiting counts once, and "
+               "only after an IFSP. Children whose race or sex the extract does not give are counted apart, for "
+               "you to resolve before submitting. Small counts: not for funders.")
+    for missing in federal_tables.missing(tables):
+        st.caption(formatting.plain(missing[0].upper() + missing[1:]) + ".")
+    for key, title in (("child_count", "Child count, by age"), ("exiting", "Exiting, by reason")):
+        if tables[key] is not None:
+            st.markdown(f"**{title}**")
+            st.dataframe(pl.DataFrame(tables[key]).rename({"category": "Age" if key == "child_count" else "Reason"}),
+                         hide_index=True, width="stretch", height="content", key=f"federal_{key}")
+    rows = federal_tables.csv_rows(tables)
+    frame = pl.DataFrame(rows) if rows else pl.DataFrame(schema=dict.fromkeys(federal_tables.CSV_COLUMNS, pl.String))
+    file_name = f"part-c-618-{tables['reporting_year']}.csv"
+    st.download_button(
+        "Download the 618 tables (CSV)", exports.csv(frame), file_name=file_name, mime="text/csv",
+        icon=":material/download:", disabled=not rows, key="federal_download",
+        on_click=lambda: data.exported(signin.who(), "IDEA Part C 618 tables", file_name))
 
 
 program = data.program()
@@ -195,6 +247,8 @@ if program.has_milestones():  # a referral list: the Part C indicators instead o
     for name, (title, about, done) in INDICATORS.items():
         indicator_section(name, title, about, done, figures[name],
                           data.ei_indicator_children(version, month, program.name)[name])
+    child_find_section(figures)
+    federal_section(version, program.name, data.first_day(version, program.name) or latest, latest)
     st.stop()
 
 st.caption(f"The list as it stood at the end of {formatting.day(month_end(month))}, as Built for Zero's "

@@ -1,6 +1,8 @@
 """Settings for data leads: the community's name, and the chosen program's triage policy, agenda
 thresholds and other numbers."""
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
@@ -36,11 +38,18 @@ for key in keys:
 numbers = {}
 heading = None
 for setting in settings.known(program.name):
-    if setting.kind != settings.NUMBER or not setting.section:
+    if setting.kind not in (settings.NUMBER, settings.MONTH_DAY) or not setting.section:
         continue
     if setting.section != heading:
         st.subheader(setting.section)
         heading = setting.section
+    if setting.kind == settings.MONTH_DAY:  # only the days the rule allows can be picked
+        days = settings.month_days(setting)
+        numbers[setting.key] = st.selectbox(
+            setting.label, days, index=days.index(values[setting.key]) if values[setting.key] in days else 0,
+            format_func=lambda md: f"{dt.date(2000, int(md[:2]), int(md[3:])):%B} {int(md[3:])}",
+            help=setting.description, key=f"setting_{setting.key}")
+        continue
     numbers[setting.key] = st.number_input(setting.label, setting.low, setting.high, values[setting.key] or 0,
                                            help=setting.description, key=f"setting_{setting.key}")
 

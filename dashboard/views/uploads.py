@@ -151,8 +151,8 @@ with st.expander("Reference population (for the equity page)"):
         first = reference.row(0, named=True)
         st.caption(f"{formatting.plain(first['file_name'])}, loaded by {formatting.plain(first['loaded_by'])} on "
                    f"{formatting.day(first['loaded_at'].date())}: {reference.height:,} rows.")
-    table = st.file_uploader("A CSV of geography, group, population, poverty_population, children_under_3",
-                             type=["csv"], key="reference_file")
+    table = st.file_uploader("A CSV of geography, group, population, poverty_population, children_under_3, "
+                             "children_under_1", type=["csv"], key="reference_file")
     if table is not None and st.button(f"Check and load {formatting.plain(table.name)}", key="load_reference"):
         result = data.load_reference(table.getvalue(), table.name, signin.who())
         if result.status == "loaded":

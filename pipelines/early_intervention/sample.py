@@ -42,6 +42,10 @@ NEIGHBORHOODS = (
     ("South Wharf", ("02857",), 54_000, 11_900, 1_800, 1.0),
 )
 UNDER_REFERRED = "Eastgate"
+# Children under 1 of each neighbourhood (a third of its children under 3, a few more where families are
+# young), for OSEP's indicator 5; kept apart from NEIGHBORHOODS, which the referrals are drawn from.
+CHILDREN_UNDER_1 = {"Harborview": 780, "Millbrook": 630, "Eastgate": 860, "Cedar Flats": 610, "Lantern Hill": 560,
+                    "South Wharf": 610}
 # Who the children are, as race answers (several allowed) and Hispanic yes/no, with each answer's share
 # of the population, of people in poverty and of children under 3. Referrals are drawn at parity
 # with children under 3, so only the built-in gaps stand out.
@@ -363,9 +367,11 @@ def reference_population() -> pl.DataFrame:
     """Harbor County's reference population: All, each race group (multi-select, so they overlap; see
     reference_population) and each neighbourhood, the neighbourhoods adding up to All."""
     names, _, population, poverty, under_3, _ = zip(*NEIGHBORHOODS)
-    totals = (sum(population), sum(poverty), sum(under_3))
-    # Whole people per answer first, so every group is a sum of the same people.
-    people = [_quotas(total, [p[2 + i] for p in RACE_PROFILES]) for i, total in enumerate(totals)]
+    under_1 = tuple(CHILDREN_UNDER_1[name] for name in names)
+    totals = (sum(population), sum(poverty), sum(under_3), sum(under_1))
+    # Whole people per answer first, so every group is a sum of the same people; infants are shared out
+    # as the children under 3 are.
+    people = [_quotas(total, [p[2 + min(i, 2)] for p in RACE_PROFILES]) for i, total in enumerate(totals)]
 
     def named(group: str) -> list[bool]:
         return [group in races or (group == HISPANIC and hispanic) or (group == MULTIRACIAL and len(races) > 1)
@@ -373,9 +379,10 @@ def reference_population() -> pl.DataFrame:
 
     rows = [(COMMUNITY, ALL, *totals)]
     rows += [(COMMUNITY, g, *(int(counts[named(g)].sum()) for counts in people)) for g in RACE_GROUPS]
-    rows += list(zip([COMMUNITY] * len(names), names, population, poverty, under_3))
+    rows += list(zip([COMMUNITY] * len(names), names, population, poverty, under_3, under_1))
     return pl.DataFrame(rows, schema={"geography": pl.String, "group": pl.String, "population": pl.Int64,
-                                      "poverty_population": pl.Int64, "children_under_3": pl.Int64}, orient="row")
+                                      "poverty_population": pl.Int64, "children_under_3": pl.Int64,
+                                      "children_under_1": pl.Int64}, orient="row")
 
 
 def write_reference_population(path: Path) -> Path:
