@@ -106,6 +106,13 @@ def ei_month(version: tuple, month: dt.date, program: str) -> dict:
 
 
 @st.cache_data(show_spinner=False)
+def ei_children_served(version: tuple, day: dt.date, program: str) -> pl.DataFrame:
+    """The children behind indicators 5 and 6 on a count date, with names: for roles that see people."""
+    with store.reading() as conn:
+        return child_count.children_on(conn, day, program)
+
+
+@st.cache_data(show_spinner=False)
 def ei_618(version: tuple, year: int, program: str) -> dict:
     """IDEA's 618 child count and exiting tables of a year: small counts, for roles that see people."""
     with store.reading() as conn:

@@ -421,6 +421,10 @@ def test_monthly_figures_show_indicators_5_and_6_and_the_618_tables(ei_db, monke
     child_find = next(t.value for t in app.dataframe if "Per 100" in t.value)
     assert child_find.values.tolist() == [["Indicator 5: children under 1", "2", "150", "1.33"],
                                           ["Indicator 6: children under 3", "7", "400", "1.75"]]
+    # the children behind them: 7 under 3, of whom 2 under 1 count in both
+    served = next(t.value for t in app.dataframe if "Counted in" in t.value)
+    assert sorted(served["Counted in"]) == ["5 and 6"] * 2 + ["6"] * 5
+    assert served["Name"].notna().all()
     assert app.selectbox(key="federal_year").value == 2026  # the list runs to July 2026: 2026-27 first
     app.selectbox(key="federal_year").set_value(2025).run()
     count = next(t for t in app.dataframe if "Age" in t.value).value
@@ -438,7 +442,9 @@ def test_funders_see_neither_indicators_5_and_6_nor_the_618_tables(ei_db, monkey
     app.run()
     app.switch_page("views/monthly_figures.py").run()
     assert not app.exception, app.exception
-    assert not app.subheader and not app.get("download_button")
+    # only OSEP's indicators as funders get them (tests/test_early_intervention.py): not 5 and 6, not the tables
+    assert [h.value for h in app.subheader] == ["OSEP's Part C indicators"] and not app.get("download_button")
+    assert all("Per 100" not in t.value and "Counted in" not in t.value for t in app.dataframe)
 
 
 # -- the same from the whole history as from the list cut at the count date (tests/test_as_of.py) ------------------

@@ -139,6 +139,16 @@ def child_find_section(figures: dict) -> None:
     for missing in child_count.without_denominator(figures):
         st.caption(f"{formatting.plain(missing)}: load a reference population with that column on the Uploads "
                    "page.")
+    served = data.ei_children_served(version, day, program.name).filter(pl.col("age") < 3)
+    with st.expander(f"The {served.height:,} children behind these counts"):
+        table = (served.with_columns(display_name())
+                 .select(pl.when(pl.col("age") < 1).then(pl.lit("5 and 6")).otherwise(pl.lit("6")).alias("Counted in"),
+                         pl.col("client_id").alias("Child ID"), pl.col("name").alias("Name"),
+                         pl.col("birth_date").alias("Born"), pl.col("age").alias("Age on the count date"),
+                         pl.col("ifsp").alias("IFSP meeting"),
+                         pl.col("service_coordinator").alias("Service coordinator"))
+                 .sort("Counted in", "Child ID"))
+        st.dataframe(table, hide_index=True, width="stretch", key="child_find_children")
 
 
 def federal_section(version: tuple, program_name: str, first: dt.date, last: dt.date) -> None:
