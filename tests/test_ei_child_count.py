@@ -467,7 +467,9 @@ count_dates = st.sampled_from(declared.month_days(declared.SETTINGS["child_count
 
 
 def served_rows(conn, day: dt.date) -> list[tuple]:
-    served = child_count.children_on(conn, day).drop("record_id", "person_id")
+    """Each child served, as the dates that count them: a child on two open referrals that agree on them
+    is one child either way, whichever referral stands for them (other fields may differ between the two)."""
+    served = child_count.children_on(conn, day).select("client_id", "referred", "ifsp", "birth_date", "age")
     return sorted(served.rows(), key=repr)  # repr: blanks sort too
 
 

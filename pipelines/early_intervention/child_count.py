@@ -62,7 +62,10 @@ def served_on(referrals: pl.DataFrame, day: dt.date) -> pl.DataFrame:
     on_day = pl.lit(day)
     active = referrals.filter((pl.col("ifsp") <= on_day)
                               & (pl.col("exited").is_null() | (pl.col("exited") > on_day)))
-    return (active.sort("referred", "record_id", descending=True)
+    # The later referral, then the later IFSP, then the later birth date recorded: what the rows say, so that
+    # the same rows give the same child's row whatever ids the store gave their records (ids follow the
+    # order rows first arrived in); ties left after that are the same child, age and dates.
+    return (active.sort("referred", "ifsp", "birth_date", "record_id", descending=True, nulls_last=True)
             .unique("person_id", keep="first", maintain_order=True)
             .with_columns(equity.age_in_years("birth_date", day).alias("age"))
             .sort("client_id", "record_id"))
