@@ -108,6 +108,20 @@ def app_as(role: str = "admin", email: str | None = None):
     return app
 
 
+def page_as(monkeypatch, db, role: str, page: str, program: str | None = None, **query):
+    """A page (views/PAGE.py) on the database `db`, as someone signed in with `role` sees it, drawn without
+    an error; `program` and `query` are the address's parameters."""
+    monkeypatch.setenv("BYNAMES_DATABASE", str(db))
+    app = app_as(role)
+    for key, value in {"program": program, **query}.items():
+        if value is not None:
+            app.query_params[key] = value
+    app.run()
+    app.switch_page(f"views/{page}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
 def uploaded_on_page(tmp_path, monkeypatch, name: str, data: bytes):
     """A data lead's Uploads page on a new, empty database, with `data` chosen as the file to load."""
     db = tmp_path / "page.duckdb"

@@ -13,7 +13,7 @@ from pipelines.early_intervention import figures as ei_figures
 from pipelines.early_intervention import goal
 from pipelines.periods import period_of, series
 from pipelines.programs import EARLY_INTERVENTION
-from tests.conftest import ROOT, app_as
+from tests.conftest import ROOT, page_as
 
 SAMPLE = ROOT / "sample_cases" / "ei_referrals.csv"
 EI = EARLY_INTERVENTION.name
@@ -85,12 +85,7 @@ def test_a_week_of_referrals_has_its_own_figures(ei_db):
 
 @pytest.mark.parametrize("page", ["flow", "by_name_list", "agenda", "monthly_figures", "settings", "uploads"])
 def test_every_page_works_for_early_intervention(ei_db, monkeypatch, page):
-    monkeypatch.setenv("BYNAMES_DATABASE", str(ei_db))
-    app = app_as()
-    app.query_params["program"] = EI
-    app.run()
-    app.switch_page(f"views/{page}.py").run()
-    assert not app.exception, app.exception
+    app = page_as(monkeypatch, ei_db, "admin", page, EI)
     text = " ".join(m.value for m in app.markdown) + " ".join(c.value for c in app.caption)
     assert "homeless" not in text.lower(), text
     if page == "flow":
@@ -106,12 +101,7 @@ def test_every_page_works_for_early_intervention(ei_db, monkeypatch, page):
 
 
 def test_monthly_figures_show_indicators_7_1_and_8_and_the_children_behind_them(ei_db, monkeypatch):
-    monkeypatch.setenv("BYNAMES_DATABASE", str(ei_db))
-    app = app_as("case team")
-    app.query_params["program"] = EI
-    app.run()
-    app.switch_page("views/monthly_figures.py").run()
-    assert not app.exception, app.exception
+    app = page_as(monkeypatch, ei_db, "case team", "monthly_figures", EI)
     month = dt.date.fromisoformat(app.selectbox(key="month").value + "-01")
     with store.opened(ei_db, read_only=True) as conn:
         figures = ei_figures.period_figures(conn, period_of(month, "month"))
@@ -148,12 +138,7 @@ def test_monthly_figures_show_indicators_7_1_and_8_and_the_children_behind_them(
 
 def test_flow_shows_the_programme_goal_month_by_month(ei_db, monkeypatch):
     """Flow's goal section says what goal.by_month works out for the range's months, the latest first."""
-    monkeypatch.setenv("BYNAMES_DATABASE", str(ei_db))
-    app = app_as("case team")
-    app.query_params["program"] = EI
-    app.run()
-    app.switch_page("views/flow.py").run()
-    assert not app.exception, app.exception
+    app = page_as(monkeypatch, ei_db, "case team", "flow", EI)
     # by week, the last 26 whole weeks of a list to Wednesday 31 December 2025: 7 July to 28 December
     months = series(dt.date(2025, 7, 7), dt.date(2025, 12, 28), "month")
     with store.opened(ei_db, read_only=True) as conn:
@@ -174,12 +159,7 @@ def test_flow_shows_the_programme_goal_month_by_month(ei_db, monkeypatch):
 
 
 def test_funders_monthly_figures_name_no_child(ei_db, monkeypatch):
-    monkeypatch.setenv("BYNAMES_DATABASE", str(ei_db))
-    app = app_as("funder")
-    app.query_params["program"] = EI
-    app.run()
-    app.switch_page("views/monthly_figures.py").run()
-    assert not app.exception, app.exception
+    app = page_as(monkeypatch, ei_db, "funder", "monthly_figures", EI)
     assert [h.value for h in app.subheader] == ["OSEP's Part C indicators"] and not app.expander
     assert all("Name" not in t.value and "Child ID" not in t.value for t in app.dataframe)
     # each indicator as the release gives it: rounded counts, words for the small and hidden ones

@@ -20,7 +20,7 @@ from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import Period, period_of
 from pipelines.programs import EARLY_INTERVENTION
 from tests import test_as_of as as_of
-from tests.conftest import app_as
+from tests.conftest import app_as, page_as
 
 pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
 
@@ -410,13 +410,7 @@ def test_the_settings_page_sets_the_count_date(tmp_path, monkeypatch):
 # -- the Monthly figures page -------------------------------------------------------------------------------------
 
 def test_monthly_figures_show_indicators_5_and_6_and_the_618_tables(ei_db, monkeypatch):
-    monkeypatch.setenv("BYNAMES_DATABASE", str(ei_db))
-    app = app_as("data lead")
-    app.query_params["program"] = EI
-    app.query_params["month"] = "2025-12"
-    app.run()
-    app.switch_page("views/monthly_figures.py").run()
-    assert not app.exception, app.exception
+    app = page_as(monkeypatch, ei_db, "data lead", "monthly_figures", EI, month="2025-12")
     assert [h.value for h in app.subheader][-2:] == ["Indicators 5 and 6: children served", "IDEA 618 tables"]
     child_find = next(t.value for t in app.dataframe if "Per 100" in t.value)
     assert child_find.values.tolist() == [["Indicator 5: children under 1", "2", "150", "1.33"],
@@ -436,12 +430,7 @@ def test_monthly_figures_show_indicators_5_and_6_and_the_618_tables(ei_db, monke
 
 
 def test_funders_see_neither_indicators_5_and_6_nor_the_618_tables(ei_db, monkeypatch):
-    monkeypatch.setenv("BYNAMES_DATABASE", str(ei_db))
-    app = app_as("funder")
-    app.query_params["program"] = EI
-    app.run()
-    app.switch_page("views/monthly_figures.py").run()
-    assert not app.exception, app.exception
+    app = page_as(monkeypatch, ei_db, "funder", "monthly_figures", EI)
     # only OSEP's indicators as funders get them (tests/test_early_intervention.py): not 5 and 6, not the tables
     assert [h.value for h in app.subheader] == ["OSEP's Part C indicators"] and not app.get("download_button")
     assert all("Per 100" not in t.value and "Counted in" not in t.value for t in app.dataframe)
@@ -494,11 +483,7 @@ def test_indicators_5_and_6_are_those_of_the_list_cut_at_the_count_date(blank, e
 
 
 def test_the_equity_page_shows_indicators_5_and_6_by_neighbourhood(ei_db, monkeypatch):
-    monkeypatch.setenv("BYNAMES_DATABASE", str(ei_db))
-    app = app_as("data lead")
-    app.query_params["program"] = EI
-    app.run()
-    app.switch_page("views/equity.py").run()
+    app = page_as(monkeypatch, ei_db, "data lead", "equity", EI)
     app.selectbox(key="equity_by").set_value("neighborhood").run()
     assert not app.exception, app.exception
     titles = [m.value for m in app.markdown]
