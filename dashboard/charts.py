@@ -98,7 +98,8 @@ def goal_trend(months: pl.DataFrame, parts: dict[str, str]) -> alt.LayerChart:
     long = months.select("month", *parts).unpivot(index="month", variable_name="part", value_name="children")
     long = long.with_columns(pl.col("part").replace_strict(parts)).to_pandas()
     lines = alt.Chart(long, height=HEIGHT).mark_line(point=True, strokeWidth=3).encode(
-        x=alt.X("month:T", title=None, axis=alt.Axis(format=AXIS_FORMAT["month"], labelAngle=0)),
+        x=alt.X("month:T", title=None,
+                axis=alt.Axis(format=AXIS_FORMAT["month"], labelAngle=0, tickCount={"interval": "month", "step": 1})),
         y=alt.Y("children:Q", title="Children", scale=alt.Scale(zero=True)),
         color=alt.Color("part:N", title=None, scale=alt.Scale(domain=list(parts.values()),
                                                               range=["#d1495b", "#edae49"]),

@@ -11,9 +11,16 @@ import streamlit as st
 from dashboard import charts, formatting
 from pipelines.early_intervention import goal
 
-COUNTS = {"past_45_days": "Past 45 days without an IFSP meeting", "lost_exits": "Lost exits"}
-RATES = {"referral_rate": "Groups and neighbourhoods referred less",
-         "timeline_45": "Groups and neighbourhoods meeting the 45-day timeline less"}
+# Short enough for a tile; each says more in its help.
+COUNTS = {"past_45_days": "Waiting past 45 days", "lost_exits": "Lost exits"}
+RATES = {"referral_rate": "Groups referred less", "timeline_45": "Groups slower to IFSP"}
+HELP = {"past_45_days": "Children past the 45-day clock without an initial IFSP meeting at the month's end.",
+        "lost_exits": "Children who left in the month with eligibility not determined, withdrawn by the family, "
+                      "or out of contact.",
+        "referral_rate": "Groups (race and ethnicity) and neighbourhoods reliably behind all children in "
+                         "referrals per child under 3.",
+        "timeline_45": "Groups (race and ethnicity) and neighbourhoods reliably behind all children in initial "
+                       "IFSP meetings within 45 days."}
 ABOUT = ("The goal, Early Intervention's counterpart of functional zero: no child past the 45-day clock "
          "without a meeting at the month's end, no lost exits (eligibility not determined, withdrawn by the "
          "family, or out of contact), and referrals and 45-day timelines at parity across race and "
@@ -30,9 +37,9 @@ def _tile(column, part: str, label: str, row: dict) -> None:
     value = row[part]
     shown = f"{value:,}" if isinstance(value, int) else (f"{len(value)}" if value else "0")
     # group names come from the uploads: text, never Markdown
-    where = "" if isinstance(value, int) or not value else "Behind: " + ", ".join(formatting.plain(g) for g in value)
+    where = "" if isinstance(value, int) or not value else " Behind: " + ", ".join(formatting.plain(g) for g in value)
     column.metric(label, shown, "goal met" if row["met"][part] else "goal: 0", delta_color="normal"
-                  if row["met"][part] else "inverse", delta_arrow="off", border=True, help=where or None)
+                  if row["met"][part] else "inverse", delta_arrow="off", border=True, help=HELP[part] + where)
 
 
 def section(rows: list[dict], month: dt.date | None = None) -> None:
