@@ -55,14 +55,18 @@ MARCH = {
 }
 
 
+def load_referrals(conn, header: str, rows: str, name: str, today: dt.date) -> None:
+    """A hand-built referral file, loaded whole."""
+    result = loading.ingest(conn, (header + "\n" + rows).encode(), name, program="early_intervention", who="test",
+                            today=today)
+    assert result.status == loading.LOADED, result.report.lines()
+
+
 @pytest.fixture
 def ei_db(tmp_path):
     db = tmp_path / "ei.duckdb"
-    data = (HEADER + "\n" + ROWS).encode()
     with store.opened(db) as conn:
-        result = loading.ingest(conn, data, "referrals.csv", program="early_intervention", who="test",
-                                today=dt.date(2025, 4, 30))
-    assert result.status == loading.LOADED, result.report.lines()
+        load_referrals(conn, HEADER, ROWS, "referrals.csv", dt.date(2025, 4, 30))
     return db
 
 
@@ -212,10 +216,7 @@ APRIL = {
 
 @pytest.fixture
 def indicators_conn(conn):
-    data = (INDICATOR_HEADER + "\n" + INDICATOR_ROWS).encode()
-    result = loading.ingest(conn, data, "indicators.csv", program="early_intervention", who="test",
-                            today=dt.date(2025, 6, 30))
-    assert result.status == loading.LOADED, result.report.lines()
+    load_referrals(conn, INDICATOR_HEADER, INDICATOR_ROWS, "indicators.csv", dt.date(2025, 6, 30))
     return conn
 
 
@@ -367,10 +368,7 @@ TRANSITION = ("indicator_8a", "indicator_8b", "indicator_8c")
 
 @pytest.fixture
 def transition_conn(conn):
-    data = (TRANSITION_HEADER + "\n" + TRANSITION_ROWS).encode()
-    result = loading.ingest(conn, data, "transition.csv", program="early_intervention", who="test",
-                            today=dt.date(2025, 8, 31))
-    assert result.status == loading.LOADED, result.report.lines()
+    load_referrals(conn, TRANSITION_HEADER, TRANSITION_ROWS, "transition.csv", dt.date(2025, 8, 31))
     return conn
 
 
