@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 
 import queries
-from pipelines import audit, store, store_dialect
+from pipelines import audit, record_states, store, store_dialect
 from pipelines.programs import PROGRAMS
 
 PLAN_FIELDS = ("next_step", "owner", "due_date", "barriers", "housing_match", "decision", "notes")
@@ -104,7 +104,7 @@ def record_status(conn, program: str, record_id: int, kind: str, day: dt.date, w
             queries.run(conn, "meeting_change_begin", upload_id=upload_id, description=description,
                         program=program, who=who, now=dt.datetime.now(), as_of=day, record_id=record_id,
                         kind=kind, event_date=day, note=note)
-            queries.run(conn, "refresh_states", program=program)
+            record_states.refresh(conn, program)
             person = queries.one(conn, "person_of_record", record_id=record_id)
             audit.record(conn, who, audit.STATUS_RECORDED, person["client_id"], description)
             conn.execute("COMMIT")

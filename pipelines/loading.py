@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 import queries
-from pipelines import audit, person_links, reading_process, store, store_dialect, upload_limits
+from pipelines import audit, person_links, reading_process, record_states, store, store_dialect, upload_limits
 from pipelines.extract_files import detect_format
 from pipelines.matching import match
 from pipelines.programs import HOMELESSNESS, Program
@@ -231,13 +231,18 @@ def _write(conn, data, file_name, definition: Program, who, as_of, records, repo
             next_person_id,
             next_record_id,
         )
-        with queries.registered(conn, incoming=_attributes(matched, definition),
-                                incoming_events=_events(matched, definition)):
+        incoming = _attributes(matched, definition, as_of)
+        with queries.registered(conn, incoming=incoming, incoming_events=_events(matched, definition),
+                                incoming_new=incoming.filter("new_record").select(
+                                    "record_id", "person_id", "new_person", "valid_from", "seen_from",
+                                    "household_type", "veteran", "chronic")):
             added = queries.inserted(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of,
                                      recorded_at=now, first_new_record_id=next_record_id,
                                      first_new_person_id=next_person_id, source=source)
-        person_links.link_upload(conn, program, upload_id, matched)
-        queries.run(conn, "refresh_states", program=program)
+            if person_links.link_upload(conn, program, upload_id, matched):
+                record_states.refresh(conn, program)  # the new people may count as others now
+            else:
+                record_states.refresh_upload(conn, program, upload_id, next_record_id, next_person_id)
         counts = queries.one(conn, "upload_finish", upload_id=upload_id, records=added["records"],
                              events=added["events"], attributes=added["record_attributes"])
         audit.record(conn, who, audit.UPLOAD, f"upload {upload_id}",
@@ -296,10 +301,11 @@ def _events(matched: pl.DataFrame, definition: Program) -> pl.DataFrame:
     return long.with_columns(pl.max_horizontal("event_date", "seen_from").alias("seen_from"))
 
 
-def _attributes(matched: pl.DataFrame, definition: Program) -> pl.DataFrame:
+def _attributes(matched: pl.DataFrame, definition: Program, as_of: dt.date) -> pl.DataFrame:
     """The rows with every attribute the store keeps, those the program has no use for empty, and the
-    day they describe (valid_from; empty: the extract's date). An export that carries its people's
-    household type and chronic status over time (`over_time`) gives a row per change."""
+    day they describe (valid_from: the extract's date `as_of`, or the day an export says a row describes).
+    An export that carries its people's household type and chronic status over time (`over_time`) gives
+    a row per change."""
     rows = matched.select(
         "record_id", "person_id", "client_id", "ordinal", "new_person", "new_record",
         _seen_from(matched, definition),
@@ -311,12 +317,13 @@ def _attributes(matched: pl.DataFrame, definition: Program) -> pl.DataFrame:
         valid_from=pl.lit(None, pl.Date)).drop("over_time")
     changes = rows.filter(pl.col("over_time").list.len() > 0).explode("over_time")
     if changes.is_empty():
-        return once
+        return once.with_columns(valid_from=pl.lit(as_of, pl.Date))
     version = pl.col("over_time").struct.field
     # relaxed: a column a list leaves blank throughout comes without a type
-    return pl.concat([once, changes.with_columns(household_type=version("household_type"), chronic=version("chronic"),
+    both = pl.concat([once, changes.with_columns(household_type=version("household_type"), chronic=version("chronic"),
                                                  valid_from=version("valid_from")).drop("over_time")],
                      how="vertical_relaxed")
+    return both.with_columns(pl.col("valid_from").fill_null(as_of))
 
 
 def _repeat_message(file_name: str, earlier) -> str:
@@ -358,7 +365,7 @@ def _rollback(conn, upload_id: int, program: str, who: str | None) -> None:
     try:
         queries.run(conn, "rollback_upload", upload_id=upload_id, now=dt.datetime.now(), who=who or who_default())
         person_links.regroup(conn, program)
-        queries.run(conn, "refresh_states", program=program)
+        record_states.refresh(conn, program)
         audit.record(conn, who or who_default(), audit.ROLLBACK, f"upload {upload_id}")
         conn.execute("COMMIT")
     except BaseException:

@@ -12,7 +12,7 @@ import secrets
 import polars as pl
 
 import queries
-from pipelines import audit, identities, store
+from pipelines import audit, identities, record_states, store
 
 LINKED, PENDING, REJECTED, UNDONE = "linked", "pending", "rejected", "undone"
 # A data lead's answer to each state a pair can be in.
@@ -101,7 +101,7 @@ def decide(conn, link_id: int, decision: str, who: str) -> str:
             queries.run(conn, "link_decide", link_id=link_id, status=after, who=who, now=dt.datetime.now())
             conn.execute("CREATE OR REPLACE TEMPORARY TABLE touched (record_id INTEGER)")
             regroup(conn, link["program"])
-            queries.run(conn, "refresh_states", program=link["program"])
+            record_states.refresh(conn, link["program"])
             audit.record(conn, who, audit.MATCH_DECIDED, f"pair {link_id}", f"{decision}: {link['method']}")
             conn.execute("COMMIT")
         except BaseException:

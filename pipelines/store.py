@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 import queries
-from pipelines import audit, settings, store_dialect
+from pipelines import audit, record_states, settings, store_dialect
 from pipelines.programs import PROGRAMS
 
 DEFAULT_DB = Path("data/bynames.duckdb")
@@ -356,7 +356,7 @@ def rebuild_states(conn: duckdb.DuckDBPyConnection) -> None:
     try:
         for name in PROGRAMS:
             queries.run(conn, "touch_program", program=name)
-            queries.run(conn, "refresh_states", program=name)
+            record_states.refresh(conn, name)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

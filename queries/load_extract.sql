@@ -19,26 +19,28 @@ ANTI JOIN events e ON e.record_id = d.record_id AND e.kind = d.kind AND e.event_
                   AND e.seen_from <= d.seen_from
 WHERE NOT d.new_record;
 
+-- The program's populations each combination of values in the extract belongs to, as bits (also read by
+-- queries/states_from_upload.sql).
+CREATE OR REPLACE TEMPORARY TABLE masks AS
+WITH combinations AS (
+    SELECT DISTINCT household_type, veteran, chronic FROM incoming
+)
+SELECT c.household_type, c.veteran, c.chronic,
+    coalesce(sum(1 << p.sort_order) FILTER (WHERE p.population IS NOT NULL), 0)::INTEGER AS population_mask
+FROM combinations c
+LEFT JOIN populations p
+  ON p.program = $program
+ AND c.household_type IS NOT NULL
+ AND (p.household_types IS NULL OR list_contains(p.household_types, c.household_type))
+ AND (p.veteran IS NULL OR c.veteran = p.veteran)
+ AND (p.chronic IS NULL OR c.chronic = p.chronic)
+GROUP BY c.household_type, c.veteran, c.chronic;
+
 INSERT INTO record_attributes (record_id, upload_id, valid_from, household_type, veteran, chronic, race,
     ethnicity, gender, age, assessment_score, contact_worker, first_name, last_name, bnl_status, extra,
     population_mask, birth_date, hispanic, zip, neighborhood, referral_source, eligible, exceptional, exit_reason,
     eligible_on, exit_reason_on, seen_from, prioritized, assessed_on, referral, part_b_potential, conference_declined)
-WITH combinations AS (
-    SELECT DISTINCT household_type, veteran, chronic FROM incoming
-),
-masks AS (  -- the program's populations each combination of values belongs to, as bits
-    SELECT c.household_type, c.veteran, c.chronic,
-        coalesce(sum(1 << p.sort_order) FILTER (WHERE p.population IS NOT NULL), 0)::INTEGER AS population_mask
-    FROM combinations c
-    LEFT JOIN populations p
-      ON p.program = $program
-     AND c.household_type IS NOT NULL
-     AND (p.household_types IS NULL OR list_contains(p.household_types, c.household_type))
-     AND (p.veteran IS NULL OR c.veteran = p.veteran)
-     AND (p.chronic IS NULL OR c.chronic = p.chronic)
-    GROUP BY c.household_type, c.veteran, c.chronic
-),
-described AS (  -- each row's day: the extract's date, or the day an export says it describes
+WITH described AS (  -- each row's day: the extract's date, or the day an export says it describes
     SELECT * REPLACE (coalesce(valid_from, $as_of) AS valid_from) FROM incoming
 ),
 stored AS (  -- the attributes of the records already known, the last loaded for each day described

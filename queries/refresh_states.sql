@@ -1,5 +1,8 @@
 -- Rebuild record_states for the records in the temporary table `touched`, inside the caller's
--- transaction. Parameter: $program.
+-- transaction (pipelines/record_states.py). The facts are the store's, but for an upload's new records
+-- (from $first_new_record_id on) and people (from $first_new_person_id on), whose facts are its own rows:
+-- the tables upload_events, upload_attributes (of upload $upload_id), upload_records and upload_people.
+-- Parameters: $program, $first_new_record_id, $first_new_person_id, $upload_id.
 --
 -- This is the one place that cuts history at a day (DESIGN §2.1, "as of a day"): a fact changes a
 -- record's state on the day it is first seen (seen_from: its own date, or the identification of the
@@ -14,11 +17,32 @@
 DELETE FROM record_states WHERE record_id IN (SELECT record_id FROM touched);
 
 INSERT INTO record_states BY NAME
-WITH kinds AS (  -- milestones (an Early Intervention evaluation, say) change no state
+WITH state_events AS (
+    SELECT record_id, kind, event_date, seen_from FROM events WHERE record_id < $first_new_record_id
+    UNION ALL
+    SELECT record_id, kind, event_date, seen_from FROM upload_events
+),
+state_records AS (
+    SELECT record_id, person_id FROM records WHERE record_id < $first_new_record_id
+    UNION ALL
+    SELECT record_id, person_id FROM upload_records
+),
+state_people AS (
+    SELECT person_id, program, counted_as FROM people WHERE person_id < $first_new_person_id
+    UNION ALL
+    SELECT person_id, program, counted_as FROM upload_people
+),
+state_attributes AS (
+    SELECT record_id, upload_id, valid_from, seen_from, population_mask FROM record_attributes
+    WHERE record_id < $first_new_record_id
+    UNION ALL
+    SELECT record_id, $upload_id::INTEGER, valid_from, seen_from, population_mask FROM upload_attributes
+),
+kinds AS (  -- milestones (an Early Intervention evaluation, say) change no state
     SELECT kind, role, tie_rank, counts_as FROM event_kinds WHERE program = $program AND role IN ('entry', 'exit')
 ),
 revised AS (  -- records with several versions of their attributes (few: most have one all along)
-    SELECT record_id FROM record_attributes SEMI JOIN touched USING (record_id)
+    SELECT record_id FROM state_attributes SEMI JOIN touched USING (record_id)
     GROUP BY record_id HAVING count(*) > 1
 ),
 versions AS (
@@ -27,7 +51,7 @@ versions AS (
     SELECT a.record_id, a.seen_from, greatest(a.valid_from, a.seen_from) AS in_force_from,
         ((a.valid_from - DATE '0001-01-01')::BIGINT << 32) | (a.upload_id::BIGINT << 8) | a.population_mask AS akey,
         a.record_id IN (SELECT record_id FROM revised) AS revised
-    FROM record_attributes a
+    FROM state_attributes a
     SEMI JOIN touched t USING (record_id)
 ),
 facts AS (
@@ -36,7 +60,7 @@ facts AS (
         CASE WHEN k.role = 'exit' THEN (e.event_date - DATE '1970-01-01') * 10 + k.tie_rank END AS exit_key,
         k.counts_as = 'identified' AS identifies,
         e.record_id IN (SELECT record_id FROM revised) AS revised
-    FROM events e
+    FROM state_events e
     SEMI JOIN touched t USING (record_id)
     JOIN kinds k ON k.kind = e.kind
 ),
@@ -87,13 +111,13 @@ on_list AS (
     WHERE t.entry_key IS NOT NULL
 ),
 counted AS (  -- who each person counts as: themself, or the group linked across sources
-    SELECT person_id, coalesce(counted_as, person_id) AS counted_id FROM people WHERE program = $program
+    SELECT person_id, coalesce(counted_as, person_id) AS counted_id FROM state_people WHERE program = $program
 ),
 owners AS (  -- each touched record's person, and whether that person has other records
     SELECT r.record_id, c.counted_id AS person_id,
         count(*) OVER (PARTITION BY c.counted_id) > 1 AS shared_person
-    FROM records r JOIN counted c USING (person_id)
-    WHERE c.counted_id IN (SELECT c.counted_id FROM records r SEMI JOIN touched t USING (record_id)
+    FROM state_records r JOIN counted c USING (person_id)
+    WHERE c.counted_id IN (SELECT c.counted_id FROM state_records r SEMI JOIN touched t USING (record_id)
                            JOIN counted c USING (person_id))
 )
 SELECT t.record_id, o.person_id, (SELECT code FROM programs WHERE program = $program) AS program_code,
