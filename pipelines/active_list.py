@@ -32,11 +32,10 @@ def named(conn, people: pl.DataFrame) -> pl.DataFrame:
             names = queries.arrow(conn, "list_names")
     else:
         record_ids = wanted["record_id"].unique().sort().to_list()
-        with store_dialect.by_key(conn):
-            owners = queries.arrow(conn, "record_people", record_ids=record_ids)
-            with queries.registered(conn, wanted=wanted, owners=owners):
-                names = queries.arrow(conn, "list_names_few", record_ids=record_ids,
-                                      person_ids=owners["person_id"].unique().sort().to_list())
+        owners = queries.arrow(conn, "record_people", record_ids=record_ids)
+        with queries.registered(conn, wanted=wanted, owners=owners):
+            names = queries.arrow(conn, "list_names_few", record_ids=record_ids,
+                                  person_ids=owners["person_id"].unique().sort().to_list())
     return people.join(names, on="record_id", how="left", maintain_order="left").with_columns(display_name())
 
 

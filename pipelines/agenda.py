@@ -97,7 +97,7 @@ def housed_between(conn, program: str, after: dt.date, until: dt.date) -> pl.Dat
     states = queries.arrow(conn, "housed_states", program=program, after=after, until=until)
     if states.height > active_list.FEW:
         return queries.arrow(conn, "housed_between", program=program, after=after, until=until)
-    with store_dialect.by_key(conn), queries.registered(conn, housed=states):
+    with queries.registered(conn, housed=states):
         return queries.arrow(conn, "housed_names_few", person_ids=states["person_id"].unique().sort().to_list(),
                              record_ids=states["record_id"].unique().sort().to_list())
 

@@ -11,8 +11,7 @@ unchanged. What does not pass through the attached catalog lives here:
   catalog);
 - a broken key comes back as a plain `duckdb.Error` naming PostgreSQL's message, not as
   `duckdb.ConstraintException`;
-- indexes: a migration beginning `-- PostgreSQL only` (indexes where a query filters by key) runs on
-  PostgreSQL alone.
+- a migration beginning `-- PostgreSQL only` runs on PostgreSQL alone.
 """
 
 from __future__ import annotations
@@ -143,26 +142,10 @@ def exclusive(conn, key: int):
 
 
 def few_by_key(conn) -> bool:
-    """Whether a few rows are better fetched by their keys (`IN ($list)` and an index) than by joining
-    whole tables: on PostgreSQL, where a join reads the whole table into DuckDB; not in the embedded
-    file, where DuckDB joins its own columns faster than it binds a thousand parameters."""
+    """Whether a few rows are better fetched by their keys (`IN ($list)`, a filter PostgreSQL applies as it
+    reads) than by joining whole tables: on PostgreSQL, where a join reads the whole table into DuckDB;
+    not in the embedded file, where DuckDB joins its own columns faster than it binds a thousand parameters."""
     return is_postgres_conn(conn)
-
-
-@contextmanager
-def by_key(conn):
-    """Around queries that pick a few rows by key (`IN ($list)`, an index in PostgreSQL). DuckDB reads a
-    PostgreSQL table in ranges of its rows' physical places (ctid), one query each, which PostgreSQL can
-    answer only by reading each range whole; here each table is read in one query, which uses the index.
-    Nothing changes for the embedded file."""
-    if not is_postgres_conn(conn):
-        yield
-        return
-    conn.execute("SET pg_use_ctid_scan = false")
-    try:
-        yield
-    finally:
-        conn.execute("RESET pg_use_ctid_scan")
 
 
 def refresh_catalog(conn) -> None:
@@ -171,7 +154,7 @@ def refresh_catalog(conn) -> None:
         conn.execute("CALL pg_clear_cache()")
 
 
-# A migration whose text begins so is for PostgreSQL alone (indexes the embedded file does without); the
+# A migration whose text begins so is for PostgreSQL alone (as 013's indexes were); the
 # embedded file records it as applied and runs nothing.
 POSTGRES_ONLY = "-- PostgreSQL only"
 

@@ -1,6 +1,6 @@
 -- list_names.sql for a few records (a page's rows): the records' own people registered as `owners`
 -- (record_people.sql), the records and people named as lists, so that on PostgreSQL only their rows
--- are read (by index) rather than every person and every set of attributes. Parameters: $record_ids,
+-- are sent back rather than every person and every set of attributes. Parameters: $record_ids,
 -- $person_ids (lists).
 SELECT w.record_id, p.client_id, a.first_name, a.last_name, a.contact_worker
 FROM wanted w

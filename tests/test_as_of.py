@@ -13,16 +13,13 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import itertools
 import os
-import shutil
 
 import polars as pl
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pipelines import figures, store
+from pipelines import figures
 from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import GRANULARITIES, period_of
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS
@@ -100,27 +97,6 @@ def cut_bfz(rows: list[dict], end: dt.date) -> list[dict]:
 
 def flow_at(conn, program: str, period) -> list[dict]:
     return figures.flow(conn, program, [period])
-
-
-@pytest.fixture(scope="module")
-def blank(tmp_path_factory):
-    """A new database, migrated once: each example starts from a copy (a tenth of the time)."""
-    folder = tmp_path_factory.mktemp("as_of")
-    with store.opened(folder / "blank.duckdb"):
-        pass
-    copies = itertools.count()
-
-    def fresh():
-        if fresh.made >= 2:  # the example before this one is over and its databases are closed
-            for old in folder.glob("copy-*"):
-                old.unlink()
-            fresh.made = 0
-        path = folder / f"copy-{next(copies)}.duckdb"
-        shutil.copy(folder / "blank.duckdb", path)
-        fresh.made += 1
-        return store.connect(path)
-    fresh.made = 0
-    return fresh
 
 
 def loaded(fresh, program: str, extracts: list[tuple[bytes, dt.date]]):

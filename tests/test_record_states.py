@@ -13,13 +13,12 @@ import queries
 from pipelines import record_states
 from pipelines.programs import EARLY_INTERVENTION, HOMELESSNESS
 from tests.conftest import ingest
-from tests.test_as_of import (  # noqa: F401 - blank is a fixture
+from tests.test_as_of import (
     BFZ_HEADER,
     EI_HEADER,
     PROPERTY,
     as_csv,
     bfz_row,
-    blank,
     latest,
     noted,
     referral,
