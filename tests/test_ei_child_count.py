@@ -438,7 +438,6 @@ def test_funders_see_neither_indicators_5_and_6_nor_the_618_tables(ei_db, monkey
 
 # -- the same from the whole history as from the list cut at the count date (tests/test_as_of.py) ------------------
 
-blank = as_of.blank  # the fixture: a database migrated once, copied for each example
 # The window's January to April moved to August to November: the count dates (1 October to 1 December) fall in
 # its second half or just after it, with many referrals before them.
 AUTUMN = dt.timedelta(days=213)

@@ -413,7 +413,6 @@ def test_a_child_is_in_the_month_of_the_exit_or_the_third_birthday_whichever_is_
 
 # -- The same from the whole history as from the list cut at the month's end (DESIGN §2.1, tests/test_as_of.py) --
 
-blank = as_of.blank  # the fixture: a database migrated once, copied for each example
 # Births up to the day before the third birthday, so that some children are referred fewer than 45 days before it.
 referral_near_3 = as_of.referral().flatmap(lambda row: st.integers(30, 1094).map(
     lambda age: {**row, "birth": row["referred"] - dt.timedelta(days=age)}))
