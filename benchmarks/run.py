@@ -341,7 +341,7 @@ def compare(extract: Path, size: float) -> None:
     e, p = embedded, postgres
     print(f"{RECORDS:,} records, {size:,.0f} MiB CSV, {os.cpu_count()} cores; PostgreSQL {server['version']} "
           f"(fsync {server['fsync']}, synchronous_commit {server['synchronous_commit']}); loading times are the "
-          f"best of {RUNS} runs, each PostgreSQL load into a fresh database")
+          f"best of {RUNS} runs, each load into a fresh store whose tables were made first")
     print()
     print("| step | embedded | PostgreSQL | PostgreSQL / embedded | target |")
     print("|---|---|---|---|---|")
