@@ -236,7 +236,7 @@ def _write(conn, data, file_name, definition: Program, who, as_of, records, repo
                                 incoming_new=incoming.filter("new_record").select(
                                     "record_id", "person_id", "new_person", "valid_from", "seen_from",
                                     "household_type", "veteran", "chronic")):
-            added = queries.inserted(conn, "load_extract", program=program, upload_id=upload_id, as_of=as_of,
+            added = queries.inserted(conn, "load_extract", program=program, upload_id=upload_id,
                                      recorded_at=now, first_new_record_id=next_record_id,
                                      first_new_person_id=next_person_id, source=source)
             if person_links.link_upload(conn, program, upload_id, matched):

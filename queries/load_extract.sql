@@ -40,8 +40,8 @@ INSERT INTO record_attributes (record_id, upload_id, valid_from, household_type,
     ethnicity, gender, age, assessment_score, contact_worker, first_name, last_name, bnl_status, extra,
     population_mask, birth_date, hispanic, zip, neighborhood, referral_source, eligible, exceptional, exit_reason,
     eligible_on, exit_reason_on, seen_from, prioritized, assessed_on, referral, part_b_potential, conference_declined)
-WITH described AS (  -- each row's day: the extract's date, or the day an export says it describes
-    SELECT * REPLACE (coalesce(valid_from, $as_of) AS valid_from) FROM incoming
+WITH described AS MATERIALIZED (  -- the rows, each with the day it describes: the frame read once
+    SELECT * FROM incoming
 ),
 stored AS (  -- the attributes of the records already known, the last loaded for each day described
     SELECT a.* FROM record_attributes a
