@@ -188,10 +188,12 @@ def meeting_pack(version: tuple, day: dt.date, program: str = PROGRAM, everyone:
 
 
 def plan(person_id: int) -> tuple[case_conference.Plan, list[dict], list[dict]]:
-    """A person's plan in force, its history and their records, read fresh: plans change in the meeting."""
+    """A person's plan in force, its history and their records, read fresh: plans change in the meeting (and
+    with them the data version, whose copy holds the records' states on PostgreSQL)."""
     with store.opened() as conn:
-        return (case_conference.current_plan(conn, person_id), case_conference.plan_history(conn, person_id),
-                queries.rows(conn, "record_of_person", person_id=person_id))
+        plan, history = case_conference.current_plan(conn, person_id), case_conference.plan_history(conn, person_id)
+    with store.reading() as conn:
+        return plan, history, queries.rows(conn, "record_of_person", person_id=person_id)
 
 
 def sign_in(email: str, password: str, address: str | None = None) -> tuple[dict, str]:

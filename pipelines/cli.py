@@ -70,6 +70,14 @@ def cmd_ingest(args) -> int:
     return 1 if result.status == loading.REJECTED else 0
 
 
+@contextmanager
+def _figured(db, read_only: bool = False):
+    """The store to work figures out from: the embedded file itself, or this process's copy of a PostgreSQL
+    store, where the records' states are (store.reading)."""
+    with store.opened(db, read_only=read_only) as conn, store.reading(conn) as figured:
+        yield figured
+
+
 def _write_table(rows: list[dict], fmt: str) -> None:
     if fmt == "json":
         print(json.dumps(rows, indent=2, default=str))
@@ -101,7 +109,7 @@ def cmd_report_bfz(args) -> int:
     if args.funder:
         if args.format == "bfz":
             raise ValueError("the submission file is Built for Zero's; a funder's figures come as json or csv")
-        with store.opened(args.db, read_only=True) as conn:
+        with _figured(args.db, read_only=True) as conn:
             funders = release.for_funders(conn, PROGRAMS[args.program])
             if month not in [m.start for m in funders.months]:
                 raise ValueError(f"funders see whole months: {month:%Y-%m} is not one on the list yet")
@@ -120,11 +128,12 @@ def cmd_report_bfz(args) -> int:
         if args.pit_count is not None:
             with store.writing(conn):
                 store.change_setting(conn, args.program, "pit_count_individuals", args.pit_count, loading.who_default())
-        if args.format == "bfz":
-            _write_table(submissions.for_month(conn, args.program, month), "csv")
-            return 0
-        submission = figures.monthly_submission(conn, args.program, month)
-        submission["drift"] = submissions.drift(conn, args.program)
+        with store.reading(conn) as figured:
+            if args.format == "bfz":
+                _write_table(submissions.for_month(figured, args.program, month), "csv")
+                return 0
+            submission = figures.monthly_submission(figured, args.program, month)
+            submission["drift"] = submissions.drift(figured, args.program)
     if args.format == "json":
         print(json.dumps(submission, indent=2, default=str))
     else:
@@ -149,7 +158,7 @@ def cmd_submit(args) -> int:
 
 
 def cmd_submissions_list(args) -> int:
-    with store.opened(args.db) as conn:
+    with _figured(args.db) as conn:
         rows = submissions.listed(conn, args.program)
         drift = {row["month"]: row for row in submissions.drift(conn, args.program)}
     if args.format == "json":
@@ -167,7 +176,8 @@ def cmd_submissions_list(args) -> int:
 
 def cmd_export_bfz_list(args) -> int:
     with store.opened(args.db) as conn:
-        rows = submissions.bfz_list(conn)
+        with store.reading(conn) as listed:
+            rows = submissions.bfz_list(listed)
         audit.record(conn, loading.who_default(), audit.EXPORT, Path(args.out).name,
                      "de-identified list for Built for Zero")
     Path(args.out).write_text(exports.csv(rows))
@@ -185,7 +195,7 @@ def cmd_report_ei(args) -> int:
     if args.funder:
         if args.week:
             raise ValueError("funders see whole months: give --month YYYY-MM")
-        with store.opened(args.db, read_only=True) as conn:
+        with _figured(args.db, read_only=True) as conn:
             funders = release.for_funders(conn, EARLY_INTERVENTION)
         if period.start not in funders.part_c:
             raise ValueError(f"funders see whole months: {period.start:%Y-%m} is not one on the list yet")
@@ -196,7 +206,7 @@ def cmd_report_ei(args) -> int:
         else:  # one column per indicator figure, as in theirs
             _write_table([result], "csv")
         return 0
-    with store.opened(args.db) as conn:
+    with _figured(args.db) as conn:
         result = child_count.period_report(conn, period)
     for missing in child_count.without_denominator(result):
         err.print(f"bynames: {missing}", markup=False)
@@ -210,7 +220,7 @@ def cmd_report_ei(args) -> int:
 def cmd_report_ei_618(args) -> int:
     from pipelines.early_intervention import federal_tables
 
-    with store.opened(args.db) as conn:
+    with _figured(args.db) as conn:
         tables = federal_tables.year_tables(conn, args.year)
     for missing in federal_tables.missing(tables):
         err.print(f"bynames: {missing}", markup=False)
@@ -233,7 +243,7 @@ def cmd_report_equity(args) -> int:
         raise ValueError(f"{definition.label} is grouped by one of: {', '.join(equity_report.groupings(definition))}")
     period = Period(args.date_from, args.date_to, "range")
     if args.funder:
-        with store.opened(args.db, read_only=True) as conn:
+        with _figured(args.db, read_only=True) as conn:
             funders = release.for_funders(conn, definition)
         views = {(r["period_start"], r["period_end"]): r for (by, _, reference), r in funders.equity.items()
                  if by == args.by and reference == args.reference}
@@ -243,7 +253,7 @@ def cmd_report_equity(args) -> int:
                              f"{offered or 'none yet'}")
         result = views[(period.start, period.end)]
     else:
-        with store.opened(args.db) as conn:
+        with _figured(args.db) as conn:
             result = equity_report.report(conn, definition, period, args.by, args.reference, child_find=True)
     result["summary"] = equity_report.summary(result)
     print(json.dumps(result, indent=2, default=str))
@@ -282,14 +292,14 @@ def cmd_report_flow(args) -> int:
     if args.funder:
         if args.by != "month":
             raise ValueError("funders see whole months: use --by month")
-        with store.opened(args.db, read_only=True) as conn:
+        with _figured(args.db, read_only=True) as conn:
             funders = release.for_funders(conn, PROGRAMS[args.program])
         rows = [funders.labelled("flow", (r["population"], r["period_start"]), r) for r in funders.flow
                 if args.date_from <= r["period_start"] <= args.date_to
                 and (args.population is None or r["population"] == args.population)]
         _write_table(rows, args.format)
         return 0
-    with store.opened(args.db) as conn:
+    with _figured(args.db) as conn:
         rows = figures.flow_series(conn, args.program, args.by, args.date_from, args.date_to, args.population)
     _write_table(rows, args.format)
     return 0
@@ -370,7 +380,8 @@ def cmd_pack(args) -> int:
 
     with store.opened(args.db) as conn, steps("Making the meeting pack") as progress:
         progress("gathering the agenda")
-        pdf = meeting_pack.for_meeting(conn, args.program, args.date, args.everyone)
+        with store.reading(conn) as figured:
+            pdf = meeting_pack.for_meeting(figured, args.program, args.date, args.everyone)
         audit.record(conn, loading.who_default(), audit.EXPORT, Path(args.out).name, "meeting pack")
     Path(args.out).write_bytes(pdf)
     print(f"Meeting pack for {args.date:%a %d %b %Y} written to {args.out}")

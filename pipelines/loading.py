@@ -237,8 +237,8 @@ def _write(conn, data, file_name, definition: Program, who, as_of, records, repo
                                     "record_id", "person_id", "new_person", "valid_from", "seen_from",
                                     "household_type", "veteran", "chronic")):
             added = queries.inserted(conn, "load_extract", program=program, upload_id=upload_id,
-                                     recorded_at=now, first_new_record_id=next_record_id,
-                                     first_new_person_id=next_person_id, source=source)
+                                     recorded_at=now, source=source)
+            record_states.touch_upload(conn, upload_id, next_record_id, next_person_id)
             if person_links.link_upload(conn, program, upload_id, matched):
                 record_states.refresh(conn, program)  # the new people may count as others now
             else:

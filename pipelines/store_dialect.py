@@ -148,6 +148,12 @@ def few_by_key(conn) -> bool:
     return is_postgres_conn(conn)
 
 
+def keeps_states(conn) -> bool:
+    """Whether the store keeps the records' derived states (record_states) beside their facts: the embedded
+    file does; on PostgreSQL each server works them out in its copy (pipelines/record_states.py)."""
+    return not is_postgres_conn(conn)
+
+
 def refresh_catalog(conn) -> None:
     """Forget the attached catalog's cached tables and columns (DuckDB caches them per connection)."""
     if is_postgres_conn(conn):

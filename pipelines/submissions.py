@@ -37,7 +37,8 @@ BFZ_FIELDS = {
 def submit(conn, program: str, month: dt.date, who: str) -> dict:
     """Keep `month`'s figures for every population as they are now; returns what was kept."""
     month = month.replace(day=1)
-    populations = figures.monthly_submission(conn, program, month)["populations"]
+    with store.reading(conn) as figured:
+        populations = figures.monthly_submission(figured, program, month)["populations"]
     kept = {name: {k: values[k] for k in KEPT} for name, values in populations.items()}
     with store.writing(conn):
         conn.execute("BEGIN TRANSACTION")

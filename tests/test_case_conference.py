@@ -8,7 +8,7 @@ import pytest
 import queries
 from pipelines import case_conference, figures, loading
 from pipelines.periods import Period
-from tests.conftest import bfz_csv, ingest
+from tests.conftest import bfz_csv, figured, ingest
 
 pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
 
@@ -59,16 +59,16 @@ def test_unknown_fields_and_barriers_are_refused(listed):
 
 
 def record_of(conn, client_id: str) -> int:
-    return queries.rows(conn, "record_of_person", person_id=person(conn, client_id))[0]["record_id"]
+    return queries.rows(figured(conn), "record_of_person", person_id=person(conn, client_id))[0]["record_id"]
 
 
 def test_a_move_in_recorded_in_the_meeting_moves_the_figures(listed):
-    before = {r["population"]: r for r in figures.flow(listed, "homelessness", [MARCH])}
+    before = {r["population"]: r for r in figures.flow(figured(listed), "homelessness", [MARCH])}
     assert (before["All"]["actively_homeless"], before["All"]["housing_placements"]) == (2, 0)
     described = case_conference.record_status(listed, "homelessness", record_of(listed, "A"), "moved_in",
                                               dt.date(2024, 3, 12), "dana")
     assert described == "Case conference: moved into housing on 2024-03-12"
-    after = {r["population"]: r for r in figures.flow(listed, "homelessness", [MARCH])}
+    after = {r["population"]: r for r in figures.flow(figured(listed), "homelessness", [MARCH])}
     assert (after["All"]["actively_homeless"], after["All"]["housing_placements"],
             after["All"]["avg_days_to_housing"]) == (1, 1, 67.0)
     assert (after["Chronic"]["actively_homeless"], after["Chronic"]["housing_placements"]) == (0, 1)
@@ -83,7 +83,7 @@ def test_inactive_with_a_reason_then_returned(listed):
                                   note="moved away")
     assert listed.execute("SELECT note FROM events WHERE kind = 'inactive'").fetchall() == [("moved away",)]
     case_conference.record_status(listed, "homelessness", b, "returned", dt.date(2024, 3, 20), "sam")
-    (youth,) = figures.flow(listed, "homelessness", [MARCH], "Youth")
+    (youth,) = figures.flow(figured(listed), "homelessness", [MARCH], "Youth")
     # Both in March: Built for Zero counts the inactive date and the return (B is active again).
     assert (youth["actively_homeless"], youth["moved_to_inactive"], youth["returned_from_inactive"]) == (1, 1, 1)
 
@@ -94,7 +94,7 @@ def test_meeting_changes_are_rolled_back_like_uploads(listed):
     newest = listed.execute("SELECT max(upload_id) FROM uploads").fetchall()[0][0]
     assert change_source
     loading.rollback(listed, newest, who="lead")
-    (everyone,) = figures.flow(listed, "homelessness", [MARCH], "All")
+    (everyone,) = figures.flow(figured(listed), "homelessness", [MARCH], "All")
     assert everyone["actively_homeless"] == 2
 
 

@@ -20,7 +20,7 @@ from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import Period, period_of
 from pipelines.programs import EARLY_INTERVENTION
 from tests import test_as_of as as_of
-from tests.conftest import app_as, page_as
+from tests.conftest import app_as, figured, page_as
 
 pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
 
@@ -130,26 +130,26 @@ def ei_conn(conn):
 
 
 def test_each_child_served_on_the_count_date(ei_conn):
-    served = child_count.children_on(ei_conn, COUNT_DAY)
+    served = child_count.children_on(figured(ei_conn), COUNT_DAY)
     assert dict(zip(served["client_id"], served["age"], strict=True)) == {
         "A1": 0, "A12": 1, "A13": 2, "A2": 1, "A3": 0, "A4": 3, "A5": 2, "A8": 1}
     assert child_count.indicators(served, queries.arrow(ei_conn, "reference_get")) == INDICATORS
 
 
 def test_the_child_count_table(ei_conn):
-    tables = federal_tables.year_tables(ei_conn, 2025)
+    tables = federal_tables.year_tables(figured(ei_conn), 2025)
     assert (tables["child_count_date"], tables["aged_3_or_over"]) == (COUNT_DAY, 1)  # A4
     assert tables["child_count"] == [full(row) for row in COUNT_ROWS]
 
 
 def test_the_exiting_table(ei_conn):
-    tables = federal_tables.year_tables(ei_conn, 2025)
+    tables = federal_tables.year_tables(figured(ei_conn), 2025)
     assert (tables["exiting_from"], tables["exiting_to"], tables["exits_counted_to"]) == (
         dt.date(2025, 7, 1), dt.date(2026, 6, 30), dt.date(2026, 6, 30))  # the list runs to 1 July 2026 (X1)
     assert tables["exiting"] == [full({"category": category, **row}) for category, row in EXIT_ROWS.items()]
     assert federal_tables.missing(tables) == []
     # The year before: X2, on its last day, alone (A12's and D1's exits are all open or later).
-    before = federal_tables.year_tables(ei_conn, 2024)
+    before = federal_tables.year_tables(figured(ei_conn), 2024)
     assert before["exiting"][0] == full({"category": federal_tables.EXIT_CATEGORIES[1], "Total": 1, "White": 1,
                                          "Female": 1})
     assert before["exiting"][-1]["Total"] == 1
@@ -158,14 +158,14 @@ def test_the_exiting_table(ei_conn):
 
 
 def test_a_year_the_list_does_not_reach(ei_conn):
-    tables = federal_tables.year_tables(ei_conn, 2027)
+    tables = federal_tables.year_tables(figured(ei_conn), 2027)
     assert (tables["child_count"], tables["exiting"], tables["exits_counted_to"]) == (None, None, None)
     assert federal_tables.missing(tables) == [
         "no child count for 2027-12-01 yet: the list runs to 2026-07-01",
         "no exits for 2027-07-01 to 2028-06-30: the list does not reach that year"]
     assert federal_tables.csv_rows(tables) == []
     # 2026-27: the list reaches its first day, when X1 left; its count date is to come
-    started = federal_tables.year_tables(ei_conn, 2026)
+    started = federal_tables.year_tables(figured(ei_conn), 2026)
     assert (started["child_count"], started["exits_counted_to"]) == (None, dt.date(2026, 7, 1))
     assert started["exiting"][8] == full({"category": federal_tables.EXIT_CATEGORIES[9], "Total": 1, "White": 1,
                                           "Male": 1})
@@ -176,7 +176,7 @@ def test_exits_of_a_year_not_over_are_counted_to_the_lists_last_day(conn):
     data = (HEADER + "\n" + COUNTED.split("A7,")[0]).encode()
     assert loading.ingest(conn, data, "r.csv", program=EI, who="test", today=dt.date(2026, 1, 15),
                           as_of=dt.date(2026, 1, 15)).status == loading.LOADED
-    tables = federal_tables.year_tables(conn, 2025)
+    tables = federal_tables.year_tables(figured(conn), 2025)
     assert tables["exits_counted_to"] == dt.date(2026, 1, 15)
     assert [(row["category"], row["Total"]) for row in tables["exiting"] if row["Total"]] == [
         (federal_tables.EXIT_CATEGORIES[2], 1), (federal_tables.EXIT_CATEGORIES[9], 1), ("Total", 2)]  # A5, A6
@@ -223,22 +223,23 @@ def test_every_exit_reason_is_its_federal_category():
 # -- indicators 5 and 6 in a period's report ----------------------------------------------------------------------
 
 def test_a_month_reports_the_count_date_in_it_or_the_last_before_it(ei_conn):
-    december = child_count.period_report(ei_conn, period_of(COUNT_DAY, "month"))
+    december = child_count.period_report(figured(ei_conn), period_of(COUNT_DAY, "month"))
     assert december["child_count_date"] == COUNT_DAY
     assert {k: december[k] for k in child_count.INDICATORS} == INDICATORS
     # November 2025 reports 1 December 2024, when nobody was served yet; the week of 1 December reports it
-    november = child_count.period_indicators(ei_conn, period_of(dt.date(2025, 11, 1), "month"))
+    november = child_count.period_indicators(figured(ei_conn), period_of(dt.date(2025, 11, 1), "month"))
     assert november == {"child_count_date": dt.date(2024, 12, 1),
                         "indicator_5": {"numerator": 0, "denominator": 150, "pct": 0.0, "exceptional": None},
                         "indicator_6": {"numerator": 0, "denominator": 400, "pct": 0.0, "exceptional": None}}
-    assert child_count.period_indicators(ei_conn, period_of(COUNT_DAY, "week"))["child_count_date"] == COUNT_DAY
+    week = period_of(COUNT_DAY, "week")
+    assert child_count.period_indicators(figured(ei_conn), week)["child_count_date"] == COUNT_DAY
 
 
 def test_the_count_date_is_a_setting(ei_conn):
     store.set_setting(ei_conn, EI, "child_count_date", "11-15")
     # 15 November 2025: A7, A8 not yet (IFSPs in December); A6 still served (exits 1 December); E5 too (exits
     # 30 November); D1 not (left on the 15th itself). A2 is still under 1 (1 on 1 December), A4 still 2.
-    found = child_count.period_indicators(ei_conn, period_of(COUNT_DAY, "month"))
+    found = child_count.period_indicators(figured(ei_conn), period_of(COUNT_DAY, "month"))
     assert found["child_count_date"] == dt.date(2025, 11, 15)
     assert found["indicator_5"]["numerator"] == 3  # A1, A2, A3
     assert found["indicator_6"]["numerator"] == 9  # A1, A2, A3, A4, A5, A6, A12, A13, E5
@@ -249,7 +250,7 @@ def test_without_children_under_1_indicator_5_has_no_denominator_and_says_so(con
     assert loading.ingest(conn, data, "r.csv", program=EI, who="test", today=dt.date(2026, 1, 15)).status == "loaded"
     older = b"geography,group,population,children_under_3\nTown,All,10000,400\n"
     assert loading.load_reference(conn, older, "older.csv", who="test").status == loading.LOADED
-    found = child_count.period_indicators(conn, period_of(COUNT_DAY, "month"))
+    found = child_count.period_indicators(figured(conn), period_of(COUNT_DAY, "month"))
     assert found["indicator_5"] == {"numerator": 2, "denominator": None, "pct": None, "exceptional": None}
     assert found["indicator_6"] == INDICATORS["indicator_6"]
     assert child_count.without_denominator(found) == [
@@ -278,7 +279,7 @@ def test_the_latest_count_date_on_or_before_a_day(day, expected):
 
 def test_indicators_5_and_6_by_neighbourhood(ei_conn):
     year = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31), "range")
-    report = equity_report.report(ei_conn, EARLY_INTERVENTION, year, "neighborhood", child_find=True)
+    report = equity_report.report(figured(ei_conn), EARLY_INTERVENTION, year, "neighborhood", child_find=True)
     six = {r["group"]: r for r in report["measures"]["indicator_6"]["rows"]}
     # North: A1, A2, A13 of 160 children under 3; South: A3, A5, A8, A12 of 240
     assert (six["North"]["events"], six["North"]["base"], six["North"]["other_events"],
@@ -292,9 +293,10 @@ def test_indicators_5_and_6_by_neighbourhood(ei_conn):
     assert report["measures"]["indicator_5"]["per"] == 100
     assert report["measures"]["indicator_5"]["count_date"] == COUNT_DAY
     # the reference population has no race rows: no rates by race; and none unless asked for (funders)
-    assert "indicator_6" not in equity_report.report(ei_conn, EARLY_INTERVENTION, year, "race",
+    assert "indicator_6" not in equity_report.report(figured(ei_conn), EARLY_INTERVENTION, year, "race",
                                                      child_find=True)["measures"]
-    assert "indicator_6" not in equity_report.report(ei_conn, EARLY_INTERVENTION, year, "neighborhood")["measures"]
+    assert "indicator_6" not in equity_report.report(figured(ei_conn), EARLY_INTERVENTION, year,
+                                                     "neighborhood")["measures"]
 
 
 # -- the command line ---------------------------------------------------------------------------------------------
@@ -457,7 +459,7 @@ count_dates = st.sampled_from(declared.month_days(declared.SETTINGS["child_count
 def served_rows(conn, day: dt.date) -> list[tuple]:
     """Each child served, as the dates that count them: a child on two open referrals that agree on them
     is one child either way, whichever referral stands for them (other fields may differ between the two)."""
-    served = child_count.children_on(conn, day).select("client_id", "referred", "ifsp", "birth_date", "age")
+    served = child_count.children_on(figured(conn), day).select("client_id", "referred", "ifsp", "birth_date", "age")
     return sorted(served.rows(), key=repr)  # repr: blanks sort too
 
 
@@ -475,7 +477,7 @@ def test_indicators_5_and_6_are_those_of_the_list_cut_at_the_count_date(blank, e
         event(f"{len(served)} served on the count date")  # pytest --hypothesis-show-statistics
         # a period that reports the count date (or the one before, where the list does not reach it): its week
         week = period_of(day, "week")
-        assert child_count.period_indicators(whole, week) == child_count.period_indicators(cut, week)
+        assert child_count.period_indicators(figured(whole), week) == child_count.period_indicators(figured(cut), week)
     finally:
         whole.close()
         cut.close()

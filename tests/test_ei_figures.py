@@ -16,6 +16,7 @@ from pipelines.early_intervention import child_count
 from pipelines.early_intervention import figures as ei_figures
 from pipelines.periods import period_of
 from tests import test_as_of as as_of
+from tests.conftest import figured
 
 pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
 
@@ -72,7 +73,7 @@ def ei_db(tmp_path):
 
 def test_march_figures_equal_the_hand_worked_ones(ei_db):
     with store.opened(ei_db) as conn:
-        figures = ei_figures.period_figures(conn, period_of(dt.date(2025, 3, 1), "month"))
+        figures = ei_figures.period_figures(figured(conn), period_of(dt.date(2025, 3, 1), "month"))
     assert {k: figures[k] for k in MARCH} == MARCH
 
 
@@ -80,7 +81,7 @@ def test_a_week_sees_only_what_was_dated_by_its_sunday(ei_db):
     # Mon 10 - Sun 16 March: meetings of C2 (37 days) and C3 (56, exceptional): 100%; C15's services (63 days
     # after its IFSP, not timely); C8's exit (lost).
     with store.opened(ei_db) as conn:
-        week = ei_figures.period_figures(conn, period_of(dt.date(2025, 3, 12), "week"))
+        week = ei_figures.period_figures(figured(conn), period_of(dt.date(2025, 3, 12), "week"))
     assert (week["initial_ifsp_meetings"], week["ifsp_within_45_days"], week["pct_45_day_timeline"]) == (2, 1, 100.0)
     assert (week["services_started"], week["services_timely"], week["exits"], week["lost_exits"]) == (1, 0, 1, 1)
     # Open on 16 March: everyone referred by then but C13 (exited 1 March) and C8 (15 March); C14 not yet referred
@@ -119,7 +120,7 @@ def test_report_ei_as_csv_gives_each_indicator_figure_a_column(ei_db, capsys):
 
 def test_no_meetings_means_no_percentage(ei_db):
     with store.opened(ei_db) as conn:
-        october = ei_figures.period_figures(conn, period_of(dt.date(2024, 10, 1), "month"))
+        october = ei_figures.period_figures(figured(conn), period_of(dt.date(2024, 10, 1), "month"))
     assert (october["initial_ifsp_meetings"], october["pct_45_day_timeline"],
             october["median_days_referral_to_ifsp"]) == (0, None, None)
 
@@ -132,7 +133,7 @@ def test_every_exit_category_counts_as_an_exit_and_three_as_lost(tmp_path):
         result = loading.ingest(conn, ("\n".join([HEADER, *rows]) + "\n").encode(), "exits.csv",
                                 program="early_intervention", who="test", today=dt.date(2025, 4, 30))
         assert result.status == loading.LOADED, result.report.lines()
-        march = ei_figures.period_figures(conn, period_of(dt.date(2025, 3, 1), "month"))
+        march = ei_figures.period_figures(figured(conn), period_of(dt.date(2025, 3, 1), "month"))
         lost = conn.execute("SELECT r.ordinal, p.client_id FROM events e JOIN records r USING (record_id) "
                             "JOIN people p USING (person_id) WHERE e.kind = 'exited_lost' ORDER BY 2").fetchall()
     assert (march["exits"], march["lost_exits"], march["open_referrals"]) == (10, 3, 0)
@@ -225,7 +226,7 @@ def outcomes(children) -> dict:
 
 
 def test_each_childs_place_in_indicators_7_and_1(indicators_conn):
-    children = ei_figures.period_indicator_children(indicators_conn, period_of(dt.date(2025, 4, 1), "month"))
+    children = ei_figures.period_indicator_children(figured(indicators_conn), period_of(dt.date(2025, 4, 1), "month"))
     assert outcomes(children["indicator_7"]) == APRIL_7
     assert outcomes(children["indicator_1"]) == APRIL_1
     seven = children["indicator_7"].filter(pl.col("client_id").is_in(["K2", "K9", "K5", "K8"]))
@@ -234,13 +235,13 @@ def test_each_childs_place_in_indicators_7_and_1(indicators_conn):
 
 
 def test_indicators_7_and_1_equal_the_hand_worked_ones(indicators_conn):
-    april = ei_figures.period_figures(indicators_conn, period_of(dt.date(2025, 4, 1), "month"))
+    april = ei_figures.period_figures(figured(indicators_conn), period_of(dt.date(2025, 4, 1), "month"))
     assert {k: april[k] for k in ei_figures.INDICATORS} == APRIL
 
 
 def test_a_deadline_on_the_last_day_of_march_is_marchs(indicators_conn):
     march = period_of(dt.date(2025, 3, 1), "month")
-    children = ei_figures.period_indicator_children(indicators_conn, march)
+    children = ei_figures.period_indicator_children(figured(indicators_conn), march)
     # K3: referred 14 February, deadline 31 March, meeting 10 April: late, none by March's end.
     # S children: referred 20 January, deadline 6 March; S1 (day 41) and S3 (day 40) on time, the others late.
     # The extract has one Exceptional Family Circumstance column: S4's and S9's counts for both indicators.
@@ -250,7 +251,7 @@ def test_a_deadline_on_the_last_day_of_march_is_marchs(indicators_conn):
         "S5": "late", "S6": "late", "S7": "late", "S8": "late", "S9": exceptional}
     # S3: IFSP 1 March, due 31 March, services 20 April
     assert outcomes(children["indicator_1"]) == {"S3": "late, none by the period's end"}
-    figures = ei_figures.period_figures(indicators_conn, march)
+    figures = ei_figures.period_figures(figured(indicators_conn), march)
     assert figures["indicator_7"] == {"numerator": 4, "denominator": 10, "pct": 40.0, "exceptional": 2}
     assert figures["indicator_1"] == {"numerator": 0, "denominator": 1, "pct": 0.0, "exceptional": 0}
 
@@ -258,19 +259,19 @@ def test_a_deadline_on_the_last_day_of_march_is_marchs(indicators_conn):
 def test_a_month_the_list_does_not_reach_the_end_of_is_measured_to_its_last_day(indicators_conn):
     # The extract's last date is 5 May (K11's decision): a deadline from 6 May on has not come yet in the data.
     may = period_of(dt.date(2025, 5, 1), "month")
-    children = ei_figures.period_indicator_children(indicators_conn, may)
+    children = ei_figures.period_indicator_children(figured(indicators_conn), may)
     # K4: referred 17 March, deadline 1 May, no meeting: late; 5 May - 17 March = 49 days
     assert outcomes(children["indicator_7"]) == {"K4": "late, none by the period's end"}
     assert children["indicator_7"]["days"].to_list() == [49]
     # K1: IFSP 1 April, due 1 May, no services. Not yet due: K3 (10 May), K5 (20 May), K6 (25 May), K14 (30 May)
     assert outcomes(children["indicator_1"]) == {"K1": "late, none by the period's end"}
-    figures = ei_figures.period_figures(indicators_conn, may)
+    figures = ei_figures.period_figures(figured(indicators_conn), may)
     assert figures["indicator_7"] == figures["indicator_1"] == {"numerator": 0, "denominator": 1, "pct": 0.0,
                                                                 "exceptional": 0}
 
 
 def test_without_a_cohort_there_is_no_percentage(indicators_conn):
-    december = ei_figures.period_figures(indicators_conn, period_of(dt.date(2024, 12, 1), "month"))
+    december = ei_figures.period_figures(figured(indicators_conn), period_of(dt.date(2024, 12, 1), "month"))
     assert december["indicator_7"] == december["indicator_1"] == {"numerator": 0, "denominator": 0, "pct": None,
                                                               "exceptional": 0}
 
@@ -373,7 +374,7 @@ def transition_conn(conn):
 
 
 def test_each_childs_place_in_indicators_8a_8b_and_8c(transition_conn):
-    children = ei_figures.period_indicator_children(transition_conn, period_of(dt.date(2025, 6, 1), "month"))
+    children = ei_figures.period_indicator_children(figured(transition_conn), period_of(dt.date(2025, 6, 1), "month"))
     assert outcomes(children["indicator_8a"]) == JUNE_8A
     assert outcomes(children["indicator_8b"]) == JUNE_8B
     assert outcomes(children["indicator_8c"]) == JUNE_8C
@@ -391,7 +392,7 @@ def test_each_childs_place_in_indicators_8a_8b_and_8c(transition_conn):
 
 
 def test_indicators_8a_8b_and_8c_equal_the_hand_worked_ones(transition_conn):
-    june = ei_figures.period_figures(transition_conn, period_of(dt.date(2025, 6, 1), "month"))
+    june = ei_figures.period_figures(figured(transition_conn), period_of(dt.date(2025, 6, 1), "month"))
     assert {k: june[k] for k in TRANSITION} == JUNE_8
     row = ei_figures.flat(june)
     assert {k: row[f"indicator_8c_{k}"] for k in ei_figures.INDICATOR_KEYS} == JUNE_8["indicator_8c"]
@@ -403,11 +404,11 @@ def test_a_child_is_in_the_month_of_the_exit_or_the_third_birthday_whichever_is_
     # July: T17, 3 on 1 July (exits 15 August). T13, exiting on 5 July, was June's (3 on 20 June) and is not
     # counted again; T12, 3 on 20 July, left on 20 June.
     may, july = (period_of(dt.date(2025, m, 1), "month") for m in (5, 7))
-    may_children = ei_figures.period_indicator_children(transition_conn, may)
+    may_children = ei_figures.period_indicator_children(figured(transition_conn), may)
     assert {name: outcomes(may_children[name]) for name in TRANSITION} == {
         "indicator_8a": {"T14": "on time"}, "indicator_8b": {"T14": "late, none by the period's end"},
         "indicator_8c": {"T14": "late, none by the period's end"}}
-    july_children = ei_figures.period_indicator_children(transition_conn, july)
+    july_children = ei_figures.period_indicator_children(figured(transition_conn), july)
     assert {name: outcomes(july_children[name]) for name in TRANSITION} == dict.fromkeys(TRANSITION, {"T17": "on time"})
 
 
@@ -460,7 +461,7 @@ def referral_at_3(draw):
 
 
 def children_of(conn, period) -> list[tuple]:
-    children = ei_figures.period_indicator_children(conn, period)
+    children = ei_figures.period_indicator_children(figured(conn), period)
     return sorted(((name, *row) for name, frame in children.items()
                    for row in frame.drop("record_id", "person_id").rows()), key=repr)  # repr: blanks sort too
 
@@ -475,9 +476,9 @@ def test_indicators_of_a_month_are_those_of_the_list_cut_at_its_end(blank, extra
         assert children == children_of(cut, month)
         event(f"{len({c[-1] for c in children})} kinds of outcome")  # pytest --hypothesis-show-statistics
         event(f"{len({c[-1] for c in children if c[0] in TRANSITION})} kinds of indicator 8's outcome")
-        figures = ei_figures.period_figures(whole, month)
+        figures = ei_figures.period_figures(figured(whole), month)
         assert {k: figures[k] for k in ei_figures.INDICATORS} == {
-            k: v for k, v in ei_figures.period_figures(cut, month).items() if k in ei_figures.INDICATORS}
+            k: v for k, v in ei_figures.period_figures(figured(cut), month).items() if k in ei_figures.INDICATORS}
     finally:
         whole.close()
         cut.close()

@@ -6,7 +6,7 @@ import pytest
 
 from pipelines import figures, submissions
 from pipelines.periods import Period, series
-from tests.conftest import bfz_csv, ingest
+from tests.conftest import bfz_csv, figured, ingest
 
 pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
 
@@ -40,7 +40,7 @@ def worked(conn):
 
 
 def flow(conn, period, population="All Singles"):
-    (row,) = figures.flow(conn, "homelessness", [period], population)
+    (row,) = figures.flow(figured(conn), "homelessness", [period], population)
     return row
 
 
@@ -75,7 +75,7 @@ def test_single_days(worked):
 
 def test_all_equals_singles_here_and_other_populations_are_zero(worked):
     march = Period(dt.date(2024, 3, 1), dt.date(2024, 3, 31), "month")
-    rows = {r["population"]: values(r) for r in figures.flow(worked, "homelessness", [march])}
+    rows = {r["population"]: values(r) for r in figures.flow(figured(worked), "homelessness", [march])}
     assert rows["All"] == rows["All Singles"]
     for name in ("Veteran", "Chronic", "Chronic Veteran", "Youth", "Families"):
         assert rows[name] == (0, 0, 0, 0, 0, 0, None, 0, 0, 0, 0, 0)
@@ -91,7 +91,7 @@ def test_populations(conn):
         "P6,1/5/2024,,,,,No,No",
     ))
     january = Period(dt.date(2024, 1, 1), dt.date(2024, 1, 31), "month")
-    active = {r["population"]: r["actively_homeless"] for r in figures.flow(conn, "homelessness", [january])}
+    active = {r["population"]: r["actively_homeless"] for r in figures.flow(figured(conn), "homelessness", [january])}
     assert active == {"All": 5, "All Singles": 2, "Veteran": 2, "Chronic": 1, "Chronic Veteran": 1,
                       "Youth": 1, "Families": 1}
 
@@ -135,7 +135,7 @@ def test_reliability_and_functional_zero(conn):
     # Y went inactive and came back within February: one in, one out, yet one more active.
     rows += ["Y,2/2/2024,2/13/2024,,2/3/2024,Single Adult,No,Yes"]
     ingest(conn, bfz_csv(*rows))
-    march = figures.monthly_submission(conn, "homelessness", dt.date(2024, 3, 1))
+    march = figures.monthly_submission(figured(conn), "homelessness", dt.date(2024, 3, 1))
     veteran = march["populations"]["Veteran"]
     assert veteran["actively_homeless"] == 3
     # No list before January, so the 3-month reliability is not available in March...
@@ -150,7 +150,7 @@ def test_reliability_and_functional_zero(conn):
     # net change Feb-Apr: February (3 new + Y back) - (3 placed + Y inactive) = 0, March 5 - 3 = 2, April 0.
     for month in (1, 2, 3):
         submissions.submit(conn, "homelessness", dt.date(2024, month, 1), "tester")
-    april = figures.monthly_submission(conn, "homelessness", dt.date(2024, 4, 1))
+    april = figures.monthly_submission(figured(conn), "homelessness", dt.date(2024, 4, 1))
     assert april["populations"]["Veteran"]["reliability"] == round((3 - 0 - 2) / 3, 4)
 
 
@@ -166,10 +166,10 @@ def test_point_in_time_count_setting_sets_the_chronic_threshold(conn):
 
     ingest(conn, bfz_csv(*[f"C{i},1/5/2024,,,,Single Adult,Yes,No" for i in range(5)]))
     january = dt.date(2024, 1, 1)
-    assert figures.monthly_submission(conn, "homelessness", january)["populations"]["Chronic"][
+    assert figures.monthly_submission(figured(conn), "homelessness", january)["populations"]["Chronic"][
         "functional_zero"]["met"] is False
     store.set_setting(conn, "homelessness", "pit_count_individuals", 6000)
-    fz = figures.monthly_submission(conn, "homelessness", january)["populations"]["Chronic"]["functional_zero"]
+    fz = figures.monthly_submission(figured(conn), "homelessness", january)["populations"]["Chronic"]["functional_zero"]
     assert (fz["threshold"], fz["pit_count_individuals"], fz["actively_homeless"], fz["met"]) == (6, 6000, 5, True)
 
 

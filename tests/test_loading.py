@@ -15,7 +15,7 @@ from hypothesis import strategies as hst
 
 from pipelines import case_conference, figures, loading, store
 from pipelines.periods import Period
-from tests.conftest import ROOT, TODAY, bfz_csv, ingest
+from tests.conftest import ROOT, TODAY, bfz_csv, figured, ingest
 
 pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
 
@@ -51,7 +51,7 @@ def test_a_later_extract_keeps_the_dates_it_overwrote(conn):
     ingest(conn, bfz_csv("X,1/10/2024,,,3/15/2024,Single Adult,No,No"), "march.csv")
     june = ingest(conn, bfz_csv("X,1/10/2024,5/1/2024,,6/10/2024,Single Adult,No,No"), "june.csv")
     assert june.counts == {"records": 0, "events": 2, "attributes": 0}
-    rows = figures.flow(conn, "homelessness", [month(m) for m in (3, 4, 5, 6)], "All")
+    rows = figures.flow(figured(conn), "homelessness", [month(m) for m in (3, 4, 5, 6)], "All")
     assert [(r["period"], r["actively_homeless"], r["moved_to_inactive"], r["returned_from_inactive"])
             for r in rows] == [
         ("2024-03", 0, 1, 0),
@@ -63,7 +63,7 @@ def test_a_later_extract_keeps_the_dates_it_overwrote(conn):
 
 def test_without_the_earlier_extract_march_looks_different(conn):
     ingest(conn, bfz_csv("X,1/10/2024,5/1/2024,,6/10/2024,Single Adult,No,No"), "june.csv")
-    (row,) = figures.flow(conn, "homelessness", [MARCH], "All")
+    (row,) = figures.flow(figured(conn), "homelessness", [MARCH], "All")
     assert (row["actively_homeless"], row["moved_to_inactive"]) == (1, 0)
 
 
@@ -73,7 +73,7 @@ def test_population_changes_between_extracts(conn):
            "jan.csv", as_of=dt.date(2024, 1, 31))
     ingest(conn, bfz_csv("Y,1/10/2024,,,,Single Adult,Yes,No", "W,1/12/2024,,,,Single Adult,No,No"),
            "march.csv", as_of=dt.date(2024, 3, 31))
-    rows = {r["population"]: r for r in figures.flow(conn, "homelessness", [month(2), MARCH])
+    rows = {r["population"]: r for r in figures.flow(figured(conn), "homelessness", [month(2), MARCH])
             if r["period"] == "2024-03"}
     chronic, veteran, singles = rows["Chronic"], rows["Veteran"], rows["All Singles"]
     assert (chronic["active_at_start"], chronic["newly_identified"], chronic["actively_homeless"],
@@ -81,21 +81,21 @@ def test_population_changes_between_extracts(conn):
     assert (veteran["active_at_start"], veteran["no_longer_meets_population"], veteran["outflow"],
             veteran["actively_homeless"], veteran["balance_gap"]) == (1, 1, 1, 0, 0)
     assert (singles["inflow"], singles["outflow"], singles["actively_homeless"]) == (0, 0, 2)
-    (february,) = [r for r in figures.flow(conn, "homelessness", [month(2)], "Veteran")]
+    (february,) = [r for r in figures.flow(figured(conn), "homelessness", [month(2)], "Veteran")]
     assert february["actively_homeless"] == 1
 
 
 def test_rollback_removes_exactly_the_facts_of_that_upload(conn):
     ingest(conn, bfz_csv("X,1/10/2024,,,3/15/2024,Single Adult,No,No"), "march.csv")
     before = table_counts(conn)
-    march_figures = figures.flow(conn, "homelessness", [MARCH])
+    march_figures = figures.flow(figured(conn), "homelessness", [MARCH])
     june = ingest(conn, bfz_csv("X,1/10/2024,5/1/2024,,6/10/2024,Single Adult,No,Yes",
                                 "Z,6/1/2024,,,,Youth,No,No"), "june.csv")
     assert table_counts(conn) == (2, 2, 2, 5, 3)
     message = loading.rollback(conn, june.upload_id, who="lead")
     assert "rolled back" in message
     assert table_counts(conn)[1:] == before[1:]
-    assert figures.flow(conn, "homelessness", [MARCH]) == march_figures
+    assert figures.flow(figured(conn), "homelessness", [MARCH]) == march_figures
     assert conn.execute("SELECT status, rolled_back_by FROM uploads WHERE upload_id = ?",
                         [june.upload_id]).fetchone() == ("rolled back", "lead")
     # The same file can be loaded again once it is rolled back.
@@ -120,7 +120,7 @@ def test_a_bad_file_rolls_back_without_touching_decisions_made_in_a_meeting_sinc
         "SELECT r.record_id FROM records r JOIN people p USING (person_id) WHERE client_id = ?", [client]).fetchone()[0]
     case_conference.record_status(conn, "homelessness", record("Y"), "moved_in", dt.date(2024, 3, 20), "dana")
     assert "rolled back" in loading.rollback(conn, bad.upload_id, who="lead")
-    (after,) = figures.flow(conn, "homelessness", [month(3)], "All")
+    (after,) = figures.flow(figured(conn), "homelessness", [month(3)], "All")
     assert (after["actively_homeless"], after["housing_placements"]) == (1, 1)  # X active, Y housed in the meeting
     # A decision about someone the file brought would be left without its record: that file waits.
     again = ingest(conn, bfz_csv("X,1/10/2024,,,,Youth,No,No", "W,3/1/2024,,,,Youth,No,No"), "bad again.csv")
@@ -222,7 +222,7 @@ def test_a_second_record_for_a_known_person_in_a_later_upload_still_counts_them_
     ingest(conn, bfz_csv("Q,1/5/2024,,,,Youth,No,No"), "jan.csv")
     ingest(conn, bfz_csv("Q,1/5/2024,,,,Youth,No,No", "Q,2/9/2024,,,,Youth,No,No"), "feb.csv")
     assert conn.execute("SELECT count(*), count(DISTINCT person_id) FROM records").fetchone() == (2, 1)
-    (row,) = figures.flow(conn, "homelessness", [month(2)], "Youth")
+    (row,) = figures.flow(figured(conn), "homelessness", [month(2)], "Youth")
     assert (row["actively_homeless"], row["active_at_start"], row["newly_identified"], row["balance_gap"]) == (
         1, 1, 1, -1)
 
@@ -234,7 +234,7 @@ def test_the_active_list_shows_the_latest_extracts_attributes(conn):
     ingest(conn, bfz_csv("Y,1/10/2024,,,,Family,Yes,No"), "march.csv", as_of=dt.date(2024, 3, 31))
     # An older extract loaded last does not change what is in force now.
     ingest(conn, bfz_csv("Y,1/10/2024,,,,Youth,No,Yes"), "feb.csv", as_of=dt.date(2024, 2, 29))
-    (row,) = queries.rows(conn, "active_list", program="homelessness")
+    (row,) = queries.rows(figured(conn), "active_list", program="homelessness")
     assert (row["household_type"], row["chronic"], row["veteran"]) == ("Family", True, False)
 
 
@@ -262,7 +262,7 @@ def test_a_reader_may_give_every_date_of_a_kind_as_a_list(conn, monkeypatch):
     assert result.status == loading.LOADED and result.counts["events"] == 3
     feb, mar = Period(dt.date(2024, 2, 1), dt.date(2024, 2, 29), "month"), Period(dt.date(2024, 3, 1),
                                                                                    dt.date(2024, 3, 31), "month")
-    (february, march) = figures.flow(conn, "homelessness", [feb, mar], "All")
+    (february, march) = figures.flow(figured(conn), "homelessness", [feb, mar], "All")
     assert (february["housing_placements"], february["actively_homeless"]) == (1, 0)
     assert (march["returned_from_housing"], march["actively_homeless"]) == (1, 1)
 

@@ -9,7 +9,7 @@ import pytest
 import queries
 from pipelines import active_list, agenda, figures, identities, loading, person_links
 from pipelines.periods import Period
-from tests.conftest import bfz_csv, ingest
+from tests.conftest import bfz_csv, figured, ingest
 
 pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
 
@@ -25,7 +25,7 @@ def load(conn, source, *rows, name=None):
 
 
 def active(conn):
-    (month,) = figures.flow(conn, "homelessness", [MARCH], "All")
+    (month,) = figures.flow(figured(conn), "homelessness", [MARCH], "All")
     return month["actively_homeless"]
 
 
@@ -51,8 +51,8 @@ def test_a_linked_person_is_one_row_of_the_list_with_both_records_in_their_timel
     load(conn, "county", "C1,Ana,Reyes,1981-02-03,123-45-6780,3/1/2024,,,,Single Adult,No,No",
          "C2,Ben,Cole,1975-06-07,,3/2/2024,,,,Single Adult,No,No")
     load(conn, "shelter", "S9,Ana,Reyes,1981-02-03,,3/5/2024,,,,Single Adult,No,No")
-    ranked, _ = agenda.ranked_list(conn, "homelessness", MARCH.end)
-    named = active_list.named(conn, ranked)
+    ranked, _ = agenda.ranked_list(figured(conn), "homelessness", MARCH.end)
+    named = active_list.named(figured(conn), ranked)
     # Ana shows once, by the record that put her on the list last (the shelter's), as the figures count her
     assert sorted(named.select("client_id", "entry_date").rows()) == [("C2", dt.date(2024, 3, 2)),
                                                                        ("S9", dt.date(2024, 3, 5))]
@@ -61,7 +61,7 @@ def test_a_linked_person_is_one_row_of_the_list_with_both_records_in_their_timel
     timeline = queries.rows(conn, "person_timeline", person_id=ana)
     assert sorted((r["day"], r["file_name"]) for r in timeline if r["sort_key"] == 1) == [
         (dt.date(2024, 3, 1), "county.csv"), (dt.date(2024, 3, 5), "shelter.csv")]
-    assert len(queries.rows(conn, "record_of_person", person_id=ana)) == 2
+    assert len(queries.rows(figured(conn), "record_of_person", person_id=ana)) == 2
 
 
 def test_a_near_match_waits_for_a_data_lead(conn):

@@ -46,7 +46,8 @@ def _figures(target) -> list[dict]:
         for path in SAMPLES:
             result = loading.ingest(conn, path.read_bytes(), path.name, who="tester")
             assert result.status == loading.LOADED, result.message
-        return figures.flow_series(conn, "homelessness", "month", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+        with store.reading(conn) as figured:  # on PostgreSQL, the server's copy, where the states are
+            return figures.flow_series(figured, "homelessness", "month", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 
 def test_the_same_uploads_give_the_same_figures_on_both_stores(server, tmp_path):
@@ -117,12 +118,14 @@ print("saved", flush=True)
 def _page_reads(url: str) -> dict:
     """What the pages read, and the small records a visit writes."""
     with store.opened(url) as conn:
-        ranked, _ = agenda.ranked_list(conn, "homelessness", dt.date(2025, 11, 30))
-        reads = {
-            "version": queries.one(conn, "data_version"),
-            "flow": figures.flow_series(conn, "homelessness", "month", dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
-            "ranked": ranked.get_column("person_id").to_list(),
-        }
+        with store.reading(conn) as figured:
+            ranked, _ = agenda.ranked_list(figured, "homelessness", dt.date(2025, 11, 30))
+            reads = {
+                "version": queries.one(figured, "data_version"),
+                "flow": figures.flow_series(figured, "homelessness", "month", dt.date(2025, 1, 1),
+                                            dt.date(2025, 12, 31)),
+                "ranked": ranked.get_column("person_id").to_list(),
+            }
         with store.recording(conn):
             sessions.begin(conn, "worker@example.org", dt.datetime.now())
             audit.record(conn, "worker@example.org", audit.EXPORT, "list.csv", "a page's download")
@@ -163,13 +166,14 @@ def _figures_of_both(server) -> list[dict]:
     with store.opened(pg_cluster.new_database(server)) as conn:
         for path in SAMPLES[:2]:
             assert loading.ingest(conn, path.read_bytes(), path.name, who="lead").status == loading.LOADED
-        return figures.flow_series(conn, "homelessness", "month", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+        with store.reading(conn) as figured:
+            return figures.flow_series(figured, "homelessness", "month", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 
 def _sample(target) -> dict:
     """The sample community of `make run` (both programs, the reference population): what funders get,
-    and the case conference team's list and agenda, read from the store and through `store.reading` (on
-    PostgreSQL, the server's copy)."""
+    and the case conference team's list and agenda, read through `store.reading` (on PostgreSQL, the
+    server's copy) twice: from the connection that loaded it, and from a new one."""
     with store.opened(target) as conn:
         for path in sorted((ROOT / "sample_cases").glob("bnl-*.csv")):
             assert loading.ingest(conn, path.read_bytes(), path.name, who="lead").status == loading.LOADED
@@ -178,7 +182,8 @@ def _sample(target) -> dict:
                               today=dt.date(2026, 1, 15)).status == loading.LOADED
         reference = ROOT / "sample_cases" / "reference_population.csv"
         assert loading.load_reference(conn, reference.read_bytes(), reference.name, who="lead").status == "loaded"
-        from_store = _team_and_funders(conn)
+        with store.reading(conn) as figured:
+            from_store = _team_and_funders(figured)
     with store.reading(target) as conn:
         assert _team_and_funders(conn) == from_store
     return from_store
@@ -241,7 +246,8 @@ def test_the_servers_copy_follows_the_data_version_and_outlives_no_reader(server
 
 
 def _flow_from_store(url: str) -> list[dict]:
-    with store.opened(url) as conn:
+    """The figures as the store stands now, read by a reader of its own."""
+    with store.reading(url) as conn:
         return figures.flow_series(conn, "homelessness", "month", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 

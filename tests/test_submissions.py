@@ -9,7 +9,7 @@ import pytest
 from pipelines import audit, figures, loading, store, submissions
 from pipelines.cli import main
 from pipelines.periods import series
-from tests.conftest import BFZ_EXPECTED, BFZ_SAMPLE, bfz_csv, ingest, needs_shared
+from tests.conftest import BFZ_EXPECTED, BFZ_SAMPLE, bfz_csv, figured, ingest, needs_shared
 
 pytestmark = pytest.mark.both_stores  # the same results from the embedded file and PostgreSQL
 
@@ -34,7 +34,7 @@ SECOND = bfz_csv(
 
 
 def everyone(conn, month):
-    return figures.monthly_submission(conn, "homelessness", month)["populations"]["All"]
+    return figures.monthly_submission(figured(conn), "homelessness", month)["populations"]["All"]
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_reliability_comes_from_the_figures_submitted_and_shows_what_changed_sin
     assert (april["reliability"], april["reliability_note"]) == (0.25, None)
 
     # The drift since: February and March hold E now, entered after they were submitted.
-    drift = {row["month"]: row for row in submissions.drift(submitted, "homelessness")}
+    drift = {row["month"]: row for row in submissions.drift(figured(submitted), "homelessness")}
     assert [(m, r["submitted"], r["now"], r["difference"], r["records_entered_late"])
             for m, r in sorted(drift.items())] == [
         ("2024-01", 2, 2, 0, 0), ("2024-02", 2, 3, 1, 1), ("2024-03", 3, 4, 1, 1)]
@@ -129,7 +129,7 @@ def test_the_de_identified_list_loads_back_to_the_same_figures(tmp_path, conn, c
 
     assert ingest(conn, out.read_bytes(), out.name).status == "loaded"
     expected = json.loads(BFZ_EXPECTED.read_text())["months"]
-    for row in figures.flow(conn, "homelessness", series(dt.date(2017, 1, 1), dt.date(2020, 12, 31), "month")):
+    for row in figures.flow(figured(conn), "homelessness", series(dt.date(2017, 1, 1), dt.date(2020, 12, 31), "month")):
         for metric, value in expected[row["period"]][row["population"]].items():
             assert row[metric] == (pytest.approx(value, abs=0.05) if value is not None else None), (
                 row["period"], row["population"], metric)

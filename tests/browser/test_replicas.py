@@ -40,8 +40,9 @@ def _load(url: str, *paths) -> None:
 
 
 def _figures(url: str) -> tuple[list[dict], pl.DataFrame]:
-    """The month-by-month flow and the active list, without the ids the store handed out."""
-    with store.opened(url) as conn:
+    """The month-by-month flow and the active list, without the ids the store handed out, as a server
+    reads them (its copy of the data version)."""
+    with store.reading(url) as conn:
         flow = figures.flow_series(conn, PROGRAM, "month", dt.date(2024, 1, 1), dt.date(2025, 12, 31))
         active = queries.arrow(conn, "active_list", program=PROGRAM)
     ids = [c for c in active.columns if c.endswith("_id") and c != "client_id" or c == "attributes_upload"]
