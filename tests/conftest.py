@@ -1,3 +1,4 @@
+import contextlib
 import datetime as dt
 import itertools
 import os
@@ -89,24 +90,19 @@ def store_target(request, store_kind):
 def conn(store_target):
     c = store.connect(store_target)
     yield c
-    while _readings:
-        _readings.pop().__exit__(None, None, None)
+    _readings.close()
     c.close()
     store.release(store_target)
 
 
-_readings: list = []
+_readings = contextlib.ExitStack()
 
 
 def figured(conn):
     """What pages work figures out from, for a test holding `conn` (store.reading): the embedded database
     itself, or this process's copy of the PostgreSQL store as it stands now, where the records' states are.
     Closed with the test's `conn`."""
-    reading = store.reading(conn)
-    found = reading.__enter__()
-    if found is not conn:
-        _readings.append(reading)
-    return found
+    return _readings.enter_context(store.reading(conn))
 
 
 @pytest.fixture(scope="module")
