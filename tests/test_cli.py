@@ -1,9 +1,11 @@
 """The `bynames` command: exit codes and output, run as a data lead would run it."""
 
 import json
+import re
 import subprocess
 import sys
 
+import pypdf
 import pytest
 
 from tests.conftest import BFZ_SAMPLE, ROOT, bfz_csv, needs_shared
@@ -103,3 +105,50 @@ def test_demo_builds_the_sample_database(db):
     assert ei["indicator_5"]["denominator"] == 4050 and ei["indicator_6"]["denominator"] == 12000
     tables = json.loads(bynames("report", "ei-618", "--year", "2025", db=db, check=0).stdout)
     assert tables["child_count"][-1]["Total"] == ei["indicator_6"]["numerator"] > 0
+
+
+def test_every_figure_the_command_line_gives_is_the_same_on_postgresql(tmp_path, request):
+    """The reports, funder releases, exports, pack and submissions read the records' states, which on
+    PostgreSQL live only in this process's copy of the store (store.reading): the same sample, built on both
+    stores, gives the same output."""
+    from tests import pg_cluster
+
+    server, template = request.getfixturevalue("postgres_template")
+    stores = {"embedded": tmp_path / "cli.duckdb", "postgresql": pg_cluster.new_database(server, template)}
+    asked = [
+        ("report", "bfz", "--month", "2025-12"),
+        ("report", "bfz", "--month", "2025-12", "--format", "bfz"),
+        ("report", "bfz", "--month", "2025-11", "--funder"),
+        ("report", "flow", "--by", "week", "--from", "2025-10-01", "--to", "2025-12-31"),
+        ("report", "flow", "--by", "month", "--from", "2025-01-01", "--to", "2025-12-31", "--funder"),
+        ("report", "equity", "--from", "2025-01-01", "--to", "2025-12-31", "--by", "race"),
+        ("report", "equity", "--from", "2025-01-01", "--to", "2025-12-31", "--by", "age", "--funder"),
+        ("report", "ei", "--month", "2025-12"),
+        ("report", "ei", "--month", "2025-11", "--funder"),
+        ("report", "ei-618", "--year", "2025"),
+    ]
+    said: dict[str, list[str]] = {}
+    files: dict[str, bytes] = {}
+    pdf: dict[str, str] = {}
+    submitted: dict[str, list] = {}
+    for kind, db in stores.items():
+        bynames("demo", db=db, check=0)
+        said[kind] = [bynames(*args, db=db, check=0).stdout for args in asked]
+        out = tmp_path / f"{kind}-list.csv"
+        bynames("export", "bfz-list", "--out", str(out), db=db, check=0)
+        files[kind] = out.read_bytes()
+        out = tmp_path / f"{kind}-pack.pdf"
+        bynames("pack", "--date", "2025-12-15", "--out", str(out), db=db, check=0)
+        text = "\n".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+        pdf[kind] = re.sub(r"Made \d\d \w{3} \d{4} \d\d:\d\d\.", "Made (when).", text)
+        bynames("submit", "bfz", "--month", "2025-11", db=db, check=0)
+        submitted[kind] = [{k: v for k, v in row.items() if k not in ("submitted_at",)} for row in
+                           json.loads(bynames("submissions", "list", "--format", "json", db=db, check=0).stdout)]
+
+    for args, embedded, postgresql in zip(asked, said["embedded"], said["postgresql"], strict=True):
+        assert postgresql == embedded, " ".join(args)
+    assert json.loads(said["embedded"][0])["populations"]["All"]["actively_homeless"] > 500
+    assert json.loads(said["embedded"][7])["open_referrals"] > 300
+    assert files["postgresql"] == files["embedded"] and files["embedded"].count(b"\n") > 500
+    assert pdf["postgresql"] == pdf["embedded"] and "case conference, Mon 15 Dec 2025" in pdf["embedded"]
+    assert submitted["postgresql"] == submitted["embedded"] and len(submitted["embedded"]) == 1
