@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import accounts, store
-from tests.conftest import ROOT, ingest
+from tests.conftest import POSTGRES, ROOT, ingest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -49,7 +49,11 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(request, tmp_path):
+    """The store the app runs on: a file, or, for a test that takes `store_kind` and runs on PostgreSQL, a
+    new database on the tests' PostgreSQL."""
+    if "store_kind" in request.fixturenames and request.getfixturevalue("store_kind") == POSTGRES:
+        return request.getfixturevalue("store_target")
     return tmp_path / "browser.duckdb"
 
 

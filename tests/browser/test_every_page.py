@@ -16,7 +16,7 @@ from pipelines import accounts, loading, store
 from tests.browser.conftest import ARTIFACTS, PASSWORD
 from tests.browser.test_meeting import select_row
 from tests.browser.test_privacy import TITLES
-from tests.conftest import ROOT
+from tests.conftest import POSTGRES, ROOT
 
 SAMPLES = ROOT / "sample_cases"
 PROGRAMS = {"homelessness": "Homelessness (Built for Zero)",
@@ -60,6 +60,20 @@ def no_error(page, where: str) -> None:
 
 @pytest.mark.parametrize("role", list(PAGES_BY_ROLE))
 def test_every_page_opens_and_every_first_row_opens_its_panel(loaded, role, app_url, page):
+    walk(loaded, role, app_url, page)
+
+
+# On PostgreSQL every page reads its server's copy, the records' states worked out in it, and the panel
+# reads plans from the store and records from the copy: every page of the role that sees them all, and
+# the funders' pages (worked out from the copy), in both programs.
+@pytest.mark.parametrize("store_kind", [POSTGRES], indirect=True)
+@pytest.mark.parametrize("role", [accounts.ADMIN, accounts.FUNDER])
+def test_on_postgresql_every_page_opens_and_every_first_row_opens_its_panel(store_kind, loaded, role, app_url,
+                                                                            page):
+    walk(loaded, role, app_url, page, shots=f"{store_kind}-")
+
+
+def walk(loaded: str, role: str, app_url: str, page, shots: str = "") -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(app_url)
     page.get_by_label("Email").fill(f"{role.replace(' ', '')}@example.org")
@@ -76,7 +90,7 @@ def test_every_page_opens_and_every_first_row_opens_its_panel(loaded, role, app_
             page.get_by_test_id("stSidebarNav").get_by_role("link", name=TITLES[name], exact=True).click()
             expect(page.get_by_role("heading", name=TITLES[name], exact=True)).to_be_visible()
             no_error(page, where)
-            shot = f"{loaded}-{role.replace(' ', '-')}-{program}-{name}"
+            shot = f"{shots}{loaded}-{role.replace(' ', '-')}-{program}-{name}"
             page.screenshot(path=SHOTS / f"{shot}.png", full_page=True)
             if loaded == "empty" and name in PICKED_FROM:
                 expect(page.get_by_text(re.compile(r"^No (by-name|referral) list is loaded"))).to_be_visible()

@@ -5,6 +5,7 @@ import io
 import re
 
 import pypdf
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
@@ -38,7 +39,8 @@ def save_plan(page, client_id: str, step: str, owner: str) -> None:
     expect(page.get_by_text(re.compile(r"^Saved the plan for .+ \(revision 1\)\.$"))).to_be_visible()
 
 
-def test_a_whole_meeting(seed, app_url, page, tmp_path):
+@pytest.mark.both_stores
+def test_a_whole_meeting(store_kind, seed, app_url, page, tmp_path):
     seed(LIST, "march.csv")
     sign_in(page, app_url, "Case conference")
     expect(page.get_by_role("heading", name="New since the last meeting (1)")).to_be_visible()
