@@ -142,8 +142,8 @@ def test_every_figure_the_command_line_gives_is_the_same_on_postgresql(tmp_path,
         text = "\n".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
         pdf[kind] = re.sub(r"Made \d\d \w{3} \d{4} \d\d:\d\d\.", "Made (when).", text)
         bynames("submit", "bfz", "--month", "2025-11", db=db, check=0)
-        submitted[kind] = [{k: v for k, v in row.items() if k not in ("submitted_at",)} for row in
-                           json.loads(bynames("submissions", "list", "--format", "json", db=db, check=0).stdout)]
+        listed = json.loads(bynames("submissions", "list", "--format", "json", db=db, check=0).stdout)
+        submitted[kind] = [{k: v for k, v in row.items() if k != "submitted_at"} for row in listed]
 
     for args, embedded, postgresql in zip(asked, said["embedded"], said["postgresql"], strict=True):
         assert postgresql == embedded, " ".join(args)
